@@ -1,0 +1,30 @@
+# Two entry points: `make run` (the full pipeline) and `make test` (the whole suite).
+# Each creates .venv and installs the package first, so a fresh clone needs only Python >= 3.11.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(abspath $(VENV))/bin
+STAMP := $(VENV)/.installed-stamp
+# Rules call the `isingml` command, so the venv's bin/ goes first on PATH.
+export PATH := $(BIN):$(PATH)
+
+.PHONY: run test lint clean-results
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/snakemake --cores all --profile profiles/default
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/snakemake --lint
+
+clean-results:
+	rm -rf results .snakemake/incomplete

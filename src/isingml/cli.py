@@ -1,0 +1,152 @@
+"""The ``isingml`` command: subcommands parse arguments, call the library and write files.
+
+Every failure a user can cause ends in one line on stderr, ``isingml <command>: error: ...``,
+and exit status 2; nothing half-written is left under an output name.
+"""
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+log = logging.getLogger("isingml")
+
+
+class UserError(Exception):
+    """A problem with the user's input, reported as one line without a traceback."""
+
+
+def positive_int(text):
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+    return value
+
+
+def prepare_output(path):
+    """Create the parent folder of ``path`` and check that it is writable, before any work."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise UserError(f"cannot create the folder for {path}: {err.strerror}") from None
+    if not os.access(path.parent, os.W_OK | os.X_OK) or path.is_dir():
+        raise UserError(f"cannot write {path}: the folder is not writable or the path is a folder")
+    return path
+
+
+class Progress:
+    """A one-line progress bar on a terminal; silent when stderr is a file (e.g. a log)."""
+
+    def __init__(self, total, label):
+        self.total, self.label, self.done = total, label, 0
+        self.enabled = sys.stderr.isatty()
+        self.t0 = time.perf_counter()
+
+    def update(self, k):
+        self.done += k
+        if self.enabled:
+            frac = self.done / self.total
+            bar = "#" * int(30 * frac)
+            rate = self.done / max(time.perf_counter() - self.t0, 1e-9)
+            sys.stderr.write(
+                f"\r{self.label} [{bar:<30}] {self.done}/{self.total} ({rate:.0f}/s)"
+            )
+            if self.done >= self.total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def cmd_simulate(args):
+    from isingml import io
+    from isingml.sampling import sampler
+
+    try:
+        sampler.check_lattice(args.L, args.T)
+        settings = sampler.SamplerSettings(
+            algorithm=args.algorithm,
+            n_thermalize=args.thermalize,
+            max_pilot_sweeps=args.max_pilot_sweeps,
+            min_interval=args.min_interval,
+        )
+    except ValueError as err:
+        raise UserError(str(err)) from None
+    out = prepare_output(args.out)
+    t0 = time.perf_counter()
+    plan, chunks = sampler.sample(args.L, args.T, args.samples, args.seed, settings)
+    progress = Progress(args.samples, f"L={args.L} T={args.T:.4f} {plan.algorithm}")
+    with io.ShardWriter(out, args.L, settings.chunk) as writer:
+        for chunk in chunks:
+            writer.append(chunk.spins, chunk.energy, chunk.magnetization)
+            progress.update(chunk.spins.shape[0])
+        p = plan.pilot
+        work_name = "acceptance" if plan.algorithm == "metropolis" else "mean_cluster_size"
+        writer.finish(
+            T=float(args.T),
+            J=1.0,
+            algorithm=plan.algorithm,
+            n_thermalize=plan.n_thermalize,
+            interval=plan.interval,
+            updates_per_sample=plan.updates_per_sample,
+            update_unit="sweep" if plan.algorithm == "metropolis" else "cluster",
+            tau_int_energy=p.tau_int_energy,
+            tau_int_abs_m=p.tau_int_abs_m,
+            tau_int_reliable=p.reliable,
+            **{work_name: p.work_per_update},
+            seed=int(args.seed),
+            spawn_key=list(sampler.spawn_key(args.L, args.T)),
+        )
+    log.info(
+        "L=%d T=%.4f algorithm=%s tau_int(E)=%.2f tau_int(|m|)=%.2f sweeps%s interval=%.2f "
+        "sweeps %s=%.4g samples=%d seconds=%.2f -> %s",
+        args.L, args.T, plan.algorithm, p.tau_int_energy, p.tau_int_abs_m,
+        "" if p.reliable else " (pilot too short: lower bounds)", plan.interval,
+        work_name, p.work_per_update, args.samples, time.perf_counter() - t0, out,
+    )  # fmt: skip
+
+
+def add_simulate(sub):
+    p = sub.add_parser("simulate", help="sample configurations of one (L, T) into an HDF5 shard")
+    p.add_argument("--L", type=int, required=True, help="linear lattice size (even, >= 4)")
+    p.add_argument("--T", type=float, required=True, help="temperature (J = k_B = 1)")
+    p.add_argument("--samples", type=positive_int, required=True, help="configurations to store")
+    p.add_argument("--seed", type=int, required=True, help="root seed (the same for all shards)")
+    p.add_argument("--algorithm", choices=["metropolis", "wolff", "auto"], default="auto")
+    p.add_argument("--out", required=True, help="output shard, e.g. data/lattices/L32/T2.3000.h5")
+    p.add_argument("--thermalize", type=int, default=1000, help="thermalisation sweeps")
+    p.add_argument("--min-interval", type=int, default=1, help="minimum sweeps between samples")
+    p.add_argument("--max-pilot-sweeps", type=positive_int, default=200_000,
+                   help="cap on the pilot run that measures tau_int")  # fmt: skip
+    p.set_defaults(func=cmd_simulate)
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="isingml", description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+    add_simulate(sub)
+    return parser
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s isingml %(levelname)s %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        args.func(args)
+    except (UserError, ValueError) as err:
+        # ValueError covers io.ShardError and the library's argument checks.
+        parser.exit(2, f"isingml {args.command}: error: {err}\n")
+    except KeyboardInterrupt:
+        parser.exit(130, f"isingml {args.command}: interrupted; no partial output was kept\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

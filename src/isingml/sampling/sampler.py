@@ -1,0 +1,280 @@
+"""Thermalise, measure tau_int, thin and collect Ising configurations. No file I/O here.
+
+The protocol for one (L, T):
+
+1. Start ordered (random global sign) below Onsager's T_c and random above it, so that
+   Metropolis never has to escape a stripe state at low T.
+2. Thermalise for ``n_thermalize`` sweeps (Wolff: sweep-equivalents, flipped spins / L**2).
+3. Pilot run: record E and |m| once per sweep (Wolff: once per ``c`` clusters, c chosen from the
+   mean cluster size seen while thermalising, about one sweep-equivalent) and estimate tau_int
+   of both. The pilot doubles until it is 50 tau_int long or reaches ``max_pilot_sweeps``.
+4. Fix the spacing of stored samples in advance: at least 2 tau_int (the larger of the two), in
+   whole sweeps for Metropolis and in a whole number of clusters for Wolff. The number of
+   clusters between samples is never decided on the fly from the number of flipped spins,
+   since that biases the stored ensemble (it favours configurations just after big clusters).
+5. Collect, yielding chunks so that memory does not grow with the number of samples.
+
+``algorithm='auto'`` runs the pilot for both algorithms and keeps the one with the lower cost
+per independent sample. The cost uses fixed per-spin costs (``COST_NS``) rather than the wall
+clock, so the choice, and hence the shard, is the same on every machine and every run.
+"""
+
+import math
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from isingml.physics import ONSAGER_TC
+from isingml.sampling import kernels
+from isingml.sampling.autocorr import RELIABLE_LENGTH, tau_int
+
+ALGORITHMS = ("metropolis", "wolff", "auto")
+SIMULATE_STREAM = 0  # first element of every shard's spawn key
+# Nanoseconds per attempted Metropolis flip and per Wolff cluster spin on one core, measured
+# with benchmarks/sampler.py. Only their ratio matters; they only steer 'auto'.
+COST_NS = {"metropolis": 3.0, "wolff": 12.0}
+
+
+@dataclass(frozen=True)
+class SamplerSettings:
+    """How to sample; the physics (L, T) and the seed are passed separately."""
+
+    algorithm: str = "auto"
+    n_thermalize: int = 1000  # sweeps before the pilot run
+    pilot_records: int = 1000  # first pilot length, in records of about one sweep
+    max_pilot_sweeps: int = 200_000
+    min_interval: int = 1  # sweeps (Wolff: sweep-equivalents) between samples, at least
+    chunk: int = 512  # samples per yielded chunk
+
+    def __post_init__(self):
+        if self.algorithm not in ALGORITHMS:
+            raise ValueError(f"algorithm must be one of {ALGORITHMS}, got {self.algorithm!r}")
+        for name in ("n_thermalize", "pilot_records", "max_pilot_sweeps", "chunk"):
+            if getattr(self, name) < (0 if name == "n_thermalize" else 1):
+                raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
+
+
+def check_lattice(L, T):
+    if not isinstance(L, int | np.integer) or L < 4 or L % 2:
+        raise ValueError(f"L must be an even integer >= 4 (checkerboard update), got {L}")
+    if not (np.isfinite(T) and T > 0):
+        raise ValueError(f"T must be a positive finite temperature, got {T}")
+
+
+def spawn_key(L, T):
+    """Spawn key of the (L, T) shard: made from L and T (in units of 1e-4), never job order."""
+    return (SIMULATE_STREAM, int(L), int(round(float(T) * 10_000)))
+
+
+def seed_sequence(root, L, T):
+    return np.random.SeedSequence(int(root), spawn_key=spawn_key(L, T))
+
+
+def rng_state(seq: np.random.SeedSequence):
+    """A xoshiro256** state (uint64[4], never all zero) from a SeedSequence."""
+    state = seq.generate_state(4, dtype=np.uint64)
+    if not state.any():
+        state[0] = 1
+    return state
+
+
+@dataclass
+class Chain:
+    """One Markov chain: the lattice, its random state and the update parameters."""
+
+    L: int
+    T: float
+    spins: np.ndarray
+    state: np.ndarray
+    threshold: np.ndarray = field(init=False)
+    p_add: np.uint64 = field(init=False)
+    stack: np.ndarray = field(init=False)
+
+    def __post_init__(self):
+        self.threshold = kernels.metropolis_threshold(self.T)
+        self.p_add = kernels.wolff_threshold(self.T)
+        self.stack = np.empty(self.L * self.L, dtype=np.int64)
+
+    @classmethod
+    def start(cls, L, T, seq):
+        check_lattice(L, T)
+        state = rng_state(seq)
+        words = np.empty(L * L, dtype=np.uint64)
+        kernels.random_words(state, words)
+        if T < ONSAGER_TC:
+            sign = np.int8(1 if words[0] >> np.uint64(63) else -1)
+            spins = np.full((L, L), sign, dtype=np.int8)
+        else:
+            spins = np.where(words >> np.uint64(63), 1, -1).astype(np.int8).reshape(L, L)
+        return cls(L, T, spins, state)
+
+    def record(self, algorithm, n, per_record, snapshots=False):
+        """Run ``n`` blocks of ``per_record`` updates; return (E, M, spins or None, work).
+
+        ``work`` is accepted flips (Metropolis) or flipped spins (Wolff).
+        """
+        e = np.empty(n)
+        m = np.empty(n)
+        snaps = np.empty((n if snapshots else 0, self.L, self.L), dtype=np.int8)
+        if algorithm == "metropolis":
+            work = kernels.metropolis_record(
+                self.spins, per_record, self.threshold, self.state, e, m, snaps
+            )
+        else:
+            work = kernels.wolff_record(
+                self.spins, per_record, self.p_add, self.state, self.stack, e, m, snaps
+            )
+        return e, m, (snaps if snapshots else None), int(work)
+
+    def thermalize_wolff(self, sweeps):
+        """Wolff clusters until ``sweeps`` sweep-equivalents have flipped; returns mean size."""
+        target = sweeps * self.L * self.L
+        flipped = clusters = 0
+        block = 1
+        while flipped < target or clusters < 10:
+            flipped += kernels.wolff_clusters(self.spins, block, self.p_add, self.state, self.stack)
+            clusters += block
+            block = min(2 * block, 1024)
+        return flipped / clusters
+
+
+@dataclass(frozen=True)
+class Pilot:
+    """tau_int of one algorithm, in sweeps (Wolff: sweep-equivalents)."""
+
+    algorithm: str
+    per_record: int  # sweeps (Metropolis) or clusters (Wolff) per record
+    sweeps_per_record: float
+    tau_int_energy: float
+    tau_int_abs_m: float
+    reliable: bool
+    work_per_update: float  # acceptance (Metropolis) or mean cluster size (Wolff)
+
+    records: int  # length of the pilot series
+
+    @property
+    def tau_max(self):
+        return max(self.tau_int_energy, self.tau_int_abs_m)
+
+    def cost_ns(self, L):
+        """Modelled single-core cost of one independent sample (2 tau_int apart)."""
+        n = L * L
+        per_sweep = n * COST_NS[self.algorithm]
+        tau = self.tau_max
+        if not self.reliable:  # the estimate is only a lower bound; don't let it win cheaply
+            tau = max(tau, self.records / RELIABLE_LENGTH * self.sweeps_per_record)
+        return 2.0 * tau * per_sweep
+
+
+def run_pilot(chain, algorithm, per_record, records, L):
+    e, m, _, work = chain.record(algorithm, records, per_record)
+    te, tm = tau_int(e), tau_int(np.abs(m))
+    if algorithm == "metropolis":
+        spr, per_update = float(per_record), work / (records * per_record * L * L)
+    else:
+        per_update = work / (records * per_record)
+        spr = per_record * per_update / (L * L)
+    return Pilot(
+        algorithm,
+        per_record,
+        spr,
+        te.tau * spr,
+        tm.tau * spr,
+        te.reliable and tm.reliable,
+        per_update,
+        records,
+    )
+
+
+def pilot_until_reliable(chain, algorithm, per_record, settings, records=None):
+    records = records or settings.pilot_records
+    while True:
+        p = run_pilot(chain, algorithm, per_record, records, chain.L)
+        if p.reliable or 2 * records * p.sweeps_per_record > settings.max_pilot_sweeps:
+            return p
+        records *= 2
+
+
+@dataclass(frozen=True)
+class Plan:
+    algorithm: str
+    updates_per_sample: int  # sweeps (Metropolis) or clusters (Wolff)
+    interval: float  # sweeps or sweep-equivalents between stored samples
+    n_thermalize: int
+    pilot: Pilot
+
+
+def plan_chain(chain: Chain, settings: SamplerSettings) -> Plan:
+    """Thermalise ``chain`` and fix the sampling interval (steps 2-4 of the protocol)."""
+    L = chain.L
+    mean_cluster = chain.thermalize_wolff(settings.n_thermalize)
+    # The Metropolis chain also gets its own thermalisation so that a pure-Metropolis
+    # shard is Metropolis throughout the stored part; Wolff above only speeds equilibration.
+    if settings.algorithm != "wolff":
+        chain.record("metropolis", 1, max(settings.n_thermalize, 1))
+    clusters_per_sweep = max(1, round(L * L / mean_cluster))
+    per_record = {"metropolis": 1, "wolff": clusters_per_sweep}
+    if settings.algorithm == "auto":
+        pilots = {a: run_pilot(chain, a, per_record[a], settings.pilot_records, L) for a in per_record}
+        while True:
+            best = min(pilots.values(), key=lambda p: p.cost_ns(L))
+            if best.reliable or 2 * best.records * best.sweeps_per_record > settings.max_pilot_sweeps:
+                break
+            pilots[best.algorithm] = pilot_until_reliable(
+                chain, best.algorithm, per_record[best.algorithm], settings, 2 * best.records
+            )
+        pilot = best
+    else:
+        a = settings.algorithm
+        pilot = pilot_until_reliable(chain, a, per_record[a], settings)
+    target = max(2.0 * pilot.tau_max, float(settings.min_interval))
+    records = max(1, math.ceil(target / pilot.sweeps_per_record - 1e-9))
+    updates = records * pilot.per_record
+    return Plan(
+        pilot.algorithm,
+        updates,
+        updates * pilot.sweeps_per_record / pilot.per_record,
+        settings.n_thermalize,
+        pilot,
+    )
+
+
+@dataclass
+class Chunk:
+    spins: np.ndarray  # int8 (k, L, L)
+    energy: np.ndarray  # float64 (k,), per site
+    magnetization: np.ndarray  # float64 (k,), signed, per site
+
+
+@dataclass
+class RunStats:
+    n_samples: int = 0
+    work: int = 0
+    seconds: float = 0.0
+
+
+def collect(chain: Chain, plan: Plan, n_samples: int, chunk: int, stats: RunStats | None = None):
+    """Yield ``n_samples`` configurations, ``plan.updates_per_sample`` updates apart, in chunks."""
+    stats = stats if stats is not None else RunStats()
+    done = 0
+    while done < n_samples:
+        k = min(chunk, n_samples - done)
+        t0 = time.perf_counter()
+        e, m, snaps, work = chain.record(plan.algorithm, k, plan.updates_per_sample, True)
+        stats.seconds += time.perf_counter() - t0
+        stats.work += work
+        stats.n_samples += k
+        done += k
+        yield Chunk(snaps, e, m)
+
+
+def sample(L, T, n_samples, seed, settings=SamplerSettings()) -> tuple[Plan, Iterator[Chunk]]:
+    """Plan a chain for (L, T) from the root ``seed`` and return (plan, chunk iterator)."""
+    check_lattice(L, T)
+    if n_samples < 1:
+        raise ValueError(f"samples must be >= 1, got {n_samples}")
+    chain = Chain.start(L, T, seed_sequence(seed, L, T))
+    plan = plan_chain(chain, settings)
+    return plan, collect(chain, plan, n_samples, settings.chunk)

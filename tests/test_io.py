@@ -1,0 +1,157 @@
+"""HDF5 shards: round trip with plain h5py, compactness, atomic writes and every refusal."""
+
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+import pytest
+
+from isingml import io
+from isingml.cli import main
+
+
+def simulate(path, L=8, T=2.3, n=300, seed=7, algorithm="auto"):
+    main(["simulate", "--L", str(L), "--T", str(T), "--samples", str(n), "--seed", str(seed),
+          "--algorithm", algorithm, "--out", str(path)])  # fmt: skip
+    return path
+
+
+@pytest.fixture(scope="module")
+def shard(tmp_path_factory):
+    return simulate(tmp_path_factory.mktemp("shards") / "T2.3000.h5", L=6)
+
+
+def test_round_trip_and_provenance(shard):
+    s = io.read_shard(shard)
+    assert s.spins.dtype == np.int8 and s.spins.shape == (300, 6, 6)
+    assert set(np.unique(s.spins)) <= {-1, 1}
+    # E and M stored per sample agree with the stored configurations.
+    np.testing.assert_allclose(s.spins.mean(axis=(1, 2)), s.magnetization)
+    bonds = s.spins * (np.roll(s.spins, -1, 1) + np.roll(s.spins, -1, 2))
+    np.testing.assert_allclose(-bonds.mean(axis=(1, 2)), s.energy)
+    for key in io.REQUIRED_ATTRS:
+        assert key in s.attrs
+    assert s.attrs["L"] == 6 and s.attrs["T"] == 2.3 and s.attrs["seed"] == 7
+
+
+def test_plain_h5py_recipe_from_the_docs(shard):
+    with h5py.File(shard) as f:
+        L, n = int(f.attrs["L"]), f["spins"].shape[0]
+        bits = np.unpackbits(f["spins"][:], axis=1, count=L * L)
+        spins = (2 * bits.astype(np.int8) - 1).reshape(n, L, L)
+    np.testing.assert_array_equal(spins, io.read_shard(shard).spins)
+
+
+def test_spins_take_at_most_1_1_bits_on_disk(tmp_path):
+    path = simulate(tmp_path / "hot.h5", L=32, T=50.0, n=400)  # near-random spins
+    with h5py.File(path) as f:
+        bits = f["spins"].id.get_storage_size() * 8
+        assert bits / (400 * 32 * 32) <= 1.1
+
+
+def test_same_config_gives_bit_identical_shards(tmp_path):
+    a = io.read_shard(simulate(tmp_path / "a.h5"))
+    b = io.read_shard(simulate(tmp_path / "b.h5"))
+    np.testing.assert_array_equal(a.spins, b.spins)
+    np.testing.assert_array_equal(a.energy, b.energy)
+
+
+def copy_with(shard, tmp_path, edit):
+    path = tmp_path / "bad.h5"
+    path.write_bytes(shard.read_bytes())
+    with h5py.File(path, "a") as f:
+        edit(f)
+    return path
+
+
+def test_refuses_truncated_file(shard, tmp_path):
+    path = tmp_path / "cut.h5"
+    path.write_bytes(shard.read_bytes()[:2000])
+    with pytest.raises(io.ShardError, match="cut.h5"):
+        io.read_shard(path)
+
+
+def test_refuses_missing_file(tmp_path):
+    with pytest.raises(io.ShardError, match="no such shard"):
+        io.read_shard(tmp_path / "nope.h5")
+
+
+def test_refuses_wrong_schema_version(shard, tmp_path):
+    path = copy_with(shard, tmp_path, lambda f: f.attrs.modify("schema_version", 99))
+    with pytest.raises(io.ShardError, match="bad.h5: schema_version 99"):
+        io.read_shard(path)
+
+
+def replace(name, data):
+    def edit(f):
+        attrs = dict(f[name].attrs)
+        del f[name]
+        f[name] = data
+        for k, v in attrs.items():
+            f[name].attrs[k] = v
+
+    return edit
+
+
+def test_refuses_wrong_shape(shard, tmp_path):
+    path = copy_with(shard, tmp_path, replace("energy", np.zeros(299)))
+    with pytest.raises(io.ShardError, match=r"/energy .* expected float64 \(300,\)"):
+        io.read_shard(path)
+
+
+def test_refuses_wrong_dtype(shard, tmp_path):
+    path = copy_with(shard, tmp_path, replace("magnetization", np.zeros(300, np.float32)))
+    with pytest.raises(io.ShardError, match="/magnetization is float32"):
+        io.read_shard(path)
+    path = copy_with(shard, tmp_path, replace("spins", np.zeros((300, 5), np.uint16)))
+    with pytest.raises(io.ShardError, match="/spins has dtype uint16"):
+        io.read_shard(path)
+
+
+def test_refuses_spin_values_other_than_plus_minus_one(shard, tmp_path):
+    spins = io.read_shard(shard).spins.copy()
+    np.testing.assert_array_equal(  # int8 spins are accepted when they are +-1...
+        io.read_shard(copy_with(shard, tmp_path, replace("spins", spins))).spins, spins
+    )
+    spins[3, 2, 1] = 0  # ...and refused otherwise
+    with pytest.raises(io.ShardError, match=r"values \[0\]"):
+        io.read_shard(copy_with(shard, tmp_path, replace("spins", spins)))
+
+
+def test_refuses_corrupt_padding_bits(shard, tmp_path):
+    def edit(f):
+        f["spins"][0, -1] = 0xFF  # L = 6: 36 spins use 4.5 bytes, 4 bits are padding
+
+    with pytest.raises(io.ShardError, match="padding"):
+        io.read_shard(copy_with(shard, tmp_path, edit))
+
+
+def test_failed_write_leaves_nothing(tmp_path):
+    path = tmp_path / "T1.0000.h5"
+    with pytest.raises(RuntimeError), io.ShardWriter(path, 4) as w:
+        w.append(np.ones((2, 4, 4), np.int8), np.zeros(2), np.zeros(2))
+        raise RuntimeError("killed mid-way")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--L", "7"], "L must be an even integer"),
+        (["--L", "2"], "L must be an even integer"),
+        (["--T", "0"], "T must be a positive"),
+        (["--samples", "0"], "must be a positive integer"),
+        (["--out", "/proc/no/such/dir/x.h5"], "cannot create the folder"),
+    ],
+)
+def test_cli_refuses_bad_arguments(tmp_path, args, message):
+    base = {"--L": "8", "--T": "2.3", "--samples": "10", "--seed": "1",
+            "--out": str(tmp_path / "x.h5")}  # fmt: skip
+    base.update(dict(zip(args[::2], args[1::2], strict=True)))
+    argv = [sys.executable, "-m", "isingml.cli", "simulate", *sum(base.items(), ())]
+    res = subprocess.run(argv, capture_output=True, text=True)
+    assert res.returncode == 2
+    assert message in res.stderr
+    assert "Traceback" not in res.stderr
+    assert list(tmp_path.iterdir()) == []
