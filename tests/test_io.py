@@ -12,8 +12,23 @@ from isingml.cli import main
 
 
 def simulate(path, L=8, T=2.3, n=300, seed=7, algorithm="auto"):
-    main(["simulate", "--L", str(L), "--T", str(T), "--samples", str(n), "--seed", str(seed),
-          "--algorithm", algorithm, "--out", str(path)])  # fmt: skip
+    main(
+        [
+            "simulate",
+            "--L",
+            str(L),
+            "--T",
+            str(T),
+            "--samples",
+            str(n),
+            "--seed",
+            str(seed),
+            "--algorithm",
+            algorithm,
+            "--out",
+            str(path),
+        ]
+    )
     return path
 
 
@@ -146,8 +161,13 @@ def test_failed_write_leaves_nothing(tmp_path):
     ],
 )
 def test_cli_refuses_bad_arguments(tmp_path, args, message):
-    base = {"--L": "8", "--T": "2.3", "--samples": "10", "--seed": "1",
-            "--out": str(tmp_path / "x.h5")}  # fmt: skip
+    base = {
+        "--L": "8",
+        "--T": "2.3",
+        "--samples": "10",
+        "--seed": "1",
+        "--out": str(tmp_path / "x.h5"),
+    }
     base.update(dict(zip(args[::2], args[1::2], strict=True)))
     argv = [sys.executable, "-m", "isingml.cli", "simulate", *sum(base.items(), ())]
     res = subprocess.run(argv, capture_output=True, text=True)

@@ -6,57 +6,12 @@ and exit status 2; nothing half-written is left under an output name.
 
 import argparse
 import logging
-import os
 import sys
 import time
-from pathlib import Path
+
+from isingml.cliutil import Progress, UserError, positive_int, prepare_output
 
 log = logging.getLogger("isingml")
-
-
-class UserError(Exception):
-    """A problem with the user's input, reported as one line without a traceback."""
-
-
-def positive_int(text):
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
-    return value
-
-
-def prepare_output(path):
-    """Create the parent folder of ``path`` and check that it is writable, before any work."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise UserError(f"cannot create the folder for {path}: {err.strerror}") from None
-    if not os.access(path.parent, os.W_OK | os.X_OK) or path.is_dir():
-        raise UserError(f"cannot write {path}: the folder is not writable or the path is a folder")
-    return path
-
-
-class Progress:
-    """A one-line progress bar on a terminal; silent when stderr is a file (e.g. a log)."""
-
-    def __init__(self, total, label):
-        self.total, self.label, self.done = total, label, 0
-        self.enabled = sys.stderr.isatty()
-        self.t0 = time.perf_counter()
-
-    def update(self, k):
-        self.done += k
-        if self.enabled:
-            frac = self.done / self.total
-            bar = "#" * int(30 * frac)
-            rate = self.done / max(time.perf_counter() - self.t0, 1e-9)
-            sys.stderr.write(
-                f"\r{self.label} [{bar:<30}] {self.done}/{self.total} ({rate:.0f}/s)"
-            )
-            if self.done >= self.total:
-                sys.stderr.write("\n")
-            sys.stderr.flush()
 
 
 def cmd_simulate(args):
@@ -101,10 +56,19 @@ def cmd_simulate(args):
     log.info(
         "L=%d T=%.4f algorithm=%s tau_int(E)=%.2f tau_int(|m|)=%.2f sweeps%s interval=%.2f "
         "sweeps %s=%.4g samples=%d seconds=%.2f -> %s",
-        args.L, args.T, plan.algorithm, p.tau_int_energy, p.tau_int_abs_m,
-        "" if p.reliable else " (pilot too short: lower bounds)", plan.interval,
-        work_name, p.work_per_update, args.samples, time.perf_counter() - t0, out,
-    )  # fmt: skip
+        args.L,
+        args.T,
+        plan.algorithm,
+        p.tau_int_energy,
+        p.tau_int_abs_m,
+        "" if p.reliable else " (pilot too short: lower bounds)",
+        plan.interval,
+        work_name,
+        p.work_per_update,
+        args.samples,
+        time.perf_counter() - t0,
+        out,
+    )
 
 
 def add_simulate(sub):
@@ -117,8 +81,12 @@ def add_simulate(sub):
     p.add_argument("--out", required=True, help="output shard, e.g. data/lattices/L32/T2.3000.h5")
     p.add_argument("--thermalize", type=int, default=1000, help="thermalisation sweeps")
     p.add_argument("--min-interval", type=int, default=1, help="minimum sweeps between samples")
-    p.add_argument("--max-pilot-sweeps", type=positive_int, default=200_000,
-                   help="cap on the pilot run that measures tau_int")  # fmt: skip
+    p.add_argument(
+        "--max-pilot-sweeps",
+        type=positive_int,
+        default=200_000,
+        help="cap on the pilot run that measures tau_int",
+    )
     p.set_defaults(func=cmd_simulate)
 
 
@@ -127,6 +95,9 @@ def build_parser():
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", required=True)
     add_simulate(sub)
+    from isingml import cli_learn
+
+    cli_learn.add_commands(sub)
     return parser
 
 

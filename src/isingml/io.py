@@ -28,10 +28,21 @@ from isingml import __version__
 SCHEMA_VERSION = 1
 SPIN_ENCODING = "packbits-msb-rowmajor-v1"  # the layout described in the module docstring
 REQUIRED_ATTRS = (
-    "L", "T", "J", "algorithm", "n_thermalize", "interval", "tau_int_energy",
-    "tau_int_abs_m", "seed", "spawn_key", "schema_version", "isingml_version", "created",
+    "L",
+    "T",
+    "J",
+    "algorithm",
+    "n_thermalize",
+    "interval",
+    "tau_int_energy",
+    "tau_int_abs_m",
+    "seed",
+    "spawn_key",
+    "schema_version",
+    "isingml_version",
+    "created",
     "n_samples",
-)  # fmt: skip
+)
 
 
 class ShardError(ValueError):
@@ -92,9 +103,14 @@ class ShardWriter:
         width = (self.L * self.L + 7) // 8
         chunk = max(1, min(self._chunk, (1 << 20) // width))  # chunks of at most ~1 MiB
         d = self._file.create_dataset(
-            "spins", (0, width), np.uint8, maxshape=(None, width), chunks=(chunk, width),
-            compression="gzip", compression_opts=4,
-        )  # fmt: skip
+            "spins",
+            (0, width),
+            np.uint8,
+            maxshape=(None, width),
+            chunks=(chunk, width),
+            compression="gzip",
+            compression_opts=4,
+        )
         d.attrs["encoding"] = SPIN_ENCODING
         d.attrs["shape_unpacked"] = np.array([0, self.L, self.L])
         for name in ("energy", "magnetization"):
@@ -105,10 +121,18 @@ class ShardWriter:
 
     def append(self, spins, energy, magnetization):
         k = spins.shape[0]
-        if spins.shape[1:] != (self.L, self.L) or energy.shape != (k,) or magnetization.shape != (k,):
+        if (
+            spins.shape[1:] != (self.L, self.L)
+            or energy.shape != (k,)
+            or magnetization.shape != (k,)
+        ):
             raise ValueError("chunk shapes do not match the shard")
         f, n = self._file, self._n
-        for name, data in (("spins", pack_spins(spins)), ("energy", energy), ("magnetization", magnetization)):
+        for name, data in (
+            ("spins", pack_spins(spins)),
+            ("energy", energy),
+            ("magnetization", magnetization),
+        ):
             f[name].resize(n + k, axis=0)
             f[name][n:] = data
         self._n += k
@@ -184,8 +208,11 @@ def _validate(path, f):
     if d.dtype == np.uint8:
         width = (L * L + 7) // 8
         if d.attrs.get("encoding") != SPIN_ENCODING or d.shape != (n, width):
-            raise ShardError(path, f"/spins is uint8 {d.shape} with encoding "
-                             f"{d.attrs.get('encoding')!r}, expected ({n}, {width}) {SPIN_ENCODING}")
+            raise ShardError(
+                path,
+                f"/spins is uint8 {d.shape} with encoding "
+                f"{d.attrs.get('encoding')!r}, expected ({n}, {width}) {SPIN_ENCODING}",
+            )
     elif d.dtype == np.int8:
         if d.shape != (n, L, L):
             raise ShardError(path, f"/spins is int8 {d.shape}, expected ({n}, {L}, {L})")
@@ -237,3 +264,106 @@ def shard_paths(folder):
     if not paths:
         raise ShardError(folder, "holds no shards (T*.h5)")
     return paths
+
+
+def load_lattices(folder, L=None):
+    """All shards of one L in ``folder``: (spins int8 (n, L, L), T float64 (n,), paths).
+
+    The int8 array is allocated once and filled shard by shard, so peak memory stays close
+    to its final size.
+    """
+    paths = shard_paths(folder)
+    metas = []
+    for p in paths:
+        with _open(p) as f:
+            metas.append(_validate(p, f))
+    sizes = {int(m["L"]) for m in metas}
+    if len(sizes) > 1:
+        raise ShardError(folder, f"mixes lattice sizes {sorted(sizes)}; one folder holds one L")
+    (found,) = sizes
+    if L is not None and found != L:
+        raise ShardError(folder, f"holds L = {found} shards, but L = {L} was asked for")
+    counts = [int(m["n_samples"]) for m in metas]
+    spins = np.empty((sum(counts), found, found), dtype=np.int8)
+    T = np.empty(sum(counts))
+    start = 0
+    for p, m, k in zip(paths, metas, counts, strict=True):
+        with _open(p) as f:
+            spins[start : start + k] = _read_spins(p, f["spins"], found)
+        T[start : start + k] = float(m["T"])
+        start += k
+    return spins, T, paths
+
+
+def write_json(path, obj):
+    import json
+
+    with atomic_output(path) as tmp:
+        Path(tmp).write_text(json.dumps(obj, indent=1, default=_json_default) + "\n")
+
+
+def read_json(path):
+    import json
+
+    try:
+        return json.loads(Path(path).read_text())
+    except FileNotFoundError:
+        raise ValueError(f"{path}: no such file") from None
+    except json.JSONDecodeError as err:
+        raise ValueError(f"{path}: not valid JSON ({err})") from None
+
+
+def _json_default(obj):
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    raise TypeError(f"cannot write {type(obj).__name__} to JSON")
+
+
+def save_checkpoint(path, spec_json, arrays):
+    """Parameters as a .npz of named float arrays plus the model spec as JSON text."""
+    with atomic_output(path) as tmp:
+        with open(tmp, "wb") as f:
+            np.savez(f, __spec__=np.array(spec_json), **arrays)
+
+
+def load_checkpoint(path):
+    """(spec JSON text, dict of arrays) from ``save_checkpoint``."""
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"{path}: no such checkpoint; train the model first (`isingml train`)")
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+    except (OSError, ValueError) as err:
+        raise ValueError(f"{path}: not a readable checkpoint ({err})") from None
+    if "__spec__" not in arrays:
+        raise ValueError(f"{path}: has no model spec; not an isingml checkpoint")
+    return str(arrays.pop("__spec__")), arrays
+
+
+PREDICTION_SCHEMA = 1
+
+
+def write_predictions(path, columns, attrs):
+    """One row per configuration: T, p_ordered, split, ... (1-D datasets of equal length)."""
+    with atomic_output(path) as tmp:
+        with h5py.File(tmp, "w") as f:
+            for name, data in columns.items():
+                f.create_dataset(name, data=data, compression="gzip", compression_opts=4)
+            for key, value in {**attrs, "schema_version": PREDICTION_SCHEMA}.items():
+                f.attrs[key] = value
+
+
+def read_predictions(path):
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"{path}: no such predictions file; run `isingml predict` first")
+    try:
+        with h5py.File(path, "r") as f:
+            if int(f.attrs.get("schema_version", -1)) != PREDICTION_SCHEMA:
+                raise ValueError(f"{path}: predictions schema_version is not {PREDICTION_SCHEMA}")
+            return {k: f[k][...] for k in f}, dict(f.attrs)
+    except OSError as err:
+        raise ValueError(f"{path}: not a readable HDF5 file ({err})") from None

@@ -19,8 +19,25 @@ from isingml.sampling.autocorr import tau_int
 
 MIN_BLOCKS = 20
 BLOCK_TAUS = 5.0  # block length in units of tau_int
-COLUMNS = ("e", "e_err", "abs_m", "abs_m_err", "m2", "m2_err", "m4", "m4_err",
-           "C", "C_err", "chi", "chi_err", "U4", "U4_err", "tau_int_e", "tau_int_abs_m", "n")  # fmt: skip
+COLUMNS = (
+    "e",
+    "e_err",
+    "abs_m",
+    "abs_m_err",
+    "m2",
+    "m2_err",
+    "m4",
+    "m4_err",
+    "C",
+    "C_err",
+    "chi",
+    "chi_err",
+    "U4",
+    "U4_err",
+    "tau_int_e",
+    "tau_int_abs_m",
+    "n",
+)
 
 
 def _derived(mom, n_sites, T):

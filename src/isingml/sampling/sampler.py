@@ -34,7 +34,7 @@ ALGORITHMS = ("metropolis", "wolff", "auto")
 SIMULATE_STREAM = 0  # first element of every shard's spawn key
 # Nanoseconds per attempted Metropolis flip and per Wolff cluster spin on one core, measured
 # with benchmarks/sampler.py. Only their ratio matters; they only steer 'auto'.
-COST_NS = {"metropolis": 3.0, "wolff": 12.0}
+COST_NS = {"metropolis": 7.0, "wolff": 24.0}
 
 
 @dataclass(frozen=True)
@@ -217,10 +217,15 @@ def plan_chain(chain: Chain, settings: SamplerSettings) -> Plan:
     clusters_per_sweep = max(1, round(L * L / mean_cluster))
     per_record = {"metropolis": 1, "wolff": clusters_per_sweep}
     if settings.algorithm == "auto":
-        pilots = {a: run_pilot(chain, a, per_record[a], settings.pilot_records, L) for a in per_record}
+        pilots = {
+            a: run_pilot(chain, a, per_record[a], settings.pilot_records, L) for a in per_record
+        }
         while True:
             best = min(pilots.values(), key=lambda p: p.cost_ns(L))
-            if best.reliable or 2 * best.records * best.sweeps_per_record > settings.max_pilot_sweeps:
+            if (
+                best.reliable
+                or 2 * best.records * best.sweeps_per_record > settings.max_pilot_sweeps
+            ):
                 break
             pilots[best.algorithm] = pilot_until_reliable(
                 chain, best.algorithm, per_record[best.algorithm], settings, 2 * best.records

@@ -1,0 +1,5 @@
+import sys
+
+from isingml.cli import main
+
+sys.exit(main())

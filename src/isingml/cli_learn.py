@@ -1,0 +1,163 @@
+"""``isingml train`` and ``isingml predict``: argument parsing and file I/O around train.py."""
+
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from isingml.cliutil import UserError, prepare_output
+
+log = logging.getLogger("isingml")
+
+
+def window_name(window):
+    return "exact" if window is None else f"w{window[0]:g}-{window[1]:g}"
+
+
+def cmd_train(args):
+    from isingml import io, train
+
+    try:
+        cfg = train.TrainConfig(
+            model=args.model,
+            L=args.L,
+            seed=args.seed,
+            root_seed=args.root_seed,
+            label="exact" if args.window is None else "windows",
+            window=None if args.window is None else tuple(args.window),
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            learning_rate=args.lr,
+            weight_decay=args.weight_decay,
+            patience=args.patience,
+            augment_d4=args.augment_d4,
+            channels=tuple(args.channels),
+        )
+    except ValueError as err:
+        raise UserError(str(err)) from None
+    out = Path(args.out)
+    prepare_output(out / "params.npz")
+    spins, T, paths = io.load_lattices(args.data, args.L)
+    log.info(
+        "training %s on %d configurations of L=%d from %d shards in %s",
+        args.model,
+        len(T),
+        args.L,
+        len(paths),
+        args.data,
+    )
+    model, metrics = train.train_and_evaluate(cfg, spins, T)
+    metrics["data"] = [str(p) for p in paths]
+    io.save_checkpoint(out / "params.npz", cfg.spec.to_json(), train.params_to_arrays(model))
+    io.write_json(out / "metrics.json", metrics)
+    acc = " ".join(
+        f"{k} {'-' if v is None else f'{v:.3f}'}" for k, v in metrics["accuracy"].items()
+    )
+    log.info(
+        "%s L=%d %s seed=%d: %d params, %d epochs (best %d), accuracy %s, %.1f s on %s -> %s",
+        args.model,
+        args.L,
+        window_name(cfg.window),
+        args.seed,
+        metrics["n_params"],
+        len(metrics["epochs"]),
+        metrics["best_epoch"],
+        acc,
+        metrics["wall_seconds"],
+        metrics["device"],
+        out,
+    )
+
+
+def cmd_predict(args):
+    from isingml import io, models, train
+
+    spec_json, arrays = io.load_checkpoint(Path(args.model_dir) / "params.npz")
+    spec = models.ModelSpec.from_json(spec_json)
+    metrics = io.read_json(Path(args.model_dir) / "metrics.json")
+    out = prepare_output(args.out)
+    spins, T, paths = io.load_lattices(args.data)
+    L = spins.shape[1]
+    if spec.name == "fcn" and L != spec.L:
+        raise UserError(
+            f"the fully connected network in {args.model_dir} was trained on "
+            f"L = {spec.L} and has L^2 = {spec.L**2} inputs; it cannot predict on "
+            f"L = {L} ({args.data}). Only the CNN accepts any L."
+        )
+    model = train.model_from_arrays(spec, arrays, str(args.model_dir))
+    logits = train.predict_logits(model, spins, symmetrize=True)
+    cfg = metrics["config"]
+    if L == spec.L:  # the training split of this seed, so that analyses can pick held-out data
+        tc = train.TrainConfig(
+            **{
+                **cfg,
+                "window": tuple(cfg["window"]) if cfg["window"] else None,
+                "channels": tuple(cfg["channels"]),
+            }
+        )
+        labels = train.labels_for(T, tc.label, tc.window)
+        split = train.split_by_temperature(
+            T, labels, tc.val_fraction, tc.test_fraction, train.seeds_for(tc)[0]
+        )
+    else:
+        split = np.full(T.shape, train.CRITICAL, dtype=np.int8)  # never seen in training
+    m = spins.mean(axis=(1, 2), dtype=np.float64)
+    io.write_predictions(
+        out,
+        {
+            "T": T,
+            "p_ordered": 1.0 / (1.0 + np.exp(-logits.astype(np.float64))),
+            "split": split,
+            "abs_m": np.abs(m),
+        },
+        {
+            "model": spec.name,
+            "L": L,
+            "L_train": spec.L,
+            "seed": cfg["seed"],
+            "label": cfg["label"],
+            "window": np.asarray(cfg["window"] or [np.nan, np.nan]),
+            "model_dir": str(args.model_dir),
+            "split_codes": "0 train, 1 val, 2 test, 3 critical or not seen in training",
+        },
+    )
+    log.info(
+        "predicted %d configurations of L=%d with %s (trained on L=%d) -> %s",
+        len(T),
+        L,
+        spec.name,
+        spec.L,
+        out,
+    )
+
+
+def add_commands(sub):
+    p = sub.add_parser("train", help="train one network on the shards of one L")
+    p.add_argument("--model", required=True, help="cnn or fcn")
+    p.add_argument("--L", type=int, required=True)
+    p.add_argument("--seed", type=int, default=0, help="training seed")
+    p.add_argument("--root-seed", type=int, default=0, help="the config's root seed")
+    p.add_argument(
+        "--window",
+        type=float,
+        nargs=2,
+        metavar=("T_ORDERED_MAX", "T_DISORDERED_MIN"),
+        help="label T <= first as ordered, T >= second as disordered; "
+        "omit to label by T < T_c (Onsager) at every T",
+    )
+    p.add_argument("--data", required=True, help="folder of shards, e.g. data/lattices/L32")
+    p.add_argument("--out", required=True, help="output folder for params.npz and metrics.json")
+    p.add_argument("--epochs", type=int, default=40)
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--lr", type=float, default=3e-3)
+    p.add_argument("--weight-decay", type=float, default=1e-4)
+    p.add_argument("--patience", type=int, default=8)
+    p.add_argument("--channels", type=int, nargs="+", default=[8, 16], help="CNN widths")
+    p.add_argument("--augment-d4", action="store_true", help="also rotate and reflect")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("predict", help="p(ordered) for every configuration of one L")
+    p.add_argument("--model-dir", required=True, help="a folder written by `isingml train`")
+    p.add_argument("--data", required=True, help="folder of shards of one L")
+    p.add_argument("--out", required=True, help="output .h5")
+    p.set_defaults(func=cmd_predict)

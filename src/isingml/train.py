@@ -1,0 +1,319 @@
+"""Labels, splits, the loss, compiled training and evaluation, and ``train_and_evaluate``.
+
+The model is split once into its graph definition and parameters (``nnx.split``); each epoch
+is then one ``jax.jit``-compiled ``lax.scan`` over mini-batches, as Flax's performance guide
+advises for small models, so no Python runs per step. The lattice data stay int8 on the
+device and each batch is converted to floats inside the step. Every training batch is
+augmented by a random global spin flip per configuration (the Z2 symmetry) and, optionally,
+by one of the 8 symmetries of the square.
+"""
+
+import dataclasses
+import functools
+import time
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+from flax import nnx
+
+from isingml import models
+from isingml.physics import ONSAGER_TC
+
+SPLIT_STREAM, TRAIN_STREAM = 1, 2  # first elements of the spawn keys (0 is the sampler's)
+TRAIN, VAL, TEST, CRITICAL = 0, 1, 2, 3  # split codes, also stored with the predictions
+SPLIT_NAMES = {TRAIN: "train", VAL: "val", TEST: "test", CRITICAL: "critical"}
+EVAL_BATCH = 1024
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainConfig:
+    model: str
+    L: int
+    seed: int = 0  # training seed
+    root_seed: int = 0
+    label: str = "windows"  # "windows" or "exact"
+    window: tuple[float, float] | None = (2.0, 2.6)  # (T_ordered_max, T_disordered_min)
+    epochs: int = 40
+    batch_size: int = 64
+    learning_rate: float = 3e-3
+    weight_decay: float = 1e-4
+    patience: int = 8
+    val_fraction: float = 0.1
+    test_fraction: float = 0.1
+    augment_d4: bool = False
+    channels: tuple[int, ...] = (8, 16)
+    kernel_size: int = 3
+    head: int = 16
+    hidden: int = 100
+
+    def __post_init__(self):
+        if self.label not in ("windows", "exact"):
+            raise ValueError(f"label must be 'windows' or 'exact', got {self.label!r}")
+        if self.label == "windows":
+            if self.window is None or len(self.window) != 2 or not self.window[0] < self.window[1]:
+                raise ValueError(
+                    f"window must be (T_ordered_max, T_disordered_min) with the "
+                    f"first below the second, got {self.window}"
+                )
+        if self.val_fraction + self.test_fraction >= 1:
+            raise ValueError("val_fraction + test_fraction must be below 1")
+        models.ModelSpec(self.model, self.L)  # validates the model name
+
+    @property
+    def spec(self):
+        return models.ModelSpec(
+            self.model, self.L, self.channels, self.kernel_size, self.head, self.hidden
+        )
+
+
+def labels_for(T, label, window):
+    """1 = ordered, 0 = disordered, -1 = not trained on (the critical gap of a window)."""
+    T = np.asarray(T)
+    if label == "exact":
+        return (T < ONSAGER_TC).astype(np.int8)
+    lo, hi = window
+    return np.where(T <= lo, 1, np.where(T >= hi, 0, -1)).astype(np.int8)
+
+
+def split_by_temperature(T, labels, val_fraction, test_fraction, seq):
+    """Split codes per configuration, stratified by temperature and reproducible from ``seq``."""
+    rng = np.random.default_rng(seq)
+    split = np.full(T.shape, CRITICAL, dtype=np.int8)
+    for t in np.unique(T):
+        idx = np.flatnonzero(T == t)
+        if labels[idx[0]] < 0:
+            continue
+        idx = rng.permutation(idx)
+        n_val = round(val_fraction * idx.size)
+        n_test = round(test_fraction * idx.size)
+        split[idx] = TRAIN
+        split[idx[:n_val]] = VAL
+        split[idx[n_val : n_val + n_test]] = TEST
+    return split
+
+
+def seeds_for(cfg: TrainConfig):
+    """(split SeedSequence, training SeedSequence). The split depends on (L, seed) only, so
+    both networks trained with the same seed see the same configurations."""
+    window = (0, 0) if cfg.window is None else cfg.window
+    split = np.random.SeedSequence(cfg.root_seed, spawn_key=(SPLIT_STREAM, cfg.L, cfg.seed))
+    key = (
+        TRAIN_STREAM,
+        models.MODELS.index(cfg.model),
+        cfg.L,
+        cfg.seed,
+        *(round(w * 10_000) for w in window),
+    )
+    return split, np.random.SeedSequence(cfg.root_seed, spawn_key=key)
+
+
+def loss_fn(model, x, y):
+    logits = model(x)
+    loss = optax.sigmoid_binary_cross_entropy(logits, y).mean()
+    return loss, jnp.mean((logits > 0) == (y > 0.5))
+
+
+def _d4(x, k):
+    """Apply symmetry k (0..7) of the square to a batch (B, L, L)."""
+    x = jax.lax.cond(k >= 4, lambda a: jnp.swapaxes(a, 1, 2), lambda a: a, x)
+    return jax.lax.switch(k % 4, [lambda a, r=r: jnp.rot90(a, r, axes=(1, 2)) for r in range(4)], x)
+
+
+def make_epoch(graphdef, tx, batch_size, augment_d4, use_scan=None):
+    """A function running one epoch over the training indices.
+
+    On accelerators the epoch is one compiled ``lax.scan`` (no Python per step). On XLA:CPU a
+    convolution inside a scan body runs about 10x slower than the same step compiled alone
+    (measured here: 38 s against 3.5 s per epoch for the CNN at L = 16), so there the same
+    compiled step is driven from a Python loop, whose dispatch cost is negligible beside it.
+    """
+    if use_scan is None:
+        use_scan = jax.default_backend() != "cpu"
+
+    def step(carry, idx, X, y):
+        params, opt_state, key = carry
+        key, k_flip, k_d4 = jax.random.split(key, 3)
+        x = X[idx].astype(jnp.float32)
+        x = x * jax.random.rademacher(k_flip, (idx.size, 1, 1), dtype=jnp.float32)
+        if augment_d4:
+            x = _d4(x, jax.random.randint(k_d4, (), 0, 8))
+
+        def loss_of(p):
+            return loss_fn(nnx.merge(graphdef, p), x, y[idx])
+
+        (loss, acc), grads = jax.value_and_grad(loss_of, has_aux=True)(params)
+        updates, opt_state = tx.update(grads, opt_state, params)
+        return (optax.apply_updates(params, updates), opt_state, key), (loss, acc)
+
+    @jax.jit
+    def shuffle(key, train_idx):
+        key, k_perm = jax.random.split(key)
+        n_batches = train_idx.size // batch_size
+        batches = jax.random.permutation(k_perm, train_idx)[: n_batches * batch_size]
+        return key, batches.reshape(n_batches, batch_size)
+
+    @jax.jit
+    def scan_epoch(params, opt_state, key, X, y, batches):
+        carry, (loss, acc) = jax.lax.scan(
+            lambda c, i: step(c, i, X, y), (params, opt_state, key), batches
+        )
+        return *carry, loss.mean(), acc.mean()
+
+    @jax.jit
+    def one_step(params, opt_state, key, X, y, batches, i):
+        return step((params, opt_state, key), batches[i], X, y)
+
+    def epoch(params, opt_state, key, X, y, train_idx):
+        key, batches = shuffle(key, train_idx)
+        if use_scan:
+            return scan_epoch(params, opt_state, key, X, y, batches)
+        losses, accs = [], []
+        for i in range(batches.shape[0]):
+            (params, opt_state, key), (loss, acc) = one_step(
+                params, opt_state, key, X, y, batches, i
+            )
+            losses.append(loss)
+            accs.append(acc)
+        return params, opt_state, key, jnp.mean(jnp.stack(losses)), jnp.mean(jnp.stack(accs))
+
+    return epoch
+
+
+@functools.partial(jax.jit, static_argnums=0)
+def _logits(graphdef, params, x):
+    return nnx.merge(graphdef, params)(x.astype(jnp.float32))
+
+
+def predict_logits(model, spins, symmetrize=False):
+    """Logits for int8 spins (n, L, L), in fixed-size batches (one compilation).
+
+    With ``symmetrize`` the two logits of x and -x are averaged, which makes the output exactly
+    invariant under the global spin flip.
+    """
+    graphdef, params = nnx.split(model)
+    n = spins.shape[0]
+    if n == 0:
+        return np.empty(0, dtype=np.float32)
+    size = min(EVAL_BATCH, n)
+    out = np.empty(n, dtype=np.float32)
+    for start in range(0, n, size):
+        chunk = np.asarray(spins[start : start + size])
+        k = chunk.shape[0]
+        if k < size:  # pad to the compiled shape
+            chunk = np.concatenate([chunk, np.ones((size - k, *chunk.shape[1:]), chunk.dtype)])
+        x = jnp.asarray(chunk)
+        z = _logits(graphdef, params, x)
+        if symmetrize:
+            z = 0.5 * (z + _logits(graphdef, params, -x))
+        out[start : start + k] = np.asarray(z[:k])
+    return out
+
+
+def evaluate(logits, labels):
+    """(mean binary cross-entropy, accuracy); (None, None) for an empty set."""
+    if labels.size == 0:
+        return None, None
+    y = labels.astype(np.float64)
+    z = logits.astype(np.float64)
+    return float(np.mean(np.logaddexp(0, z) - y * z)), float(np.mean((z > 0) == (y > 0.5)))
+
+
+def train_and_evaluate(cfg: TrainConfig, spins: np.ndarray, T: np.ndarray):
+    """Train one network on int8 spins (n, L, L) with temperatures T (n,).
+
+    Returns (model, metrics dict). The model is the one with the lowest validation loss.
+    """
+    t_start = time.perf_counter()
+    if spins.shape[1:] != (cfg.L, cfg.L):
+        raise ValueError(f"data have L = {spins.shape[1]}, the configuration says L = {cfg.L}")
+    labels = labels_for(T, cfg.label, cfg.window)
+    split_seq, train_seq = seeds_for(cfg)
+    split = split_by_temperature(T, labels, cfg.val_fraction, cfg.test_fraction, split_seq)
+    if not (labels[split == TRAIN] == 1).any() or not (labels[split == TRAIN] == 0).any():
+        raise ValueError(
+            f"the temperatures {np.unique(T).tolist()} give no ordered or no "
+            f"disordered training samples for window {cfg.window}"
+        )
+    init_seed, loop_seed = (int(s) for s in train_seq.generate_state(2))
+    model = models.build(cfg.spec, nnx.Rngs(init_seed))
+    graphdef, params = nnx.split(model)
+    tx = optax.adamw(cfg.learning_rate, weight_decay=cfg.weight_decay)
+    opt_state = tx.init(params)
+    train_idx = jnp.asarray(np.flatnonzero(split == TRAIN))
+    batch = min(cfg.batch_size, int(train_idx.size))
+    epoch_fn = make_epoch(graphdef, tx, batch, cfg.augment_d4)
+    X, y = jnp.asarray(spins), jnp.asarray(np.maximum(labels, 0).astype(np.float32))
+    val = split == VAL
+    key = jax.random.key(loop_seed)
+    history, best, best_loss, waited = [], params, np.inf, 0
+    for epoch in range(1, cfg.epochs + 1):
+        params, opt_state, key, loss, acc = epoch_fn(params, opt_state, key, X, y, train_idx)
+        nnx.update(model, params)
+        val_loss, val_acc = evaluate(predict_logits(model, spins[val]), labels[val])
+        history.append(
+            {
+                "epoch": epoch,
+                "train_loss": float(loss),
+                "train_acc": float(acc),
+                "val_loss": val_loss,
+                "val_acc": val_acc,
+            }
+        )
+        if val_loss < best_loss:
+            best, best_loss, waited = params, val_loss, 0
+        else:
+            waited += 1
+            if waited >= cfg.patience:
+                break
+    nnx.update(model, best)
+    metrics = final_metrics(model, spins, T, labels, split)
+    metrics.update(
+        epochs=history,
+        best_epoch=int(np.argmin([h["val_loss"] for h in history]) + 1),
+        n_params=models.count_params(model),
+        wall_seconds=time.perf_counter() - t_start,
+        backend=jax.default_backend(),
+        device=str(jax.devices()[0]),
+        jax_version=jax.__version__,
+        config={**dataclasses.asdict(cfg)},
+    )
+    return model, metrics
+
+
+def final_metrics(model, spins, T, labels, split):
+    """Loss and accuracy per split; the critical set is scored against T < Onsager's T_c."""
+    logits = predict_logits(model, spins, symmetrize=True)
+    truth = np.where(labels >= 0, labels, (T < ONSAGER_TC).astype(np.int8))
+    out = {"accuracy": {}, "loss": {}, "n": {}}
+    for code, name in SPLIT_NAMES.items():
+        sel = split == code
+        out["loss"][name], out["accuracy"][name] = evaluate(logits[sel], truth[sel])
+        out["n"][name] = int(sel.sum())
+    return out
+
+
+def params_to_arrays(model):
+    """{path name: array} of every parameter, for a checkpoint."""
+    leaves = jax.tree_util.tree_flatten_with_path(nnx.state(model, nnx.Param))[0]
+    return {jax.tree_util.keystr(path): np.asarray(v) for path, v in leaves}
+
+
+def model_from_arrays(spec: models.ModelSpec, arrays, source="checkpoint"):
+    """Rebuild a network from ``params_to_arrays`` output; refuse any mismatch."""
+    model = models.build(spec, nnx.Rngs(0))
+    state = nnx.state(model, nnx.Param)
+    leaves, treedef = jax.tree_util.tree_flatten_with_path(state)
+    names = [jax.tree_util.keystr(p) for p, _ in leaves]
+    if sorted(names) != sorted(arrays):
+        raise ValueError(f"{source}: parameters {sorted(arrays)} do not match {spec.name}")
+    new = []
+    for name, (_, old) in zip(names, leaves, strict=True):
+        if arrays[name].shape != old.shape:
+            raise ValueError(
+                f"{source}: {name} has shape {arrays[name].shape}, expected {old.shape}"
+            )
+        new.append(jnp.asarray(arrays[name]))
+    nnx.update(model, jax.tree_util.tree_unflatten(treedef, new))
+    return model

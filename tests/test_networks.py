@@ -1,0 +1,241 @@
+"""The networks: shapes, exact translation invariance, checkpoints, determinism, learning."""
+
+import json
+import subprocess
+import sys
+
+import jax
+import numpy as np
+import pytest
+from flax import nnx
+
+from isingml import io, models, train
+from isingml.cli import main
+
+TEMPS = (1.5, 1.8, 3.0, 3.5)  # far from T_c: an easy, real classification problem
+
+
+@pytest.fixture(scope="module")
+def lattices(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("data") / "L8"
+    for T in TEMPS:
+        main(
+            [
+                "simulate",
+                "--L",
+                "8",
+                "--T",
+                str(T),
+                "--samples",
+                "250",
+                "--seed",
+                "3",
+                "--out",
+                str(folder / f"T{T:.4f}.h5"),
+            ]
+        )
+    return folder
+
+
+def random_spins(L, n=6, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.choice(np.array([-1, 1], np.int8), size=(n, L, L))
+
+
+@pytest.mark.parametrize("name", models.MODELS)
+@pytest.mark.parametrize("L", [8, 16])
+def test_output_shapes(name, L):
+    model = models.build(models.ModelSpec(name, L), nnx.Rngs(0))
+    out = model(random_spins(L).astype(np.float32))
+    assert out.shape == (6,)
+    assert np.all(np.isfinite(out))
+
+
+def test_cnn_is_invariant_under_every_translation():
+    model = models.build(models.ModelSpec("cnn", 12), nnx.Rngs(1))
+    x = random_spins(12, n=4, seed=1).astype(np.float32)
+    base = np.asarray(model(x))
+    rng = np.random.default_rng(2)
+    for shift in rng.integers(0, 12, size=(10, 2)):
+        rolled = np.roll(x, tuple(shift), axis=(1, 2))
+        np.testing.assert_allclose(model(rolled), base, rtol=1e-5, atol=1e-5)
+    # ...and it is not trivially constant: another configuration gives another logit.
+    assert not np.allclose(model(-np.abs(x)), model(np.abs(x)))
+
+
+def test_cnn_accepts_other_sizes_fcn_does_not():
+    cnn = models.build(models.ModelSpec("cnn", 8), nnx.Rngs(0))
+    assert cnn(random_spins(20).astype(np.float32)).shape == (6,)
+    fcn = models.build(models.ModelSpec("fcn", 8), nnx.Rngs(0))
+    with pytest.raises(ValueError, match="takes L = 8"):
+        fcn(random_spins(20).astype(np.float32))
+
+
+def test_unknown_model_is_refused():
+    with pytest.raises(ValueError, match="unknown model 'resnet'"):
+        train.TrainConfig(model="resnet", L=8)
+
+
+def test_labels_and_stratified_split():
+    T = np.repeat([1.5, 2.2, 3.0], 100)
+    labels = train.labels_for(T, "windows", (2.0, 2.6))
+    assert set(labels[T == 1.5]) == {1} and set(labels[T == 3.0]) == {0}
+    assert set(labels[T == 2.2]) == {-1}
+    seq = np.random.SeedSequence(0)
+    split = train.split_by_temperature(T, labels, 0.1, 0.2, seq)
+    for t in (1.5, 3.0):
+        counts = np.bincount(split[T == t], minlength=4)
+        assert counts.tolist() == [70, 10, 20, 0]
+    assert set(split[T == 2.2]) == {train.CRITICAL}
+    again = train.split_by_temperature(T, labels, 0.1, 0.2, np.random.SeedSequence(0))
+    np.testing.assert_array_equal(split, again)
+    exact = train.labels_for(T, "exact", None)
+    assert exact.tolist() == (T < 2.2692).astype(int).tolist()
+
+
+def test_cnn_learns_a_real_dataset_and_is_deterministic(lattices):
+    spins, T, _ = io.load_lattices(lattices, 8)
+    cfg = train.TrainConfig(model="cnn", L=8, seed=1, window=(2.0, 2.6), epochs=10, patience=10)
+    model, metrics = train.train_and_evaluate(cfg, spins, T)
+    assert metrics["accuracy"]["test"] >= 0.95, metrics["accuracy"]
+    _, again = train.train_and_evaluate(cfg, spins, T)
+    timing = ("wall_seconds",)
+    assert {k: v for k, v in metrics.items() if k not in timing} == {
+        k: v for k, v in again.items() if k not in timing
+    }
+
+
+def test_checkpoint_reloads_to_identical_predictions(lattices, tmp_path):
+    out = tmp_path / "cnn"
+    main(
+        [
+            "train",
+            "--model",
+            "cnn",
+            "--L",
+            "8",
+            "--seed",
+            "0",
+            "--window",
+            "2.0",
+            "2.6",
+            "--data",
+            str(lattices),
+            "--out",
+            str(out),
+            "--epochs",
+            "2",
+        ]
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["metrics.json", "params.npz"]
+    metrics = json.loads((out / "metrics.json").read_text())
+    for key in ("train", "val", "test", "critical"):
+        assert key in metrics["accuracy"]
+    assert metrics["backend"] == jax.default_backend() and metrics["n_params"] > 0
+    pred = tmp_path / "pred.h5"
+    main(["predict", "--model-dir", str(out), "--data", str(lattices), "--out", str(pred)])
+    cols, attrs = io.read_predictions(pred)
+    assert cols["p_ordered"].shape == (1000,) and attrs["L"] == 8
+    spec, arrays = io.load_checkpoint(out / "params.npz")
+    model = train.model_from_arrays(models.ModelSpec.from_json(spec), arrays)
+    spins, T, _ = io.load_lattices(lattices)
+    logits = train.predict_logits(model, spins, symmetrize=True)
+    np.testing.assert_allclose(
+        1 / (1 + np.exp(-logits.astype(np.float64))), cols["p_ordered"], rtol=1e-6
+    )
+    np.testing.assert_array_equal(cols["T"], T)
+
+
+def run_cli(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "isingml.cli", *args], capture_output=True, text=True
+    )
+
+
+def test_fcn_refuses_other_lattice_size(lattices, tmp_path):
+    out = tmp_path / "fcn"
+    main(
+        [
+            "train",
+            "--model",
+            "fcn",
+            "--L",
+            "8",
+            "--window",
+            "2.0",
+            "2.6",
+            "--data",
+            str(lattices),
+            "--out",
+            str(out),
+            "--epochs",
+            "1",
+        ]
+    )
+    other = tmp_path / "L12"
+    main(
+        [
+            "simulate",
+            "--L",
+            "12",
+            "--T",
+            "3.0",
+            "--samples",
+            "20",
+            "--seed",
+            "0",
+            "--out",
+            str(other / "T3.0000.h5"),
+        ]
+    )
+    res = run_cli(
+        "predict", "--model-dir", str(out), "--data", str(other), "--out", str(tmp_path / "p.h5")
+    )
+    assert res.returncode == 2 and "trained on L = 8" in res.stderr
+    assert not (tmp_path / "p.h5").exists()
+
+
+def test_train_cli_errors(lattices, tmp_path):
+    res = run_cli(
+        "train",
+        "--model",
+        "resnet",
+        "--L",
+        "8",
+        "--data",
+        str(lattices),
+        "--out",
+        str(tmp_path / "x"),
+    )
+    assert res.returncode == 2 and "unknown model 'resnet'" in res.stderr
+    res = run_cli(
+        "train",
+        "--model",
+        "cnn",
+        "--L",
+        "16",
+        "--data",
+        str(lattices),
+        "--out",
+        str(tmp_path / "x"),
+    )
+    assert res.returncode == 2 and "L = 8 shards, but L = 16" in res.stderr
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "T2.0000.h5").write_bytes(b"not hdf5")
+    res = run_cli(
+        "train", "--model", "cnn", "--L", "8", "--data", str(bad), "--out", str(tmp_path / "x")
+    )
+    assert res.returncode == 2 and "T2.0000.h5" in res.stderr and "Traceback" not in res.stderr
+    res = run_cli(
+        "train",
+        "--model",
+        "cnn",
+        "--L",
+        "8",
+        "--data",
+        str(tmp_path / "none"),
+        "--out",
+        str(tmp_path / "x"),
+    )
+    assert res.returncode == 2 and "no such folder" in res.stderr
