@@ -98,6 +98,10 @@ def build_parser():
     from isingml import cli_learn
 
     cli_learn.add_commands(sub)
+    from isingml import cli_analyze, cli_plot
+
+    cli_analyze.add_commands(sub)
+    cli_plot.add_commands(sub)
     return parser
 
 
@@ -113,7 +117,8 @@ def main(argv=None):
         args.func(args)
     except (UserError, ValueError) as err:
         # ValueError covers io.ShardError and the library's argument checks.
-        parser.exit(2, f"isingml {args.command}: error: {err}\n")
+        name = " ".join(filter(None, [args.command, getattr(args, "analysis", None)]))
+        parser.exit(2, f"isingml {name}: error: {err}\n")
     except KeyboardInterrupt:
         parser.exit(130, f"isingml {args.command}: interrupted; no partial output was kept\n")
     return 0

@@ -367,3 +367,37 @@ def read_predictions(path):
             return {k: f[k][...] for k in f}, dict(f.attrs)
     except OSError as err:
         raise ValueError(f"{path}: not a readable HDF5 file ({err})") from None
+
+
+def write_csv(path, rows, columns=None):
+    """Rows (dicts) to CSV atomically; floats in full precision, None as empty."""
+    import csv
+
+    columns = columns or (list(rows[0]) if rows else [])
+    with atomic_output(path) as tmp:
+        with open(tmp, "w", newline="") as f:
+            w = csv.DictWriter(f, columns, extrasaction="ignore")
+            w.writeheader()
+            for r in rows:
+                w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in columns})
+
+
+def read_csv(path):
+    """{column: numpy array} (numeric where every value parses as a number)."""
+    import csv
+
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"{path}: no such results file; run the step that writes it first")
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    if not rows:
+        return {}
+    out = {}
+    for key in rows[0]:
+        vals = [r[key] for r in rows]
+        try:
+            out[key] = np.array([np.nan if v == "" else float(v) for v in vals])
+        except ValueError:
+            out[key] = np.array(vals)
+    return out

@@ -1,0 +1,167 @@
+"""Finite-size scaling: T*(L) = T_c + a L^(-1/nu), and the data collapse of p(T, L).
+
+The fits are weighted by the standard errors of T*(L) (independent between sizes: each size has
+its own shards and networks). When chi^2/dof > 1 the parameter errors are scaled by
+sqrt(chi^2/dof), as the Particle Data Group does, so that an error bar never claims more than
+the scatter allows. A free-nu fit needs at least 4 sizes (one degree of freedom); with fewer
+the result says so instead of giving a number.
+"""
+
+import math
+
+import numpy as np
+from scipy import optimize
+
+MIN_SIZES_FREE = 4
+MIN_SIZES_FIXED = 2
+
+
+def _scaled(cov, chi2, dof):
+    if dof > 0 and chi2 / dof > 1:
+        return cov * (chi2 / dof)
+    return cov
+
+
+def fit_fixed_nu(L, t, err, nu=1.0):
+    """Weighted linear fit of t = T_c + a L^(-1/nu); returns a dict (T_c, errors, chi2/dof)."""
+    L, t, err = (np.asarray(a, dtype=np.float64) for a in (L, t, err))
+    if L.size < MIN_SIZES_FIXED:
+        return {"ok": False, "note": f"needs >= {MIN_SIZES_FIXED} sizes, got {L.size}"}
+    A = np.stack([np.ones_like(L), L ** (-1.0 / nu)], axis=1)
+    W = 1.0 / err**2
+    cov = np.linalg.inv(A.T @ (A * W[:, None]))
+    coef = cov @ (A.T @ (W * t))
+    chi2 = float(np.sum(W * (A @ coef - t) ** 2))
+    dof = L.size - 2
+    cov = _scaled(cov, chi2, dof)
+    return {
+        "ok": True,
+        "T_c": float(coef[0]),
+        "T_c_err": float(math.sqrt(cov[0, 0])),
+        "a": float(coef[1]),
+        "nu": nu,
+        "nu_err": 0.0,
+        "chi2_dof": chi2 / dof if dof > 0 else None,
+        "L_used": L.astype(int).tolist(),
+    }
+
+
+def fit_free_nu(L, t, err):
+    """Weighted nonlinear fit of t = T_c + a L^(-1/nu) with T_c, a, nu free."""
+    L, t, err = (np.asarray(a, dtype=np.float64) for a in (L, t, err))
+    if L.size < MIN_SIZES_FREE:
+        return {
+            "ok": False,
+            "note": f"a free-nu fit needs >= {MIN_SIZES_FREE} sizes, "
+            f"got {L.size}: nu is not determined",
+        }
+    start = fit_fixed_nu(L, t, err)
+
+    def model(x, tc, a, inv_nu):
+        return tc + a * x ** (-inv_nu)
+
+    try:
+        coef, cov = optimize.curve_fit(
+            model,
+            L,
+            t,
+            p0=(start["T_c"], start["a"], 1.0),
+            sigma=err,
+            absolute_sigma=True,
+            maxfev=20_000,
+        )
+    except (RuntimeError, optimize.OptimizeWarning) as exc:
+        return {"ok": False, "note": f"the free-nu fit did not converge ({exc})"}
+    chi2 = float(np.sum(((model(L, *coef) - t) / err) ** 2))
+    dof = L.size - 3
+    cov = _scaled(cov, chi2, dof)
+    if not np.all(np.isfinite(cov)) or coef[2] <= 0:
+        return {"ok": False, "note": "the free-nu fit is degenerate: T*(L) too flat in L"}
+    nu = 1.0 / coef[2]
+    return {
+        "ok": True,
+        "T_c": float(coef[0]),
+        "T_c_err": float(math.sqrt(cov[0, 0])),
+        "a": float(coef[1]),
+        "nu": float(nu),
+        "nu_err": float(math.sqrt(cov[2, 2]) * nu**2),
+        "chi2_dof": chi2 / dof,
+        "L_used": L.astype(int).tolist(),
+    }
+
+
+def collapse_quality(params, curves):
+    """Houdayer & Hartmann, PRB 70, 014418 (2004), eq. 3: mean squared distance of every point
+    from the other sizes' curves at the same scaled x, in units of the combined errors."""
+    tc, nu = params
+    if nu <= 0.05:
+        return np.inf
+    scaled = [((T - tc) * L ** (1.0 / nu), y, e) for L, T, y, e in curves]
+    total, count = 0.0, 0
+    for i, (x, y, e) in enumerate(scaled):
+        for j, (xo, yo, eo) in enumerate(scaled):
+            if i == j:
+                continue
+            inside = (x >= xo[0]) & (x <= xo[-1])
+            if not inside.any():
+                continue
+            yi = np.interp(x[inside], xo, yo)
+            ei = np.interp(x[inside], xo, eo)
+            total += np.sum((y[inside] - yi) ** 2 / (e[inside] ** 2 + ei**2))
+            count += inside.sum()
+    return total / count if count >= 3 else np.inf
+
+
+def collapse(curves, start, rng, n_boot=30):
+    """Estimate (T_c, nu) by minimising the collapse quality; errors by resampling the curves.
+
+    ``curves`` is a list of (L, T, y, y_err) with T increasing. Returns a dict.
+    """
+    if len(curves) < 2:
+        return {"ok": False, "note": "a collapse needs at least two sizes"}
+
+    def best(cs, x0):
+        res = optimize.minimize(
+            collapse_quality,
+            x0,
+            args=(cs,),
+            method="Nelder-Mead",
+            options={"xatol": 1e-5, "fatol": 1e-6, "maxiter": 2000},
+        )
+        return res.x, res.fun
+
+    x, s = best(curves, np.asarray(start, dtype=float))
+    reps = []
+    for _ in range(n_boot):
+        noisy = [(L, T, y + e * rng.normal(size=y.size), e) for L, T, y, e in curves]
+        reps.append(best(noisy, x)[0])
+    reps = np.asarray(reps)
+    return {
+        "ok": bool(np.isfinite(s)),
+        "T_c": float(x[0]),
+        "T_c_err": float(reps[:, 0].std(ddof=1)),
+        "nu": float(x[1]),
+        "nu_err": float(reps[:, 1].std(ddof=1)),
+        "quality": float(s),
+        "L_used": [int(c[0]) for c in curves],
+    }
+
+
+def combine_windows(per_window):
+    """Headline from per-window results: the mean over windows, the statistical error (the
+    windows share their data, so their errors are not averaged down) and the window systematic
+    as half the spread of the windows' values, added in quadrature."""
+    ok = {w: r for w, r in per_window.items() if r.get("ok")}
+    if not ok:
+        return {"ok": False, "note": "no window gave a finite-size fit"}
+    tc = np.array([r["T_c"] for r in ok.values()])
+    stat = float(np.mean([r["T_c_err"] for r in ok.values()]))
+    window = float((tc.max() - tc.min()) / 2) if tc.size > 1 else 0.0
+    return {
+        "ok": True,
+        "T_c": float(tc.mean()),
+        "T_c_err": math.hypot(stat, window),
+        "T_c_err_stat": stat,
+        "T_c_err_window": window,
+        "windows": sorted(ok),
+    }

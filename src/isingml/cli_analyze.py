@@ -1,0 +1,159 @@
+"""``isingml analyze ...``: read results files, call isingml.analysis, write results files."""
+
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from isingml import io
+from isingml.analysis import tables
+from isingml.cliutil import UserError, prepare_output
+
+log = logging.getLogger("isingml")
+ANALYSIS_STREAM = 3  # spawn-key prefix of the bootstrap streams
+
+
+def rng_for(seed, *key):
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(ANALYSIS_STREAM, *key)))
+
+
+def cmd_observables(args):
+    shards = [io.read_shard(p, spins=False) for p in args.shards]
+    sizes = {s.L for s in shards}
+    if len(sizes) != 1:
+        raise UserError(f"observables takes the shards of one L, got sizes {sorted(sizes)}")
+    io.write_csv(prepare_output(args.out), tables.observables_rows(shards))
+    log.info("observables of %d temperatures at L=%d -> %s", len(shards), sizes.pop(), args.out)
+
+
+def cmd_binder(args):
+    obs = {}
+    for path in args.observables:
+        table = io.read_csv(path)
+        obs[int(table["L"][0])] = table
+    if len(obs) < 2:
+        raise UserError("Binder crossings need observables of at least two lattice sizes")
+    rows = tables.binder_rows(obs, rng_for(args.seed, 0))
+    io.write_csv(prepare_output(args.out), rows)
+    for r in rows:
+        log.info(
+            "U4 crossing L=%d/%d: T_x = %.5f +- %.5f", r["L"], r["L2"], r["T_star"], r["T_star_err"]
+        )
+
+
+def cmd_crossing(args):
+    preds = [io.read_predictions(p) for p in args.predictions]
+    rng = rng_for(args.seed, 1, sum(map(ord, args.method)))
+    if args.between_sizes:
+        rows = tables.size_crossing_tables(args.method, preds, rng)
+        io.write_csv(prepare_output(args.out), rows)
+    else:
+        rows, curves = tables.network_tables(args.method, preds, rng)
+        io.write_csv(prepare_output(args.out), rows)
+        if args.curves:
+            io.write_csv(prepare_output(args.curves), curves)
+    for r in rows:
+        log.info(
+            "%s %s L=%s: T* = %.4f +- %.4f",
+            args.method,
+            r["window"],
+            r["L"],
+            r["T_star"],
+            r["T_star_err"],
+        )
+
+
+def cmd_fss(args):
+    tc = io.read_csv(args.tc)
+    rows = [dict(zip(tc, vals, strict=True)) for vals in zip(*tc.values(), strict=True)]
+    for r in rows:
+        r["L"] = int(r["L"])
+        r["window"] = str(r["window"])
+    curves = {}
+    if args.curves:
+        c = io.read_csv(args.curves)
+        for window in np.unique(c["window"]):
+            for L in np.unique(c["L"][c["window"] == window]):
+                sel = (c["window"] == window) & (c["L"] == L)
+                curves.setdefault(str(window), []).append(
+                    {"L": int(L), "T": c["T"][sel], "p": c["p"][sel], "p_err": c["p_err"][sel]}
+                )
+    kind = "crossing" if "L2" in tc else "half"
+    result = tables.fss_result(args.method, rows, curves, rng_for(args.seed, 2), kind)
+    io.write_json(prepare_output(args.out), result)
+    if result.get("ok"):
+        log.info(
+            "%s: T_c = %.4f +- %.4f (stat %.4f, window %.4f)",
+            args.method,
+            result["T_c"],
+            result["T_c_err"],
+            result["T_c_err_stat"],
+            result["T_c_err_window"],
+        )
+    else:
+        log.warning("%s: no finite-size estimate: %s", args.method, result.get("note"))
+
+
+def cmd_compare(args):
+    from isingml.analysis import report
+
+    results = [io.read_json(p) for p in args.fss]
+    metrics = {}
+    for p in args.metrics:
+        m = io.read_json(p)
+        metrics.setdefault(m["config"]["model"], []).append(m)
+    rows = [
+        tables.summary_row(
+            r, metrics.get(r["method"].split("_")[0], []) if r["method"] != "binder" else []
+        )
+        for r in results
+    ]
+    io.write_csv(prepare_output(args.out_csv), rows)
+    text = report.summary_markdown(rows, results)
+    with io.atomic_output(prepare_output(args.out_md)) as tmp:
+        Path(tmp).write_text(text)
+    log.info("summary of %d methods -> %s, %s", len(rows), args.out_csv, args.out_md)
+
+
+def add_commands(sub):
+    top = sub.add_parser("analyze", help="observables, crossings, finite-size scaling, summary")
+    an = top.add_subparsers(dest="analysis", required=True)
+
+    p = an.add_parser("observables", help="<|m|>, chi, C, U4 per T of one L, with errors")
+    p.add_argument("--shards", nargs="+", required=True, help="shards of one L")
+    p.add_argument("--out", required=True, help="e.g. results/observables/L32.csv")
+    p.set_defaults(func=cmd_observables)
+
+    p = an.add_parser("binder", help="U4 crossings between successive sizes")
+    p.add_argument("--observables", nargs="+", required=True)
+    p.add_argument("--out", required=True, help="results/tc/binder.csv")
+    p.add_argument("--seed", type=int, default=0, help="root seed of the bootstrap")
+    p.set_defaults(func=cmd_binder)
+
+    p = an.add_parser("crossing", help="T*(L) where p(ordered) = 1/2, or between sizes")
+    p.add_argument("--method", required=True, help="name in the tables, e.g. cnn")
+    p.add_argument("--predictions", nargs="+", required=True)
+    p.add_argument("--out", required=True, help="results/tc/{method}.csv")
+    p.add_argument("--curves", help="also write the averaged p(T) curves here")
+    p.add_argument(
+        "--between-sizes",
+        action="store_true",
+        help="crossings of p_L(T) between successive sizes (one network, all L)",
+    )
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_crossing)
+
+    p = an.add_parser("fss", help="finite-size extrapolation of T*(L) (and data collapse)")
+    p.add_argument("--method", required=True)
+    p.add_argument("--tc", required=True, help="results/tc/{method}.csv")
+    p.add_argument("--curves", help="p(T) curves for the data collapse")
+    p.add_argument("--out", required=True, help="results/fss/{method}.json")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_fss)
+
+    p = an.add_parser("compare", help="results/summary.csv and summary.md")
+    p.add_argument("--fss", nargs="+", required=True)
+    p.add_argument("--metrics", nargs="*", default=[], help="metrics.json of every network")
+    p.add_argument("--out-csv", required=True)
+    p.add_argument("--out-md", required=True)
+    p.set_defaults(func=cmd_compare)

@@ -1,0 +1,225 @@
+"""Figures. Each function reads results files (never recomputes a result) and returns a Figure.
+
+Temperatures are in units of J/k_B throughout; the dashed vertical line is Onsager's T_c.
+"""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from isingml import io  # noqa: E402
+from isingml.physics import ONSAGER_TC, onsager_magnetization  # noqa: E402
+
+TC_LABEL = f"Onsager $T_c$ = {ONSAGER_TC:.4f}"
+
+
+def _onsager_vline(ax):
+    ax.axvline(ONSAGER_TC, color="k", ls="--", lw=0.8, label=TC_LABEL)
+
+
+def _sizes_colors(sizes):
+    cmap = plt.get_cmap("viridis")
+    return {L: cmap(i / max(1, len(sizes) - 1)) for i, L in enumerate(sorted(sizes))}
+
+
+def _windows(c):
+    return sorted(set(c["window"].tolist()))
+
+
+def p_ordered(curves_csv):
+    """p(ordered) against T per L, one panel per training window."""
+    c = io.read_csv(curves_csv)
+    windows = _windows(c)
+    fig, axes = plt.subplots(
+        1, len(windows), figsize=(4 * len(windows), 3.4), squeeze=False, sharey=True
+    )
+    colors = _sizes_colors(np.unique(c["L"]))
+    for ax, w in zip(axes[0], windows, strict=True):
+        for L, color in colors.items():
+            sel = (c["window"] == w) & (c["L"] == L)
+            ax.errorbar(
+                c["T"][sel],
+                c["p"][sel],
+                c["p_err"][sel],
+                color=color,
+                marker=".",
+                ms=3,
+                lw=1,
+                label=f"L = {int(L)}",
+            )
+        _onsager_vline(ax)
+        lo, hi = (float(x) for x in w[1:].split("-")) if w.startswith("w") else (None, None)
+        if lo is not None:
+            ax.axvspan(lo, hi, color="0.9", zorder=0, label="not trained on")
+        ax.axhline(0.5, color="0.5", lw=0.6)
+        ax.set(title=f"{c['method'][0]}, window {w}", xlabel="T  [J/k_B]")
+    axes[0, 0].set_ylabel("p(ordered)")
+    axes[0, -1].legend(fontsize=7)
+    return fig
+
+
+def tc_extrapolation(tc_csvs, fss_jsons):
+    """T*(L) against L^-1 (or crossings against L^-3) with the fits and Onsager's T_c."""
+    fig, axes = plt.subplots(1, len(tc_csvs), figsize=(4 * len(tc_csvs), 3.4), squeeze=False)
+    for ax, path, fpath in zip(axes[0], tc_csvs, fss_jsons, strict=True):
+        t, f = io.read_csv(path), io.read_json(fpath)
+        crossing = "L2" in t
+        power = 3.0 if crossing else 1.0
+        Ls = t["L"]  # for crossings, the smaller size of each pair, as in the fit
+        for w in _windows(t):
+            sel = t["window"] == w
+            x = Ls[sel] ** -power
+            h = ax.errorbar(
+                x,
+                t["T_star"][sel],
+                t["T_star_err"][sel],
+                marker="o",
+                ms=3,
+                ls="",
+                capsize=2,
+                label=w if w != "-" else "U4 crossings",
+            )
+            fit = f["per_window"].get(w, {}).get("fixed", {})
+            if fit.get("ok") and "a" in fit:
+                xx = np.linspace(0, x.max() * 1.05, 50)
+                # the fit is in L^(-1/nu) = L^-power for the sizes used
+                ax.plot(xx, fit["T_c"] + fit["a"] * xx, color=h[0].get_color(), lw=0.8)
+        ax.axhline(ONSAGER_TC, color="k", ls="--", lw=0.8, label=TC_LABEL)
+        if f.get("ok"):
+            ax.errorbar(
+                [0],
+                [f["T_c"]],
+                [f["T_c_err"]],
+                color="r",
+                marker="*",
+                ms=9,
+                capsize=3,
+                label=f"$T_c(\\infty)$ = {f['T_c']:.4f} ± {f['T_c_err']:.4f}",
+            )
+        xlabel = "$L^{-3}$ (L = smaller size of the pair)" if crossing else "$L^{-1/\\nu}$, ν = 1"
+        ax.set(title=f["method"], xlabel=xlabel, ylabel="T*  [J/k_B]")
+        ax.legend(fontsize=6)
+    return fig
+
+
+def collapse(curves_csv, fss_json):
+    """p(T, L) against (T - T_c) L^(1/nu) with the collapse's own T_c and nu, per window."""
+    c, f = io.read_csv(curves_csv), io.read_json(fss_json)
+    windows = [w for w in _windows(c) if f["per_window"].get(w, {}).get("collapse", {}).get("ok")]
+    fig, axes = plt.subplots(
+        1, max(1, len(windows)), figsize=(4 * max(1, len(windows)), 3.4), squeeze=False, sharey=True
+    )
+    colors = _sizes_colors(np.unique(c["L"]))
+    for ax, w in zip(axes[0], windows, strict=False):
+        col = f["per_window"][w]["collapse"]
+        for L, color in colors.items():
+            sel = (c["window"] == w) & (c["L"] == L)
+            x = (c["T"][sel] - col["T_c"]) * L ** (1 / col["nu"])
+            ax.errorbar(
+                x,
+                c["p"][sel],
+                c["p_err"][sel],
+                color=color,
+                marker=".",
+                ms=3,
+                lw=1,
+                label=f"L = {int(L)}",
+            )
+        ax.set(
+            title=f"{f['method']} {w}: $T_c$={col['T_c']:.3f}, ν={col['nu']:.2f}",
+            xlabel="$(T - T_c) L^{1/\\nu}$",
+            xlim=(-8, 8),
+        )
+    axes[0, 0].set_ylabel("p(ordered)")
+    axes[0, -1].legend(fontsize=7)
+    return fig
+
+
+def _observable(obs_csvs, key, ylabel, exact=None):
+    fig, ax = plt.subplots(figsize=(5, 3.6))
+    tables = [io.read_csv(p) for p in obs_csvs]
+    colors = _sizes_colors([int(t["L"][0]) for t in tables])
+    for t in sorted(tables, key=lambda t: t["L"][0]):
+        L = int(t["L"][0])
+        ax.errorbar(
+            t["T"],
+            t[key],
+            t[key + "_err"],
+            color=colors[L],
+            marker=".",
+            ms=3,
+            lw=0.8,
+            capsize=1.5,
+            label=f"L = {L}",
+        )
+    if exact is not None:
+        T = np.linspace(min(t["T"].min() for t in tables), max(t["T"].max() for t in tables), 400)
+        ax.plot(T, exact(T), "k-", lw=1, label="Onsager, L = ∞")
+    _onsager_vline(ax)
+    ax.set(xlabel="T  [J/k_B]", ylabel=ylabel)
+    ax.legend(fontsize=7)
+    return fig
+
+
+def binder(obs_csvs):
+    fig = _observable(obs_csvs, "U4", "Binder cumulant $U_4 = 1 - <m^4>/(3<m^2>^2)$")
+    ax = fig.axes[0]
+    inset = ax.inset_axes([0.08, 0.08, 0.4, 0.4])
+    for t in (io.read_csv(p) for p in obs_csvs):
+        sel = np.abs(t["T"] - ONSAGER_TC) < 0.08
+        inset.errorbar(t["T"][sel], t["U4"][sel], t["U4_err"][sel], marker=".", ms=2, lw=0.6)
+    inset.axvline(ONSAGER_TC, color="k", ls="--", lw=0.6)
+    inset.tick_params(labelsize=6)
+    return fig
+
+
+def magnetization(obs_csvs):
+    return _observable(obs_csvs, "abs_m", "<|m|> per site", exact=onsager_magnetization)
+
+
+def accuracy(curves_csvs):
+    """Accuracy against T on configurations no network was trained on (label: T < T_c)."""
+    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    styles = ["-", "--", ":"]
+    for path, ls in zip(curves_csvs, styles, strict=False):
+        c = io.read_csv(path)
+        L = c["L"].max()
+        for w, color in zip(_windows(c), ["C0", "C1", "C2", "C3"], strict=False):
+            sel = (c["window"] == w) & (c["L"] == L)
+            ax.plot(
+                c["T"][sel],
+                c["accuracy_held_out"][sel],
+                ls=ls,
+                color=color,
+                marker=".",
+                ms=3,
+                label=f"{c['method'][0]} {w}, L = {int(L)}",
+            )
+    _onsager_vline(ax)
+    ax.set(xlabel="T  [J/k_B]", ylabel="accuracy on held-out configurations", ylim=(0, 1.02))
+    ax.legend(fontsize=6)
+    return fig
+
+
+def lattices(shards):
+    """Example configurations: one per shard given (e.g. below, near and above T_c)."""
+    fig, axes = plt.subplots(1, len(shards), figsize=(3 * len(shards), 3.2), squeeze=False)
+    for ax, path in zip(axes[0], shards, strict=True):
+        s = io.read_shard(path)
+        ax.imshow(s.spins[-1], cmap="gray", vmin=-1, vmax=1, interpolation="nearest")
+        ax.set(title=f"L = {s.L}, T = {s.T:.3f}", xticks=[], yticks=[])
+    fig.suptitle("last stored configuration (white = +1)", fontsize=8)
+    return fig
+
+
+def save(fig, png_path):
+    """Write the figure as PNG and as PDF beside it."""
+    png_path = str(png_path)
+    with io.atomic_output(png_path) as tmp:
+        fig.savefig(tmp, dpi=150, bbox_inches="tight", format="png")
+    pdf = png_path[: -len(".png")] + ".pdf"
+    with io.atomic_output(pdf) as tmp:
+        fig.savefig(tmp, bbox_inches="tight", format="pdf")
+    plt.close(fig)
