@@ -11,6 +11,7 @@ from isingml import observables, physics
 
 Z = 4.0  # tolerance in standard errors
 ALGORITHMS = ["metropolis", "wolff"]
+KERNELS = ["metropolis", "metropolis-reference", "wolff"]  # every kernel faces the exact tests
 
 
 def assert_within(name, value, err, exact, z=Z):
@@ -21,7 +22,7 @@ def assert_within(name, value, err, exact, z=Z):
     )
 
 
-@pytest.mark.parametrize("algorithm", ALGORITHMS)
+@pytest.mark.parametrize("algorithm", KERNELS)
 @pytest.mark.parametrize("T", [1.5, 2.27, 3.5])
 def test_4x4_against_exact_enumeration(chain, algorithm, T):
     exact = physics.exact_averages(4, T)
@@ -41,7 +42,7 @@ def test_enumeration_limits():
     assert hot["m2"] == pytest.approx(1 / 16, rel=1e-4)  # <m^2> = 1/N for independent spins
 
 
-@pytest.mark.parametrize("algorithm", ALGORITHMS)
+@pytest.mark.parametrize("algorithm", KERNELS)
 def test_onsager_spontaneous_magnetization(chain, algorithm):
     # At T = 1.8 the correlation length is about one lattice spacing, so the finite-size
     # correction on L = 64 is exponentially small against the statistical error.
@@ -51,7 +52,7 @@ def test_onsager_spontaneous_magnetization(chain, algorithm):
     assert_within("<|m|>", obs["abs_m"], obs["abs_m_err"], physics.onsager_magnetization(T))
 
 
-@pytest.mark.parametrize("algorithm", ALGORITHMS)
+@pytest.mark.parametrize("algorithm", KERNELS)
 def test_onsager_energy(chain, algorithm):
     T = 3.0  # high-T phase: finite-size corrections on L = 64 are exponentially small
     _, e, m = chain(64, T, 3000, seed=5, algorithm=algorithm)
@@ -74,13 +75,14 @@ def test_temperature_limits(chain, T):
 def test_metropolis_and_wolff_agree_at_tc(chain):
     T, L = 2.269, 16
     res = {}
-    for algorithm in ALGORITHMS:
+    for algorithm in KERNELS:
         _, e, m = chain(L, T, 4000, seed=17, algorithm=algorithm)
         res[algorithm] = observables.measure(e, m, L, T)
-    a, b = res["metropolis"], res["wolff"]
-    for key in ("e", "abs_m", "m2", "C", "chi", "U4"):
-        err = np.hypot(a[key + "_err"], b[key + "_err"])
-        assert abs(a[key] - b[key]) <= Z * err, f"{key}: {a[key]} vs {b[key]} +- {err}"
+    for metropolis in ("metropolis", "metropolis-reference"):
+        a, b = res[metropolis], res["wolff"]
+        for key in ("e", "abs_m", "m2", "C", "chi", "U4"):
+            err = np.hypot(a[key + "_err"], b[key + "_err"])
+            assert abs(a[key] - b[key]) <= Z * err, f"{metropolis} {key}: {a[key]} vs {b[key]}"
 
 
 def test_wolff_decorrelates_far_faster_at_tc(chain):

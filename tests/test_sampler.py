@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from isingml.sampling import autocorr, kernels, sampler
+from isingml.sampling import autocorr, fast, kernels, sampler
 
 
 def collect_all(L, T, n, seed, algorithm="auto"):
@@ -84,3 +84,26 @@ def test_bad_lattice_arguments(L, T):
 def test_bad_algorithm():
     with pytest.raises(ValueError, match="algorithm"):
         sampler.SamplerSettings(algorithm="heatbath")
+
+
+@pytest.mark.parametrize("L", [4, 6, 10, 16])
+def test_split_kernel_neighbours_match_the_full_lattice(L):
+    """With zero thresholds the split kernel's rule is deterministic (flip iff s h <= 0), so one
+    sweep must equal the same rule applied colour by colour on the full lattice."""
+    rng = np.random.default_rng(L)
+    spins = rng.choice(np.array([-1, 1], np.int8), size=(L, L))
+    expected = spins.copy()
+    i, j = np.indices((L, L))
+    for colour in (0, 1):
+        s = expected.astype(int)
+        h = np.roll(s, 1, 0) + np.roll(s, -1, 0) + np.roll(s, 1, 1) + np.roll(s, -1, 1)
+        flip = ((i + j) % 2 == colour) & (s * h <= 0)
+        expected[flip] *= -1
+    black = np.empty((L, L // 2), np.int8)
+    white = np.empty((L, L // 2), np.int8)
+    fast.split(spins, black, white)
+    stream = np.array([12345, 0], np.uint64)
+    fast.metropolis_sweeps_split(black, white, 1, np.uint64(0), np.uint64(0), stream)
+    fast.merge(black, white, spins)
+    np.testing.assert_array_equal(spins, expected)
+    assert stream[1] == L * L  # one random word per attempted flip

@@ -46,6 +46,7 @@ def cmd_simulate(args):
             interval=plan.interval,
             updates_per_sample=plan.updates_per_sample,
             update_unit="sweep" if plan.algorithm == "metropolis" else "cluster",
+            kernel=settings.metropolis_kernel if plan.algorithm == "metropolis" else "wolff",
             tau_int_energy=p.tau_int_energy,
             tau_int_abs_m=p.tau_int_abs_m,
             tau_int_reliable=p.reliable,

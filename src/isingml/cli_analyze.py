@@ -3,10 +3,6 @@
 import logging
 from pathlib import Path
 
-import numpy as np
-
-from isingml import io
-from isingml.analysis import tables
 from isingml.cliutil import UserError, prepare_output
 
 log = logging.getLogger("isingml")
@@ -14,10 +10,15 @@ ANALYSIS_STREAM = 3  # spawn-key prefix of the bootstrap streams
 
 
 def rng_for(seed, *key):
+    import numpy as np
+
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(ANALYSIS_STREAM, *key)))
 
 
 def cmd_observables(args):
+    from isingml import io
+    from isingml.analysis import tables
+
     shards = [io.read_shard(p, spins=False) for p in args.shards]
     sizes = {s.L for s in shards}
     if len(sizes) != 1:
@@ -27,13 +28,17 @@ def cmd_observables(args):
 
 
 def cmd_binder(args):
+    from isingml import io
+    from isingml.analysis import tables
+
     obs = {}
     for path in args.observables:
         table = io.read_csv(path)
         obs[int(table["L"][0])] = table
     if len(obs) < 2:
         raise UserError("Binder crossings need observables of at least two lattice sizes")
-    rows = tables.binder_rows(obs, rng_for(args.seed, 0))
+    t_range = None if args.t_range is None else tuple(args.t_range)
+    rows = tables.binder_rows(obs, rng_for(args.seed, 0), t_range=t_range)
     io.write_csv(prepare_output(args.out), rows)
     for r in rows:
         log.info(
@@ -42,6 +47,9 @@ def cmd_binder(args):
 
 
 def cmd_crossing(args):
+    from isingml import io
+    from isingml.analysis import tables
+
     preds = [io.read_predictions(p) for p in args.predictions]
     rng = rng_for(args.seed, 1, sum(map(ord, args.method)))
     if args.between_sizes:
@@ -64,6 +72,11 @@ def cmd_crossing(args):
 
 
 def cmd_fss(args):
+    import numpy as np
+
+    from isingml import io
+    from isingml.analysis import tables
+
     tc = io.read_csv(args.tc)
     rows = [dict(zip(tc, vals, strict=True)) for vals in zip(*tc.values(), strict=True)]
     for r in rows:
@@ -95,7 +108,8 @@ def cmd_fss(args):
 
 
 def cmd_compare(args):
-    from isingml.analysis import report
+    from isingml import io
+    from isingml.analysis import report, tables
 
     results = [io.read_json(p) for p in args.fss]
     metrics = {}
@@ -127,6 +141,13 @@ def add_commands(sub):
     p = an.add_parser("binder", help="U4 crossings between successive sizes")
     p.add_argument("--observables", nargs="+", required=True)
     p.add_argument("--out", required=True, help="results/tc/binder.csv")
+    p.add_argument(
+        "--t-range",
+        type=float,
+        nargs=2,
+        metavar=("T_MIN", "T_MAX"),
+        help="seek the crossings only here (the span of the Binder grid)",
+    )
     p.add_argument("--seed", type=int, default=0, help="root seed of the bootstrap")
     p.set_defaults(func=cmd_binder)
 

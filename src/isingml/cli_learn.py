@@ -32,12 +32,13 @@ def cmd_train(args):
             patience=args.patience,
             augment_d4=args.augment_d4,
             channels=tuple(args.channels),
+            hidden=args.hidden,
         )
     except ValueError as err:
         raise UserError(str(err)) from None
     out = Path(args.out)
     prepare_output(out / "params.npz")
-    spins, T, paths = io.load_lattices(args.data, args.L)
+    spins, T, paths = io.load_lattices(args.data, args.L, args.max_per_shard)
     log.info(
         "training %s on %d configurations of L=%d from %d shards in %s",
         args.model,
@@ -48,6 +49,7 @@ def cmd_train(args):
     )
     model, metrics = train.train_and_evaluate(cfg, spins, T)
     metrics["data"] = [str(p) for p in paths]
+    metrics["max_per_shard"] = args.max_per_shard
     io.save_checkpoint(out / "params.npz", cfg.spec.to_json(), train.params_to_arrays(model))
     io.write_json(out / "metrics.json", metrics)
     acc = " ".join(
@@ -76,8 +78,15 @@ def cmd_predict(args):
     spec = models.ModelSpec.from_json(spec_json)
     metrics = io.read_json(Path(args.model_dir) / "metrics.json")
     out = prepare_output(args.out)
-    spins, T, paths = io.load_lattices(args.data)
+    limit = metrics.get("max_per_shard") if args.max_per_shard is None else args.max_per_shard
+    spins, T, paths = io.load_lattices(args.data, max_per_shard=limit)
     L = spins.shape[1]
+    if L == spec.L and limit != metrics.get("max_per_shard"):
+        raise UserError(
+            f"{args.model_dir} was trained with --max-per-shard "
+            f"{metrics.get('max_per_shard')}; predict on the same L with the same "
+            "value, so that the stored train/test split refers to the same data"
+        )
     if spec.name == "fcn" and L != spec.L:
         raise UserError(
             f"the fully connected network in {args.model_dir} was trained on "
@@ -145,19 +154,27 @@ def add_commands(sub):
         help="label T <= first as ordered, T >= second as disordered; "
         "omit to label by T < T_c (Onsager) at every T",
     )
-    p.add_argument("--data", required=True, help="folder of shards, e.g. data/lattices/L32")
+    p.add_argument(
+        "--data",
+        required=True,
+        nargs="+",
+        help="shards, or a folder of shards, of one L, e.g. data/lattices/L32",
+    )
     p.add_argument("--out", required=True, help="output folder for params.npz and metrics.json")
+    p.add_argument("--max-per-shard", type=int, help="use at most the first N configurations")
     p.add_argument("--epochs", type=int, default=40)
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--weight-decay", type=float, default=1e-4)
     p.add_argument("--patience", type=int, default=8)
-    p.add_argument("--channels", type=int, nargs="+", default=[8, 16], help="CNN widths")
+    p.add_argument("--channels", type=int, nargs="+", default=[4, 8], help="CNN widths")
+    p.add_argument("--hidden", type=int, default=100, help="FCN hidden units")
     p.add_argument("--augment-d4", action="store_true", help="also rotate and reflect")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("predict", help="p(ordered) for every configuration of one L")
     p.add_argument("--model-dir", required=True, help="a folder written by `isingml train`")
-    p.add_argument("--data", required=True, help="folder of shards of one L")
+    p.add_argument("--data", required=True, nargs="+", help="shards, or a folder, of one L")
     p.add_argument("--out", required=True, help="output .h5")
+    p.add_argument("--max-per-shard", type=int, help="use at most the first N configurations")
     p.set_defaults(func=cmd_predict)

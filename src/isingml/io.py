@@ -221,18 +221,19 @@ def _validate(path, f):
     return attrs
 
 
-def _read_spins(path, d, L):
+def _read_spins(path, d, L, n=None):
+    n = d.shape[0] if n is None else n
     if d.dtype == np.int8:
-        spins = d[...]
+        spins = d[:n]
         if not np.all(np.abs(spins) == 1):
             bad = np.unique(spins[np.abs(spins) != 1])[:5]
             raise ShardError(path, f"/spins holds values {bad.tolist()}, spins must be -1 or +1")
         return spins
-    out = np.empty((d.shape[0], L, L), dtype=np.int8)
+    out = np.empty((n, L, L), dtype=np.int8)
     pad = d.shape[1] * 8 - L * L
     step = max(1, (1 << 22) // max(1, L * L))
-    for start in range(0, d.shape[0], step):
-        packed = d[start : start + step]
+    for start in range(0, n, step):
+        packed = d[start : min(start + step, n)]
         if pad and np.any(packed[:, -1] & np.uint8((1 << pad) - 1)):
             raise ShardError(path, "/spins has non-zero padding bits; the packing is corrupt")
         out[start : start + packed.shape[0]] = unpack_spins(packed, L)
@@ -266,13 +267,29 @@ def shard_paths(folder):
     return paths
 
 
-def load_lattices(folder, L=None):
-    """All shards of one L in ``folder``: (spins int8 (n, L, L), T float64 (n,), paths).
+def expand_sources(sources):
+    """Shard paths from a folder, a file, or a list of either (folders give their T*.h5)."""
+    if isinstance(sources, str | Path):
+        sources = [sources]
+    paths = []
+    for s in sources:
+        is_file = Path(s).suffix == ".h5" and not Path(s).is_dir()
+        paths.extend([Path(s)] if is_file else shard_paths(s))
+    if not paths:
+        raise ShardError(", ".join(map(str, sources)), "no shards given")
+    return paths
 
-    The int8 array is allocated once and filled shard by shard, so peak memory stays close
-    to its final size.
+
+def load_lattices(sources, L=None, max_per_shard=None):
+    """All shards of one L: (spins int8 (n, L, L), T float64 (n,), paths).
+
+    ``sources`` is a folder of shards, a shard, or a list of either. With ``max_per_shard``
+    only the first that many configurations of each shard are used (shards on the Binder grid
+    hold many more than the networks need). The int8 array is allocated once and filled shard
+    by shard, so peak memory stays close to its final size.
     """
-    paths = shard_paths(folder)
+    paths = expand_sources(sources)
+    folder = paths[0].parent
     metas = []
     for p in paths:
         with _open(p) as f:
@@ -284,12 +301,14 @@ def load_lattices(folder, L=None):
     if L is not None and found != L:
         raise ShardError(folder, f"holds L = {found} shards, but L = {L} was asked for")
     counts = [int(m["n_samples"]) for m in metas]
+    if max_per_shard is not None:
+        counts = [min(c, int(max_per_shard)) for c in counts]
     spins = np.empty((sum(counts), found, found), dtype=np.int8)
     T = np.empty(sum(counts))
     start = 0
     for p, m, k in zip(paths, metas, counts, strict=True):
         with _open(p) as f:
-            spins[start : start + k] = _read_spins(p, f["spins"], found)
+            spins[start : start + k] = _read_spins(p, f["spins"], found, k)
         T[start : start + k] = float(m["T"])
         start += k
     return spins, T, paths

@@ -62,13 +62,23 @@ def _local_poly(T, y, w, t0, halfwidth, degree):
     return np.polynomial.Polynomial.fit(T[sel], y[sel], degree, w=w[sel]), T[sel]
 
 
-def curve_crossing(T, ya, yb, ea, eb, halfwidth=0.04, degree=3):
+def curve_crossing(T, ya, yb, ea, eb, halfwidth=0.04, degree=3, search=None):
     """Crossing of two curves on the same grid; ``ea``, ``eb`` are their standard errors.
 
-    Returns T_x, or NaN where they do not cross inside the grid.
+    ``search`` (a boolean mask over T) restricts where a sign change of ya - yb counts as the
+    crossing: far from T_c the curves of two sizes coincide (U4 = 2/3, p = 0 or 1) and their
+    difference changes sign by noise alone. Returns T_x, or NaN if they do not cross there.
     """
     T = np.asarray(T, dtype=np.float64)
-    t0 = bracket(T, np.asarray(ya) - np.asarray(yb), level=0.0)
+    diff = np.asarray(ya) - np.asarray(yb)
+    if search is not None:
+        idx = np.flatnonzero(search)
+        if idx.size < 2:
+            return np.nan
+        lo, hi = idx.min(), idx.max() + 1
+        t0 = bracket(T[lo:hi], diff[lo:hi], level=0.0)
+    else:
+        t0 = bracket(T, diff, level=0.0)
     if not np.isfinite(t0):
         return np.nan
     fa, sa = _local_poly(T, ya, 1 / np.asarray(ea), t0, halfwidth, degree)

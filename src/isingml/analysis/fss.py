@@ -14,6 +14,13 @@ from scipy import optimize
 
 MIN_SIZES_FREE = 4
 MIN_SIZES_FIXED = 2
+NU_RANGE = (0.1, 10.0)  # outside this, or with an error above 100 %, nu is not determined
+
+
+def nu_determined(nu, nu_err):
+    return (
+        np.isfinite(nu) and np.isfinite(nu_err) and NU_RANGE[0] < nu < NU_RANGE[1] and nu_err < nu
+    )
 
 
 def _scaled(cov, chi2, dof):
@@ -78,6 +85,12 @@ def fit_free_nu(L, t, err):
     if not np.all(np.isfinite(cov)) or coef[2] <= 0:
         return {"ok": False, "note": "the free-nu fit is degenerate: T*(L) too flat in L"}
     nu = 1.0 / coef[2]
+    if not nu_determined(nu, math.sqrt(cov[2, 2]) * nu**2):
+        return {
+            "ok": False,
+            "note": f"the free-nu fit leaves nu undetermined (nu = {nu:.3g}); "
+            "T*(L) is too flat in L or too noisy",
+        }
     return {
         "ok": True,
         "T_c": float(coef[0]),
@@ -136,6 +149,13 @@ def collapse(curves, start, rng, n_boot=30):
         noisy = [(L, T, y + e * rng.normal(size=y.size), e) for L, T, y, e in curves]
         reps.append(best(noisy, x)[0])
     reps = np.asarray(reps)
+    if not nu_determined(x[1], reps[:, 1].std(ddof=1)):
+        return {
+            "ok": False,
+            "note": f"the collapse leaves nu undetermined (nu = {x[1]:.3g}): "
+            "p(T) hardly depends on L",
+            "quality": float(s),
+        }
     return {
         "ok": bool(np.isfinite(s)),
         "T_c": float(x[0]),

@@ -117,11 +117,22 @@ def size_crossing_tables(method, preds, rng, n_boot=200, halfwidth=0.12, degree=
                 raise ValueError(f"L={La} and L={Lb} are on different temperature grids")
             ea, eb = ba.std(axis=0, ddof=1), bb.std(axis=0, ddof=1)
             ea, eb = np.maximum(ea, 1e-4), np.maximum(eb, 1e-4)
+            mean = 0.5 * (ca + cb)
+            search = (mean > 0.05) & (mean < 0.95)  # where the curves can tell sizes apart
             tx, boot_err = crossing.curve_crossing_error(
-                Ta, ca, cb, ea, eb, rng, n_boot=100, halfwidth=halfwidth, degree=degree
+                Ta,
+                ca,
+                cb,
+                ea,
+                eb,
+                rng,
+                n_boot=100,
+                halfwidth=halfwidth,
+                degree=degree,
+                search=search,
             )
             seeds = [
-                crossing.curve_crossing(Ta, sa[s], sb[s], ea, eb, halfwidth, degree)
+                crossing.curve_crossing(Ta, sa[s], sb[s], ea, eb, halfwidth, degree, search)
                 for s in range(sa.shape[0])
             ]
             n = len(seeds)
@@ -142,14 +153,18 @@ def size_crossing_tables(method, preds, rng, n_boot=200, halfwidth=0.12, degree=
     return rows
 
 
-def binder_rows(obs_by_L, rng, halfwidth=0.04, degree=3):
-    """Crossings of U4(T) between successive sizes, on their common temperatures."""
+def binder_rows(obs_by_L, rng, halfwidth=0.04, degree=3, t_range=None):
+    """Crossings of U4(T) between successive sizes, on their common temperatures.
+
+    ``t_range`` (T_min, T_max), the span of the Binder grid, is where the crossing is sought.
+    """
     sizes = sorted(obs_by_L)
     rows = []
     for La, Lb in zip(sizes[:-1], sizes[1:], strict=True):
         a, b = obs_by_L[La], obs_by_L[Lb]
         T = np.intersect1d(a["T"], b["T"])
         ia, ib = np.searchsorted(a["T"], T), np.searchsorted(b["T"], T)
+        search = None if t_range is None else (T >= t_range[0]) & (T <= t_range[1])
         tx, err = crossing.curve_crossing_error(
             T,
             a["U4"][ia],
@@ -159,6 +174,7 @@ def binder_rows(obs_by_L, rng, halfwidth=0.04, degree=3):
             rng,
             halfwidth=halfwidth,
             degree=degree,
+            search=search,
         )
         rows.append(
             {"method": "binder", "window": "-", "L": La, "L2": Lb, "T_star": tx, "T_star_err": err}

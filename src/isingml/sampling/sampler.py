@@ -27,10 +27,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from isingml.physics import ONSAGER_TC
-from isingml.sampling import kernels
+from isingml.sampling import fast, kernels
 from isingml.sampling.autocorr import RELIABLE_LENGTH, tau_int
 
 ALGORITHMS = ("metropolis", "wolff", "auto")
+# Metropolis implementations: "split" (sampling/fast.py, vectorised, the default) and
+# "reference" (kernels.metropolis_sweeps, the plain checkerboard loop it is validated against).
+METROPOLIS_KERNELS = ("split", "reference")
 SIMULATE_STREAM = 0  # first element of every shard's spawn key
 # Nanoseconds per attempted Metropolis flip and per Wolff cluster spin on one core, measured
 # with benchmarks/sampler.py. Only their ratio matters; they only steer 'auto'.
@@ -47,10 +50,13 @@ class SamplerSettings:
     max_pilot_sweeps: int = 200_000
     min_interval: int = 1  # sweeps (Wolff: sweep-equivalents) between samples, at least
     chunk: int = 512  # samples per yielded chunk
+    metropolis_kernel: str = "split"
 
     def __post_init__(self):
         if self.algorithm not in ALGORITHMS:
             raise ValueError(f"algorithm must be one of {ALGORITHMS}, got {self.algorithm!r}")
+        if self.metropolis_kernel not in METROPOLIS_KERNELS:
+            raise ValueError(f"metropolis_kernel must be one of {METROPOLIS_KERNELS}")
         for name in ("n_thermalize", "pilot_records", "max_pilot_sweeps", "chunk"):
             if getattr(self, name) < (0 if name == "n_thermalize" else 1):
                 raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
@@ -80,6 +86,13 @@ def rng_state(seq: np.random.SeedSequence):
     return state
 
 
+def counter_stream(seq: np.random.SeedSequence):
+    """(key, counter) of the counter-based generator of ``fast``: a key independent of the
+    xoshiro state (words 4 and 5 of the same SeedSequence), counter 0."""
+    words = seq.generate_state(6, dtype=np.uint64)
+    return np.array([words[4] ^ (words[5] << np.uint64(1)), 0], dtype=np.uint64)
+
+
 @dataclass
 class Chain:
     """One Markov chain: the lattice, its random state and the update parameters."""
@@ -88,19 +101,23 @@ class Chain:
     T: float
     spins: np.ndarray
     state: np.ndarray
+    stream: np.ndarray
+    metropolis_kernel: str = "split"
     threshold: np.ndarray = field(init=False)
     p_add: np.uint64 = field(init=False)
     stack: np.ndarray = field(init=False)
 
     def __post_init__(self):
         self.threshold = kernels.metropolis_threshold(self.T)
+        self.t2, self.t4 = fast.thresholds32(self.T)
         self.p_add = kernels.wolff_threshold(self.T)
         self.stack = np.empty(self.L * self.L, dtype=np.int64)
 
     @classmethod
-    def start(cls, L, T, seq):
+    def start(cls, L, T, seq, metropolis_kernel="split"):
         check_lattice(L, T)
         state = rng_state(seq)
+        stream = counter_stream(seq)
         words = np.empty(L * L, dtype=np.uint64)
         kernels.random_words(state, words)
         if T < ONSAGER_TC:
@@ -108,7 +125,7 @@ class Chain:
             spins = np.full((L, L), sign, dtype=np.int8)
         else:
             spins = np.where(words >> np.uint64(63), 1, -1).astype(np.int8).reshape(L, L)
-        return cls(L, T, spins, state)
+        return cls(L, T, spins, state, stream, metropolis_kernel)
 
     def record(self, algorithm, n, per_record, snapshots=False):
         """Run ``n`` blocks of ``per_record`` updates; return (E, M, spins or None, work).
@@ -118,7 +135,11 @@ class Chain:
         e = np.empty(n)
         m = np.empty(n)
         snaps = np.empty((n if snapshots else 0, self.L, self.L), dtype=np.int8)
-        if algorithm == "metropolis":
+        if algorithm == "metropolis" and self.metropolis_kernel == "split":
+            work = fast.metropolis_split_record(
+                self.spins, per_record, self.t2, self.t4, self.stream, e, m, snaps
+            )
+        elif algorithm == "metropolis":
             work = kernels.metropolis_record(
                 self.spins, per_record, self.threshold, self.state, e, m, snaps
             )
@@ -280,6 +301,6 @@ def sample(L, T, n_samples, seed, settings=SamplerSettings()) -> tuple[Plan, Ite
     check_lattice(L, T)
     if n_samples < 1:
         raise ValueError(f"samples must be >= 1, got {n_samples}")
-    chain = Chain.start(L, T, seed_sequence(seed, L, T))
+    chain = Chain.start(L, T, seed_sequence(seed, L, T), settings.metropolis_kernel)
     plan = plan_chain(chain, settings)
     return plan, collect(chain, plan, n_samples, settings.chunk)

@@ -1,0 +1,24 @@
+# isingml: learn the phases of the 2D Ising model and read T_c off the networks.
+# This file is an index; the rules live in workflow/rules/, one file per stage.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+report: "workflow/report/workflow.rst"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/simulate.smk"
+include: "workflow/rules/train.smk"
+include: "workflow/rules/analyze.smk"
+include: "workflow/rules/figures.smk"
+
+
+rule all:
+    input:
+        get_final_outputs(),
+    default_target: True

@@ -1,0 +1,158 @@
+"""The tiny workflow through profiles/slurm on a real single-node SLURM on localhost.
+
+It needs root on Debian (to apt-get install munge and SLURM, and to run the daemons); elsewhere
+it is skipped with the reason. The cluster uses its own slurm.conf (SLURM_CONF) in a temporary
+folder and touches nothing in /etc/slurm. Its partitions are named like the profile's (cpu, gpu)
+and its node offers one GPU as a generic resource, so the profile runs unmodified, its GPU
+request for training included. Every daemon started here is stopped by PID afterwards.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from isingml import io
+
+REPO = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slurm
+PACKAGES = ["munge", "slurmctld", "slurmd", "slurm-client"]
+
+
+def run(*cmd, **kw):
+    return subprocess.run(cmd, capture_output=True, text=True, **kw)
+
+
+def install():
+    if shutil.which("slurmctld") and shutil.which("munged") and shutil.which("sbatch"):
+        return
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    res = run("apt-get", "install", "-y", "-q", *PACKAGES, env=env)
+    if res.returncode != 0:
+        run("apt-get", "update", "-q", env=env)
+        res = run("apt-get", "install", "-y", "-q", *PACKAGES, env=env)
+    if res.returncode != 0:
+        pytest.skip(f"cannot install SLURM with apt-get: {res.stderr[-300:]}")
+
+
+def start_munge(procs):
+    key = Path("/etc/munge/munge.key")
+    if not key.exists():
+        run("mungekey", "--create")
+        shutil.chown(key, "munge", "munge")
+    for d in ("/run/munge", "/var/log/munge", "/var/lib/munge"):
+        Path(d).mkdir(parents=True, exist_ok=True)
+        shutil.chown(d, "munge", "munge")
+    if run("munge", "-n").returncode == 0:
+        return  # already running
+    procs.append(subprocess.Popen(["runuser", "-u", "munge", "--", "munged", "--foreground"]))
+    for _ in range(50):
+        if run("munge", "-n").returncode == 0:
+            return
+        time.sleep(0.1)
+    raise RuntimeError("munged did not start")
+
+
+def slurm_conf(folder):
+    host = socket.gethostname()
+    node = run("slurmd", "-C").stdout.split("\n")[0].split()
+    fields = dict(f.split("=", 1) for f in node if "=" in f)
+    memory = max(1000, int(int(fields.get("RealMemory", "4000")) * 0.8))
+    cpus = fields.get("CPUs", "2")
+    for d in ("ctld", "d"):
+        (folder / d).mkdir()
+    (folder / "gres.conf").write_text(f"NodeName={host} Name=gpu Count=1\n")
+    conf = folder / "slurm.conf"
+    conf.write_text(f"""ClusterName=isingmltest
+SlurmctldHost={host}
+AuthType=auth/munge
+SlurmUser=root
+StateSaveLocation={folder}/ctld
+SlurmdSpoolDir={folder}/d
+SlurmctldPidFile={folder}/slurmctld.pid
+SlurmdPidFile={folder}/slurmd.pid
+SlurmctldLogFile={folder}/slurmctld.log
+SlurmdLogFile={folder}/slurmd.log
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core_Memory
+DefMemPerCPU=500
+GresTypes=gpu
+JobAcctGatherType=jobacct_gather/none
+AccountingStorageType=accounting_storage/none
+MpiDefault=none
+ReturnToService=2
+SlurmctldPort=16817
+SlurmdPort=16818
+NodeName={host} CPUs={cpus} RealMemory={memory} Gres=gpu:1 State=UNKNOWN
+PartitionName=cpu Nodes={host} Default=YES MaxTime=INFINITE State=UP
+PartitionName=gpu Nodes={host} MaxTime=INFINITE State=UP
+""")
+    return conf
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    if os.geteuid() != 0 or not Path("/etc/debian_version").exists() or not shutil.which("apt-get"):
+        pytest.skip("a local SLURM needs root on Debian")
+    install()
+    procs = []
+    folder = tmp_path_factory.mktemp("slurm")
+    conf = slurm_conf(folder)
+    env = {**os.environ, "SLURM_CONF": str(conf)}
+    try:
+        start_munge(procs)
+        procs.append(subprocess.Popen(["slurmctld", "-D", "-f", str(conf)], env=env))
+        time.sleep(1)
+        procs.append(subprocess.Popen(["slurmd", "-D", "-f", str(conf)], env=env))
+        for _ in range(100):
+            state = run("sinfo", "-h", "-o", "%T", env=env).stdout
+            if "idle" in state:
+                break
+            time.sleep(0.3)
+        else:
+            log = (
+                (folder / "slurmctld.log").read_text()[-2000:]
+                if (folder / "slurmctld.log").exists()
+                else ""
+            )
+            raise RuntimeError(f"the SLURM node did not come up: {state!r}\n{log}")
+        yield env
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+        for p in reversed(procs):
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def test_tiny_workflow_runs_as_slurm_jobs(cluster, tmp_path):
+    config = yaml.safe_load((REPO / "tests/data/tiny_config.yaml").read_text())
+    config["size_crossing"]["enabled"] = False
+    config["training"]["windows"] = config["training"]["windows"][:1]
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(config))
+    env = {**cluster, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    cmd = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
+           "--directory", str(tmp_path), "--profile", str(REPO / "profiles/slurm"),
+           "--jobs", "4", "--slurm-init-seconds-before-status-checks", "2",
+           "--seconds-between-status-checks", "2"]  # fmt: skip
+    res = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=900)
+    out = res.stdout + res.stderr
+    assert res.returncode == 0, out[-5000:]
+    assert (tmp_path / "results/summary.csv").exists()
+    io.read_shard(tmp_path / "data/lattices/L8/T2.2500.h5")
+    # The jobs ran under SLURM: the plugin records a SLURM log per job, and sbatch job ids.
+    slurm_logs = list((tmp_path / ".snakemake/slurm_logs").rglob("*.log"))
+    assert slurm_logs, out[-3000:]
+    assert "SLURM jobid" in out or "jobid" in out.lower()
+    train_logs = [p for p in slurm_logs if "train" in str(p)]
+    assert train_logs, "training jobs were not submitted to SLURM"

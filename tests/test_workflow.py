@@ -1,0 +1,153 @@
+"""The Snakemake workflow end to end on a tiny config, its validation, lint and restarts."""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from isingml import io
+
+REPO = Path(__file__).resolve().parents[1]
+TINY = yaml.safe_load((REPO / "tests/data/tiny_config.yaml").read_text())
+SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
+pytestmark = pytest.mark.workflow
+
+
+def env():
+    e = dict(os.environ)
+    e["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{e['PATH']}"  # the `isingml` command
+    return e
+
+
+def workdir(tmp_path, config=TINY):
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(config))
+    return tmp_path
+
+
+def snakemake(directory, *args, check=True, timeout=600):
+    res = subprocess.run([*SNAKEMAKE, "--directory", str(directory), "--cores", "2", *args],
+                         capture_output=True, text=True, env=env(), timeout=timeout)  # fmt: skip
+    if check and res.returncode != 0:
+        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{res.stderr[-4000:]}")
+    return res
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory):
+    d = workdir(tmp_path_factory.mktemp("tiny"))
+    snakemake(d)
+    return d
+
+
+def test_full_dag_produces_well_formed_results(finished_run):
+    d = finished_run
+    summary = io.read_csv(d / "results/summary.csv")
+    assert sorted(summary["method"].tolist()) == ["binder", "cnn", "cnn_cross", "fcn"]
+    for col in ("T_c", "T_c_err", "T_c_err_stat", "T_c_err_window", "rel_dev_onsager"):
+        assert col in summary
+    assert "Onsager" in (d / "results/summary.md").read_text()
+    for method in ("cnn", "fcn", "binder", "cnn_cross"):
+        fss = io.read_json(d / f"results/fss/{method}.json")
+        assert {"T_c", "T_c_err", "nu", "chi2_dof", "L_used"} <= set(fss)
+    tc = io.read_csv(d / "results/tc/cnn.csv")
+    assert {"method", "L", "T_star", "T_star_err"} <= set(tc)
+    assert set(tc["L"].astype(int)) == {8, 12}
+    obs = io.read_csv(d / "results/observables/L12.csv")
+    assert np.all(np.isfinite(obs["U4"])) and obs["T"].size == 13
+    figures = sorted(p.name for p in (d / "results/figures").iterdir())
+    assert len(figures) == 2 * 9 and all(f.endswith((".png", ".pdf")) for f in figures)
+    shard = io.read_shard(d / "data/lattices/L8/T2.2500.h5")
+    assert shard.spins.shape == (300, 8, 8)  # a Binder temperature: binder.samples
+    assert io.read_shard(d / "data/lattices/L8/T1.4000.h5").spins.shape == (60, 8, 8)
+    for log in (d / "results/logs/train").rglob("*.log"):
+        assert "INFO" in log.read_text()
+
+
+def planned_jobs(output):
+    """(rule, wildcards dict) of each job in a dry run's output."""
+    jobs = []
+    for block in re.split(r"\n(?=(?:local)?rule \w+:)", output):
+        m = re.match(r"(?:local)?rule (\w+):", block)
+        if not m:
+            continue
+        w = re.search(r"wildcards: (.*)", block)
+        wild = dict(kv.split("=", 1) for kv in w.group(1).split(", ")) if w else {}
+        jobs.append((m.group(1), wild))
+    return jobs
+
+
+def test_adding_a_size_reruns_only_that_size(finished_run):
+    res = snakemake(finished_run, "-n", "--config", "lattice_sizes=[8,12,16]")
+    jobs = planned_jobs(res.stdout + res.stderr)
+    assert jobs, res.stdout[-2000:]
+    per_size = [(rule, w) for rule, w in jobs if "L" in w]
+    assert per_size and all(w["L"] == "16" for _, w in per_size), per_size
+    rules = {rule for rule, _ in jobs}
+    assert {"simulate", "train", "predict", "observables"} <= rules
+    aggregates = {"binder", "crossing", "size_crossing", "fss", "compare", "all"}
+    assert rules - {"simulate", "train", "predict", "predict_cross", "observables"} <= (
+        aggregates | {r for r in rules if r.startswith("figure_")}
+    )
+    # an unchanged config plans nothing
+    assert (
+        "Nothing to be done"
+        in snakemake(finished_run, "-n").stdout + snakemake(finished_run, "-n").stderr
+    )
+
+
+def test_lint_is_clean(tmp_path):
+    res = snakemake(workdir(tmp_path), "--lint", check=False)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "Congratulations" in res.stdout + res.stderr
+
+
+def broken(change):
+    config = yaml.safe_load(yaml.safe_dump(TINY))
+    change(config)
+    return config
+
+
+@pytest.mark.parametrize(
+    ("name", "change", "message"),
+    [
+        ("wrong type", lambda c: c.update(samples="many"), "samples"),
+        ("missing key", lambda c: c.pop("lattice_sizes"), "lattice_sizes"),
+        ("odd L", lambda c: c.update(lattice_sizes=[8, 13]), "lattice_sizes"),
+        ("empty temperatures", lambda c: c.update(temperatures=[]), "temperatures"),
+        ("overlapping window", lambda c: c["training"].update(windows=[[2.6, 2.0]]),
+         "training.windows"),
+    ],
+)  # fmt: skip
+def test_config_errors_stop_before_any_job(tmp_path, name, change, message):
+    d = workdir(tmp_path, broken(change))
+    res = snakemake(d, "-n", check=False)
+    assert res.returncode != 0, name
+    assert message in res.stdout + res.stderr, (name, res.stderr[-1500:])
+    assert not (d / "data").exists() and not (d / "results").exists()
+
+
+def test_interrupted_run_resumes_without_corrupt_files(tmp_path):
+    d = workdir(tmp_path)
+    cmd = [*SNAKEMAKE, "--directory", str(d), "--cores", "2", "--rerun-incomplete"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=env(), start_new_session=True)  # fmt: skip
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list(d.glob("data/lattices/L*/T*.h5"))) < 4:
+        time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGKILL)  # no clean-up at all: the harshest interruption
+    proc.wait()
+    assert (d / "data").exists()
+    shutil.rmtree(d / ".snakemake" / "locks", ignore_errors=True)
+    snakemake(d, "--rerun-incomplete")
+    assert (d / "results/summary.csv").exists()
+    for shard in d.glob("data/lattices/L*/T*.h5"):
+        io.read_shard(shard)  # every shard under its final name is complete and valid

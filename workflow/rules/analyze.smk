@@ -1,0 +1,71 @@
+rule binder:
+    input:
+        get_observables,
+    output:
+        "results/tc/binder.csv",
+    log:
+        "results/logs/binder.log",
+    params:
+        seed=config["seed"],
+        t_range=get_binder_range,
+    shell:
+        "isingml analyze binder --observables {input} --seed {params.seed}"
+        " --t-range {params.t_range} --out {output} 2> {log}"
+
+
+rule crossing:
+    input:
+        get_predictions,
+    output:
+        tc="results/tc/{model}.csv",
+        curves="results/curves/{model}.csv",
+    log:
+        "results/logs/crossing/{model}.log",
+    params:
+        seed=config["seed"],
+    shell:
+        "isingml analyze crossing --method {wildcards.model} --predictions {input}"
+        " --seed {params.seed} --out {output.tc} --curves {output.curves} 2> {log}"
+
+
+rule size_crossing:
+    input:
+        get_cross_predictions,
+    output:
+        "results/tc/cnn_cross.csv",
+    log:
+        "results/logs/crossing/cnn_cross.log",
+    params:
+        seed=config["seed"],
+    shell:
+        "isingml analyze crossing --method cnn_cross --between-sizes --predictions {input}"
+        " --seed {params.seed} --out {output} 2> {log}"
+
+
+rule fss:
+    input:
+        unpack(get_fss_inputs),
+    output:
+        "results/fss/{method}.json",
+    log:
+        "results/logs/fss/{method}.log",
+    params:
+        flags=get_fss_flags,
+        seed=config["seed"],
+    shell:
+        "isingml analyze fss --method {wildcards.method} --tc {input.tc} {params.flags}"
+        " --seed {params.seed} --out {output} 2> {log}"
+
+
+rule compare:
+    input:
+        fss=expand("results/fss/{method}.json", method=METHODS),
+        metrics=get_all_metrics,
+    output:
+        csv=report("results/summary.csv", caption="../report/summary.rst", category="Summary"),
+        md="results/summary.md",
+    log:
+        "results/logs/compare.log",
+    shell:
+        "isingml analyze compare --fss {input.fss} --metrics {input.metrics}"
+        " --out-csv {output.csv} --out-md {output.md} 2> {log}"

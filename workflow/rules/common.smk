@@ -1,0 +1,203 @@
+from snakemake.utils import validate
+
+
+validate(config, "../schemas/config.schema.yaml", set_default=True)
+
+
+def _config_error(key, problem):
+    raise ValueError(f"config key '{key}': {problem}. Fix it in config.yaml (or --configfile).")
+
+
+def _check_config():
+    """Checks that JSON Schema cannot express; they run before any job starts."""
+    for L in config["lattice_sizes"]:
+        if L % 2 or L < 4:
+            _config_error("lattice_sizes", f"{L} is not an even size >= 4")
+    all_T = config["temperatures"] + config["binder"]["temperatures"]
+    if len({fmt_T(t) for t in config["temperatures"]}) != len(config["temperatures"]):
+        _config_error("temperatures", "two temperatures agree to 4 decimals")
+    if config["training"]["label"] == "windows":
+        seen = set()
+        for lo, hi in config["training"]["windows"]:
+            if not lo < hi:
+                _config_error(
+                    "training.windows",
+                    f"[{lo}, {hi}]: the ordered range (T <= {lo}) overlaps the disordered "
+                    f"range (T >= {hi}); the first value must be below the second",
+                )
+            name = window_name((lo, hi))
+            if name in seen:
+                _config_error("training.windows", f"[{lo}, {hi}] is listed twice")
+            seen.add(name)
+            T = config["temperatures"]
+            if not any(t <= lo for t in T) or not any(t >= hi for t in T):
+                _config_error(
+                    "training.windows",
+                    f"[{lo}, {hi}] leaves no training temperature on one side",
+                )
+    sc = config["size_crossing"]
+    if sc["enabled"] and "cnn" in config["models"]:
+        if sc["train_L"] not in config["lattice_sizes"]:
+            _config_error("size_crossing.train_L", f"{sc['train_L']} is not in lattice_sizes")
+
+
+def fmt_T(T):
+    return f"{float(T):.4f}"
+
+
+def window_name(window):
+    return f"w{window[0]:g}-{window[1]:g}"
+
+
+_check_config()
+
+SIZES = sorted(config["lattice_sizes"])
+TRAIN_T = sorted({fmt_T(t) for t in config["temperatures"]}, key=float)
+BINDER_T = sorted({fmt_T(t) for t in config["binder"]["temperatures"]}, key=float)
+ALL_T = sorted(set(TRAIN_T) | set(BINDER_T), key=float)
+MODELS = sorted(config["models"])
+SEEDS = config["training"]["seeds"]
+if config["training"]["label"] == "windows":
+    WINDOWS = {window_name(w): w for w in config["training"]["windows"]}
+else:
+    WINDOWS = {"exact": None}
+CROSS = config["size_crossing"]["enabled"] and "cnn" in MODELS
+METHODS = MODELS + ["binder"] + (["cnn_cross"] if CROSS else [])
+
+
+wildcard_constraints:
+    L=r"\d+",
+    Lt=r"\d+",
+    T=r"\d+\.\d{4}",
+    model="|".join(MODELS),
+    window="|".join(WINDOWS),
+    seed=r"\d+",
+    method="|".join(METHODS),
+
+
+def shard_path(L, T):
+    return f"data/lattices/L{L}/T{T}.h5"
+
+
+def model_dir(model, window, L, seed):
+    return f"results/models/{model}/{window}/L{L}/seed{seed}"
+
+
+def get_samples(wildcards):
+    n = config["samples"] if wildcards.T in TRAIN_T else 0
+    if wildcards.T in BINDER_T:
+        n = max(n, config["binder"]["samples"])
+    return n
+
+
+def get_training_shards(wildcards):
+    return [shard_path(wildcards.L, T) for T in TRAIN_T]
+
+
+def get_all_shards(wildcards):
+    return [shard_path(wildcards.L, T) for T in ALL_T]
+
+
+def get_train_flags(wildcards):
+    """Command-line flags of `isingml train` from the model's and the window's config."""
+    m = config["models"][wildcards.model]
+    flags = [
+        f"--epochs {m['epochs']}",
+        f"--batch-size {m['batch_size']}",
+        f"--lr {m['learning_rate']}",
+        f"--weight-decay {m['weight_decay']}",
+        f"--patience {m['patience']}",
+    ]
+    if wildcards.model == "cnn":
+        flags.append("--channels " + " ".join(str(c) for c in m["channels"]))
+    else:
+        flags.append(f"--hidden {m['hidden']}")
+    window = WINDOWS[wildcards.window]
+    if window is not None:
+        flags.append(f"--window {window[0]} {window[1]}")
+    if config["training"]["augment_d4"]:
+        flags.append("--augment-d4")
+    return " ".join(flags)
+
+
+def get_model(wildcards):
+    d = model_dir(wildcards.model, wildcards.window, wildcards.L, wildcards.seed)
+    return {"params": f"{d}/params.npz", "metrics": f"{d}/metrics.json"}
+
+
+def get_cross_model(wildcards):
+    d = model_dir("cnn", wildcards.window, wildcards.Lt, wildcards.seed)
+    return {"params": f"{d}/params.npz", "metrics": f"{d}/metrics.json"}
+
+
+def get_predictions(wildcards):
+    return [
+        f"results/predictions/{wildcards.model}/{w}/L{L}/seed{s}.h5"
+        for w in WINDOWS
+        for L in SIZES
+        for s in SEEDS
+    ]
+
+
+def get_cross_predictions(wildcards):
+    Lt = config["size_crossing"]["train_L"]
+    return [
+        f"results/predictions/cnn/{w}/L{L}/from_L{Lt}_seed{s}.h5"
+        for w in WINDOWS
+        for L in SIZES
+        for s in SEEDS
+    ]
+
+
+def get_binder_range(wildcards):
+    return f"{BINDER_T[0]} {BINDER_T[-1]}"
+
+
+def get_observables(wildcards):
+    return [f"results/observables/L{L}.csv" for L in SIZES]
+
+
+def get_fss_inputs(wildcards):
+    inputs = {"tc": f"results/tc/{wildcards.method}.csv"}
+    if wildcards.method in MODELS:
+        inputs["curves"] = f"results/curves/{wildcards.method}.csv"
+    return inputs
+
+
+def get_fss_flags(wildcards):
+    if wildcards.method in MODELS:
+        return f"--curves results/curves/{wildcards.method}.csv"
+    return ""
+
+
+def get_all_metrics(wildcards):
+    return [
+        f"{model_dir(m, w, L, s)}/metrics.json"
+        for m in MODELS
+        for w in WINDOWS
+        for L in SIZES
+        for s in SEEDS
+    ]
+
+
+def get_example_shards(wildcards):
+    """Below, nearest to, and above T_c on the largest lattice."""
+    tc = 2.269185314213022
+    temps = [float(t) for t in TRAIN_T]
+    picks = [min(temps), min(temps, key=lambda t: abs(t - tc)), max(temps)]
+    below = [t for t in temps if t < tc - 0.3]
+    above = [t for t in temps if t > tc + 0.4]
+    picks = [below[-1] if below else picks[0], picks[1], above[0] if above else picks[2]]
+    return [shard_path(SIZES[-1], fmt_T(t)) for t in picks]
+
+
+def get_final_outputs():
+    figures = ["tc_extrapolation", "binder", "magnetization", "lattices"]
+    figures += [f"p_ordered_{m}" for m in MODELS] + [f"collapse_{m}" for m in MODELS]
+    if len(MODELS) > 0:
+        figures.append("accuracy")
+    return (
+        ["results/summary.csv", "results/summary.md"]
+        + [f"results/figures/{f}.{ext}" for f in figures for ext in ("png", "pdf")]
+        + [f"results/fss/{m}.json" for m in METHODS]
+    )
