@@ -14,7 +14,27 @@ def window_name(window):
     return "exact" if window is None else f"w{window[0]:g}-{window[1]:g}"
 
 
+def configure_jax(args):
+    """Thread limit and compilation cache, set before JAX starts its backend."""
+    import os
+
+    if args.threads:
+        flags = os.environ.get("XLA_FLAGS", "")
+        os.environ["XLA_FLAGS"] = (
+            f"{flags} --xla_cpu_multi_thread_eigen=false "
+            f"intra_op_parallelism_threads={args.threads}"
+        ).strip()
+    if args.jax_cache:
+        import jax
+
+        # Jobs of the same model and L share their compiled steps: 13.9 s -> 6.0 s for a small
+        # training job here, with bit-identical parameters.
+        jax.config.update("jax_compilation_cache_dir", str(args.jax_cache))
+        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+
+
 def cmd_train(args):
+    configure_jax(args)
     from isingml import io, train
 
     try:
@@ -72,6 +92,7 @@ def cmd_train(args):
 
 
 def cmd_predict(args):
+    configure_jax(args)
     from isingml import io, models, train
 
     spec_json, arrays = io.load_checkpoint(Path(args.model_dir) / "params.npz")
@@ -140,8 +161,14 @@ def cmd_predict(args):
     )
 
 
+def add_jax_options(p):
+    p.add_argument("--threads", type=int, help="CPU threads for XLA (default: all cores)")
+    p.add_argument("--jax-cache", help="folder for JAX's persistent compilation cache")
+
+
 def add_commands(sub):
     p = sub.add_parser("train", help="train one network on the shards of one L")
+    add_jax_options(p)
     p.add_argument("--model", required=True, help="cnn or fcn")
     p.add_argument("--L", type=int, required=True)
     p.add_argument("--seed", type=int, default=0, help="training seed")
@@ -167,12 +194,13 @@ def add_commands(sub):
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--weight-decay", type=float, default=1e-4)
     p.add_argument("--patience", type=int, default=8)
-    p.add_argument("--channels", type=int, nargs="+", default=[4, 8], help="CNN widths")
+    p.add_argument("--channels", type=int, nargs="+", default=[8, 16], help="CNN widths")
     p.add_argument("--hidden", type=int, default=100, help="FCN hidden units")
     p.add_argument("--augment-d4", action="store_true", help="also rotate and reflect")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("predict", help="p(ordered) for every configuration of one L")
+    add_jax_options(p)
     p.add_argument("--model-dir", required=True, help="a folder written by `isingml train`")
     p.add_argument("--data", required=True, nargs="+", help="shards, or a folder, of one L")
     p.add_argument("--out", required=True, help="output .h5")

@@ -25,7 +25,7 @@ class ModelSpec:
 
     name: str
     L: int  # the lattice size it was trained on
-    channels: tuple[int, ...] = (4, 8)
+    channels: tuple[int, ...] = (8, 16)
     kernel_size: int = 3
     head: int = 16
     hidden: int = 100
@@ -44,7 +44,7 @@ class ModelSpec:
 
 
 class CNN(nnx.Module):
-    def __init__(self, channels=(4, 8), kernel_size=3, head=16, *, rngs: nnx.Rngs):
+    def __init__(self, channels=(8, 16), kernel_size=3, head=16, *, rngs: nnx.Rngs):
         sizes = (1, *channels)
         self.convs = nnx.List(
             nnx.Conv(a, b, (kernel_size, kernel_size), padding="CIRCULAR", rngs=rngs)

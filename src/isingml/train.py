@@ -43,7 +43,7 @@ class TrainConfig:
     val_fraction: float = 0.1
     test_fraction: float = 0.1
     augment_d4: bool = False
-    channels: tuple[int, ...] = (4, 8)
+    channels: tuple[int, ...] = (8, 16)
     kernel_size: int = 3
     head: int = 16
     hidden: int = 100

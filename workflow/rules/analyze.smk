@@ -8,6 +8,8 @@ rule binder:
     params:
         seed=config["seed"],
         t_range=get_binder_range,
+    conda:
+        "../envs/isingml.yaml"
     shell:
         "isingml analyze binder --observables {input} --seed {params.seed}"
         " --t-range {params.t_range} --out {output} 2> {log}"
@@ -23,6 +25,8 @@ rule crossing:
         "results/logs/crossing/{model}.log",
     params:
         seed=config["seed"],
+    conda:
+        "../envs/isingml.yaml"
     shell:
         "isingml analyze crossing --method {wildcards.model} --predictions {input}"
         " --seed {params.seed} --out {output.tc} --curves {output.curves} 2> {log}"
@@ -37,6 +41,8 @@ rule size_crossing:
         "results/logs/crossing/cnn_cross.log",
     params:
         seed=config["seed"],
+    conda:
+        "../envs/isingml.yaml"
     shell:
         "isingml analyze crossing --method cnn_cross --between-sizes --predictions {input}"
         " --seed {params.seed} --out {output} 2> {log}"
@@ -52,6 +58,8 @@ rule fss:
     params:
         flags=get_fss_flags,
         seed=config["seed"],
+    conda:
+        "../envs/isingml.yaml"
     shell:
         "isingml analyze fss --method {wildcards.method} --tc {input.tc} {params.flags}"
         " --seed {params.seed} --out {output} 2> {log}"
@@ -66,6 +74,8 @@ rule compare:
         md="results/summary.md",
     log:
         "results/logs/compare.log",
+    conda:
+        "../envs/isingml.yaml"
     shell:
         "isingml analyze compare --fss {input.fss} --metrics {input.metrics}"
         " --out-csv {output.csv} --out-md {output.md} 2> {log}"

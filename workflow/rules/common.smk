@@ -1,5 +1,22 @@
+import yaml
 from snakemake.utils import validate
 
+
+def _numbers(value):
+    """`--config lattice_sizes=[8,16]` arrives as ['8', '16']: read list items as YAML."""
+    if isinstance(value, list):
+        return [_numbers(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _numbers(v) for k, v in value.items()}
+    if isinstance(value, str):
+        parsed = yaml.safe_load(value)
+        return parsed if isinstance(parsed, int | float | list) else value
+    return value
+
+
+for _key, _value in list(config.items()):
+    if isinstance(_value, list | dict):
+        config[_key] = _numbers(_value)
 
 validate(config, "../schemas/config.schema.yaml", set_default=True)
 
@@ -81,6 +98,10 @@ def shard_path(L, T):
 
 def model_dir(model, window, L, seed):
     return f"results/models/{model}/{window}/L{L}/seed{seed}"
+
+
+def get_model_dir(wildcards):
+    return model_dir(wildcards.model, wildcards.window, wildcards.L, wildcards.seed)
 
 
 def get_samples(wildcards):

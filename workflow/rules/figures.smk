@@ -6,6 +6,8 @@ rule figure_p_ordered:
         pdf="results/figures/p_ordered_{model}.pdf",
     log:
         "results/logs/figures/p_ordered_{model}.log",
+    conda:
+        "../envs/isingml.yaml"
     shell:
         "isingml plot p_ordered --curves {input.curves} --out {output.png} 2> {log}"
 
@@ -19,6 +21,8 @@ rule figure_collapse:
         pdf="results/figures/collapse_{model}.pdf",
     log:
         "results/logs/figures/collapse_{model}.log",
+    conda:
+        "../envs/isingml.yaml"
     shell:
         "isingml plot collapse --curves {input.curves} --fss {input.fss} --out {output.png}"
         " 2> {log}"
@@ -33,6 +37,8 @@ rule figure_tc_extrapolation:
         pdf="results/figures/tc_extrapolation.pdf",
     log:
         "results/logs/figures/tc_extrapolation.log",
+    conda:
+        "../envs/isingml.yaml"
     shell:
         "isingml plot tc_extrapolation --tc {input.tc} --fss {input.fss} --out {output.png}"
         " 2> {log}"
@@ -46,6 +52,8 @@ rule figure_binder:
         pdf="results/figures/binder.pdf",
     log:
         "results/logs/figures/binder.log",
+    conda:
+        "../envs/isingml.yaml"
     shell:
         "isingml plot binder --observables {input} --out {output.png} 2> {log}"
 
@@ -58,6 +66,8 @@ rule figure_magnetization:
         pdf="results/figures/magnetization.pdf",
     log:
         "results/logs/figures/magnetization.log",
+    conda:
+        "../envs/isingml.yaml"
     shell:
         "isingml plot magnetization --observables {input} --out {output.png} 2> {log}"
 
@@ -70,6 +80,8 @@ rule figure_accuracy:
         pdf="results/figures/accuracy.pdf",
     log:
         "results/logs/figures/accuracy.log",
+    conda:
+        "../envs/isingml.yaml"
     shell:
         "isingml plot accuracy --curves {input} --out {output.png} 2> {log}"
 
@@ -82,5 +94,7 @@ rule figure_lattices:
         pdf="results/figures/lattices.pdf",
     log:
         "results/logs/figures/lattices.log",
+    conda:
+        "../envs/isingml.yaml"
     shell:
         "isingml plot lattices --shards {input} --out {output.png} 2> {log}"

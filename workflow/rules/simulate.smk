@@ -14,6 +14,8 @@ rule simulate:
     resources:
         mem_mb=1000,
         runtime=60,
+    conda:
+        "../envs/isingml.yaml"
     shell:
         "NUMBA_NUM_THREADS=1 isingml simulate --L {wildcards.L} --T {wildcards.T}"
         " --samples {params.samples} --seed {params.seed} --algorithm {params.algorithm}"
@@ -31,5 +33,7 @@ rule observables:
     resources:
         mem_mb=1000,
         runtime=10,
+    conda:
+        "../envs/isingml.yaml"
     shell:
         "isingml analyze observables --shards {input} --out {output} 2> {log}"

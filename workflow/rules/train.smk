@@ -1,13 +1,3 @@
-# XLA on the CPU would otherwise spread every job over all cores; Snakemake already runs
-# one job per core, so each job keeps to its own thread(s). JAX's persistent compilation cache
-# lets the ~100 network jobs share their compiled steps (13.9 s -> 6.0 s for a small job,
-# with identical parameters).
-JAX_ENV = (
-    "XLA_FLAGS='--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads={threads}'"
-    " JAX_COMPILATION_CACHE_DIR=results/.jax-cache JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS=0"
-)
-
-
 rule train:
     input:
         get_training_shards,
@@ -20,17 +10,20 @@ rule train:
         "results/benchmarks/train/{model}/{window}/L{L}/seed{seed}.tsv"
     params:
         flags=get_train_flags,
+        outdir=get_model_dir,
         root=config["seed"],
         n=config["samples"],
     threads: 1
     resources:
         mem_mb=4000,
         runtime=120,
+    conda:
+        "../envs/isingml.yaml"
     shell:
-        JAX_ENV + " isingml train --model {wildcards.model} --L {wildcards.L}"
-        " --seed {wildcards.seed} --root-seed {params.root} {params.flags}"
-        " --max-per-shard {params.n} --data {input} --out results/models/{wildcards.model}/{wildcards.window}"
-        "/L{wildcards.L}/seed{wildcards.seed} 2> {log}"
+        "isingml train --model {wildcards.model} --L {wildcards.L} --seed {wildcards.seed}"
+        " --root-seed {params.root} {params.flags} --max-per-shard {params.n}"
+        " --threads {threads} --jax-cache results/.jax-cache"
+        " --data {input} --out {params.outdir} 2> {log}"
 
 
 rule predict:
@@ -47,9 +40,12 @@ rule predict:
     resources:
         mem_mb=4000,
         runtime=30,
+    conda:
+        "../envs/isingml.yaml"
     shell:
-        JAX_ENV + " isingml predict --model-dir $(dirname {input.params})"
-        " --max-per-shard {params.n} --data {input.shards} --out {output} 2> {log}"
+        "isingml predict --model-dir $(dirname {input.params}) --max-per-shard {params.n}"
+        " --threads {threads} --jax-cache results/.jax-cache"
+        " --data {input.shards} --out {output} 2> {log}"
 
 
 rule predict_cross:
@@ -66,6 +62,9 @@ rule predict_cross:
     resources:
         mem_mb=4000,
         runtime=30,
+    conda:
+        "../envs/isingml.yaml"
     shell:
-        JAX_ENV + " isingml predict --model-dir $(dirname {input.params})"
-        " --max-per-shard {params.n} --data {input.shards} --out {output} 2> {log}"
+        "isingml predict --model-dir $(dirname {input.params}) --max-per-shard {params.n}"
+        " --threads {threads} --jax-cache results/.jax-cache"
+        " --data {input.shards} --out {output} 2> {log}"

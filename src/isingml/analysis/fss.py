@@ -173,7 +173,15 @@ def combine_windows(per_window):
     as half the spread of the windows' values, added in quadrature."""
     ok = {w: r for w, r in per_window.items() if r.get("ok")}
     if not ok:
-        return {"ok": False, "note": "no window gave a finite-size fit"}
+        notes = "; ".join(f"{w}: {r.get('note', 'no fit')}" for w, r in per_window.items())
+        return {
+            "ok": False,
+            "T_c": None,
+            "T_c_err": None,
+            "T_c_err_stat": None,
+            "T_c_err_window": None,
+            "note": f"no window gave a finite-size fit ({notes})",
+        }
     tc = np.array([r["T_c"] for r in ok.values()])
     stat = float(np.mean([r["T_c_err"] for r in ok.values()]))
     window = float((tc.max() - tc.min()) / 2) if tc.size > 1 else 0.0

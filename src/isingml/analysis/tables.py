@@ -240,7 +240,8 @@ def fss_result(method, rows, curves, rng, kind):
 def summary_row(result, metrics):
     """One row of results/summary.csv from an FSS result and the metrics of its networks."""
     acc = [m["accuracy"] for m in metrics]
-    tc, err = result.get("T_c", np.nan), result.get("T_c_err", np.nan)
+    tc = result.get("T_c") if result.get("T_c") is not None else np.nan
+    err = result.get("T_c_err") if result.get("T_c_err") is not None else np.nan
 
     def mean_of(key):
         vals = [a[key] for a in acc if a.get(key) is not None]
@@ -258,7 +259,7 @@ def summary_row(result, metrics):
         "nu": result.get("nu"),
         "nu_err": result.get("nu_err"),
         "rel_dev_onsager": (tc - ONSAGER_TC) / ONSAGER_TC,
-        "dev_in_sigma": abs(tc - ONSAGER_TC) / err if err and err > 0 else None,
+        "dev_in_sigma": abs(tc - ONSAGER_TC) / err if np.isfinite(err) and err > 0 else None,
         "training_seconds": float(sum(m["wall_seconds"] for m in metrics)) if metrics else None,
         "L_used": " ".join(str(L) for L in result.get("L_used", [])),
     }
