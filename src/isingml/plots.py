@@ -33,7 +33,12 @@ def p_ordered(curves_csv):
     c = io.read_csv(curves_csv)
     windows = _windows(c)
     fig, axes = plt.subplots(
-        1, len(windows), figsize=(4 * len(windows), 3.4), squeeze=False, sharey=True
+        1,
+        len(windows),
+        figsize=(4 * len(windows), 3.4),
+        squeeze=False,
+        sharey=True,
+        layout="constrained",
     )
     colors = _sizes_colors(np.unique(c["L"]))
     for ax, w in zip(axes[0], windows, strict=True):
@@ -62,7 +67,9 @@ def p_ordered(curves_csv):
 
 def tc_extrapolation(tc_csvs, fss_jsons):
     """T*(L) against L^-1 (or crossings against L^-3) with the fits and Onsager's T_c."""
-    fig, axes = plt.subplots(1, len(tc_csvs), figsize=(4 * len(tc_csvs), 3.4), squeeze=False)
+    fig, axes = plt.subplots(
+        1, len(tc_csvs), figsize=(4 * len(tc_csvs), 3.4), squeeze=False, layout="constrained"
+    )
     for ax, path, fpath in zip(axes[0], tc_csvs, fss_jsons, strict=True):
         t, f = io.read_csv(path), io.read_json(fpath)
         crossing = "L2" in t
@@ -109,7 +116,12 @@ def collapse(curves_csv, fss_json):
     c, f = io.read_csv(curves_csv), io.read_json(fss_json)
     windows = [w for w in _windows(c) if f["per_window"].get(w, {}).get("collapse", {}).get("ok")]
     fig, axes = plt.subplots(
-        1, max(1, len(windows)), figsize=(4 * max(1, len(windows)), 3.4), squeeze=False, sharey=True
+        1,
+        max(1, len(windows)),
+        figsize=(4 * max(1, len(windows)), 3.4),
+        squeeze=False,
+        sharey=True,
+        layout="constrained",
     )
     colors = _sizes_colors(np.unique(c["L"]))
     for ax, w in zip(axes[0], windows, strict=False):
@@ -150,7 +162,7 @@ def collapse(curves_csv, fss_json):
 
 
 def _observable(obs_csvs, key, ylabel, exact=None):
-    fig, ax = plt.subplots(figsize=(5, 3.6))
+    fig, ax = plt.subplots(figsize=(5, 3.6), layout="constrained")
     tables = [io.read_csv(p) for p in obs_csvs]
     colors = _sizes_colors([int(t["L"][0]) for t in tables])
     for t in sorted(tables, key=lambda t: t["L"][0]):
@@ -193,7 +205,7 @@ def magnetization(obs_csvs):
 
 def accuracy(curves_csvs):
     """Accuracy against T on configurations no network was trained on (label: T < T_c)."""
-    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    fig, ax = plt.subplots(figsize=(5.5, 3.6), layout="constrained")
     styles = ["-", "--", ":"]
     for path, ls in zip(curves_csvs, styles, strict=False):
         c = io.read_csv(path)
@@ -217,7 +229,9 @@ def accuracy(curves_csvs):
 
 def lattices(shards):
     """Example configurations: one per shard given (e.g. below, near and above T_c)."""
-    fig, axes = plt.subplots(1, len(shards), figsize=(3 * len(shards), 3.2), squeeze=False)
+    fig, axes = plt.subplots(
+        1, len(shards), figsize=(3 * len(shards), 3.2), squeeze=False, layout="constrained"
+    )
     for ax, path in zip(axes[0], shards, strict=True):
         s = io.read_shard(path)
         ax.imshow(s.spins[-1], cmap="gray", vmin=-1, vmax=1, interpolation="nearest")

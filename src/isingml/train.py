@@ -25,6 +25,7 @@ SPLIT_STREAM, TRAIN_STREAM = 1, 2  # first elements of the spawn keys (0 is the 
 TRAIN, VAL, TEST, CRITICAL = 0, 1, 2, 3  # split codes, also stored with the predictions
 SPLIT_NAMES = {TRAIN: "train", VAL: "val", TEST: "test", CRITICAL: "critical"}
 EVAL_BATCH = 1024
+EVAL_SITES = 1 << 20
 
 
 @dataclasses.dataclass(frozen=True)
@@ -196,7 +197,9 @@ def predict_logits(model, spins, symmetrize=False):
     n = spins.shape[0]
     if n == 0:
         return np.empty(0, dtype=np.float32)
-    size = min(EVAL_BATCH, n)
+    # At most EVAL_SITES sites per batch: the CNN's activations grow as batch x L^2 x channels
+    # (1024 lattices of L = 64 took 268 MB per layer and broke the memory budget).
+    size = min(EVAL_BATCH, n, max(16, EVAL_SITES // (spins.shape[1] * spins.shape[2])))
     out = np.empty(n, dtype=np.float32)
     for start in range(0, n, size):
         chunk = np.asarray(spins[start : start + size])

@@ -18,6 +18,9 @@ for _key, _value in list(config.items()):
     if isinstance(_value, list | dict):
         config[_key] = _numbers(_value)
 
+# First strictly, so that a missing required key is an error rather than silently defaulted;
+# then again to fill in the defaults of the optional keys.
+validate(config, "../schemas/config.schema.yaml", set_default=False)
 validate(config, "../schemas/config.schema.yaml", set_default=True)
 
 
