@@ -5,11 +5,11 @@ rule binder:
         "results/tc/binder.csv",
     log:
         "results/logs/binder.log",
+    conda:
+        "../envs/isingml.yaml"
     params:
         seed=config["seed"],
         t_range=get_binder_range,
-    conda:
-        "../envs/isingml.yaml"
     shell:
         "isingml analyze binder --observables {input} --seed {params.seed}"
         " --t-range {params.t_range} --out {output} 2> {log}"
@@ -23,10 +23,10 @@ rule crossing:
         curves="results/curves/{model}.csv",
     log:
         "results/logs/crossing/{model}.log",
-    params:
-        seed=config["seed"],
     conda:
         "../envs/isingml.yaml"
+    params:
+        seed=config["seed"],
     shell:
         "isingml analyze crossing --method {wildcards.model} --predictions {input}"
         " --seed {params.seed} --out {output.tc} --curves {output.curves} 2> {log}"
@@ -39,10 +39,10 @@ rule size_crossing:
         "results/tc/cnn_cross.csv",
     log:
         "results/logs/crossing/cnn_cross.log",
-    params:
-        seed=config["seed"],
     conda:
         "../envs/isingml.yaml"
+    params:
+        seed=config["seed"],
     shell:
         "isingml analyze crossing --method cnn_cross --between-sizes --predictions {input}"
         " --seed {params.seed} --out {output} 2> {log}"
@@ -55,11 +55,11 @@ rule fss:
         "results/fss/{method}.json",
     log:
         "results/logs/fss/{method}.log",
+    conda:
+        "../envs/isingml.yaml"
     params:
         flags=get_fss_flags,
         seed=config["seed"],
-    conda:
-        "../envs/isingml.yaml"
     shell:
         "isingml analyze fss --method {wildcards.method} --tc {input.tc} {params.flags}"
         " --seed {params.seed} --out {output} 2> {log}"
@@ -70,7 +70,9 @@ rule compare:
         fss=expand("results/fss/{method}.json", method=METHODS),
         metrics=get_all_metrics,
     output:
-        csv=report("results/summary.csv", caption="../report/summary.rst", category="Summary"),
+        csv=report(
+            "results/summary.csv", caption="../report/summary.rst", category="Summary"
+        ),
         md="results/summary.md",
     log:
         "results/logs/compare.log",

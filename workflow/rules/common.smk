@@ -25,7 +25,9 @@ validate(config, "../schemas/config.schema.yaml", set_default=True)
 
 
 def _config_error(key, problem):
-    raise ValueError(f"config key '{key}': {problem}. Fix it in config.yaml (or --configfile).")
+    raise ValueError(
+        f"config key '{key}': {problem}. Fix it in config.yaml (or --configfile)."
+    )
 
 
 def _check_config():
@@ -58,7 +60,9 @@ def _check_config():
     sc = config["size_crossing"]
     if sc["enabled"] and "cnn" in config["models"]:
         if sc["train_L"] not in config["lattice_sizes"]:
-            _config_error("size_crossing.train_L", f"{sc['train_L']} is not in lattice_sizes")
+            _config_error(
+                "size_crossing.train_L", f"{sc['train_L']} is not in lattice_sizes"
+            )
 
 
 def fmt_T(T):
@@ -211,7 +215,11 @@ def get_example_shards(wildcards):
     picks = [min(temps), min(temps, key=lambda t: abs(t - tc)), max(temps)]
     below = [t for t in temps if t < tc - 0.3]
     above = [t for t in temps if t > tc + 0.4]
-    picks = [below[-1] if below else picks[0], picks[1], above[0] if above else picks[2]]
+    picks = [
+        below[-1] if below else picks[0],
+        picks[1],
+        above[0] if above else picks[2],
+    ]
     return [shard_path(SIZES[-1], fmt_T(t)) for t in picks]
 
 

@@ -2,7 +2,12 @@ rule figure_p_ordered:
     input:
         curves="results/curves/{model}.csv",
     output:
-        png=report("results/figures/p_ordered_{model}.png", caption="../report/p_ordered.rst", category="Networks", subcategory="{model}"),
+        png=report(
+            "results/figures/p_ordered_{model}.png",
+            caption="../report/p_ordered.rst",
+            category="Networks",
+            subcategory="{model}",
+        ),
         pdf="results/figures/p_ordered_{model}.pdf",
     log:
         "results/logs/figures/p_ordered_{model}.log",
@@ -17,7 +22,12 @@ rule figure_collapse:
         curves="results/curves/{model}.csv",
         fss="results/fss/{model}.json",
     output:
-        png=report("results/figures/collapse_{model}.png", caption="../report/collapse.rst", category="Finite-size scaling", subcategory="{model}"),
+        png=report(
+            "results/figures/collapse_{model}.png",
+            caption="../report/collapse.rst",
+            category="Finite-size scaling",
+            subcategory="{model}",
+        ),
         pdf="results/figures/collapse_{model}.pdf",
     log:
         "results/logs/figures/collapse_{model}.log",
@@ -33,7 +43,11 @@ rule figure_tc_extrapolation:
         tc=expand("results/tc/{method}.csv", method=METHODS),
         fss=expand("results/fss/{method}.json", method=METHODS),
     output:
-        png=report("results/figures/tc_extrapolation.png", caption="../report/tc_extrapolation.rst", category="Finite-size scaling"),
+        png=report(
+            "results/figures/tc_extrapolation.png",
+            caption="../report/tc_extrapolation.rst",
+            category="Finite-size scaling",
+        ),
         pdf="results/figures/tc_extrapolation.pdf",
     log:
         "results/logs/figures/tc_extrapolation.log",
@@ -48,7 +62,11 @@ rule figure_binder:
     input:
         get_observables,
     output:
-        png=report("results/figures/binder.png", caption="../report/binder.rst", category="Physics baseline"),
+        png=report(
+            "results/figures/binder.png",
+            caption="../report/binder.rst",
+            category="Physics baseline",
+        ),
         pdf="results/figures/binder.pdf",
     log:
         "results/logs/figures/binder.log",
@@ -62,7 +80,11 @@ rule figure_magnetization:
     input:
         get_observables,
     output:
-        png=report("results/figures/magnetization.png", caption="../report/magnetization.rst", category="Physics baseline"),
+        png=report(
+            "results/figures/magnetization.png",
+            caption="../report/magnetization.rst",
+            category="Physics baseline",
+        ),
         pdf="results/figures/magnetization.pdf",
     log:
         "results/logs/figures/magnetization.log",
@@ -76,7 +98,11 @@ rule figure_accuracy:
     input:
         expand("results/curves/{model}.csv", model=MODELS),
     output:
-        png=report("results/figures/accuracy.png", caption="../report/accuracy.rst", category="Networks"),
+        png=report(
+            "results/figures/accuracy.png",
+            caption="../report/accuracy.rst",
+            category="Networks",
+        ),
         pdf="results/figures/accuracy.pdf",
     log:
         "results/logs/figures/accuracy.log",
@@ -90,7 +116,11 @@ rule figure_lattices:
     input:
         get_example_shards,
     output:
-        png=report("results/figures/lattices.png", caption="../report/lattices.rst", category="Physics baseline"),
+        png=report(
+            "results/figures/lattices.png",
+            caption="../report/lattices.rst",
+            category="Physics baseline",
+        ),
         pdf="results/figures/lattices.pdf",
     log:
         "results/logs/figures/lattices.log",

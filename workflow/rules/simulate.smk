@@ -5,17 +5,17 @@ rule simulate:
         "results/logs/simulate/L{L}/T{T}.log",
     benchmark:
         "results/benchmarks/simulate/L{L}/T{T}.tsv"
+    conda:
+        "../envs/isingml.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=60,
     params:
         samples=get_samples,
         seed=config["seed"],
         algorithm=config["algorithm"],
         thermalize=config["thermalize"],
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=60,
-    conda:
-        "../envs/isingml.yaml"
     shell:
         "NUMBA_NUM_THREADS=1 isingml simulate --L {wildcards.L} --T {wildcards.T}"
         " --samples {params.samples} --seed {params.seed} --algorithm {params.algorithm}"
@@ -29,11 +29,11 @@ rule observables:
         "results/observables/L{L}.csv",
     log:
         "results/logs/observables/L{L}.log",
+    conda:
+        "../envs/isingml.yaml"
     threads: 1
     resources:
         mem_mb=1000,
         runtime=10,
-    conda:
-        "../envs/isingml.yaml"
     shell:
         "isingml analyze observables --shards {input} --out {output} 2> {log}"

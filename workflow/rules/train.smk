@@ -8,17 +8,17 @@ rule train:
         "results/logs/train/{model}/{window}/L{L}/seed{seed}.log",
     benchmark:
         "results/benchmarks/train/{model}/{window}/L{L}/seed{seed}.tsv"
+    conda:
+        "../envs/isingml.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=120,
     params:
         flags=get_train_flags,
         outdir=get_model_dir,
         root=config["seed"],
         n=config["samples"],
-    threads: 1
-    resources:
-        mem_mb=4000,
-        runtime=120,
-    conda:
-        "../envs/isingml.yaml"
     shell:
         "isingml train --model {wildcards.model} --L {wildcards.L} --seed {wildcards.seed}"
         " --root-seed {params.root} {params.flags} --max-per-shard {params.n}"
@@ -34,14 +34,14 @@ rule predict:
         "results/predictions/{model}/{window}/L{L}/seed{seed}.h5",
     log:
         "results/logs/predict/{model}/{window}/L{L}/seed{seed}.log",
-    params:
-        n=config["samples"],
+    conda:
+        "../envs/isingml.yaml"
     threads: 1
     resources:
         mem_mb=4000,
         runtime=30,
-    conda:
-        "../envs/isingml.yaml"
+    params:
+        n=config["samples"],
     shell:
         "isingml predict --model-dir $(dirname {input.params}) --max-per-shard {params.n}"
         " --threads {threads} --jax-cache results/.jax-cache"
@@ -56,14 +56,14 @@ rule predict_cross:
         "results/predictions/cnn/{window}/L{L}/from_L{Lt}_seed{seed}.h5",
     log:
         "results/logs/predict/cnn/{window}/L{L}/from_L{Lt}_seed{seed}.log",
-    params:
-        n=config["samples"],
+    conda:
+        "../envs/isingml.yaml"
     threads: 1
     resources:
         mem_mb=4000,
         runtime=30,
-    conda:
-        "../envs/isingml.yaml"
+    params:
+        n=config["samples"],
     shell:
         "isingml predict --model-dir $(dirname {input.params}) --max-per-shard {params.n}"
         " --threads {threads} --jax-cache results/.jax-cache"
