@@ -111,7 +111,7 @@ def main():
         ms = r["ms_per_independent_sample"]
         ms = "-" if ms is None else f"{ms:.4f}"
         print(
-            f"{r['algorithm']:<11}{r['L']:>5}{r['T']:>8.3f}{r['flips_per_ns']:>10.3f}"
+            f"{r['algorithm']:<21}{r['L']:>5}{r['T']:>8.3f}{r['flips_per_ns']:>10.3f}"
             f"{tau:>10}{ms:>10}"
         )
     print(f"(T_c = {ONSAGER_TC:.6f}; tau_int in sweeps or sweep-equivalents)")
