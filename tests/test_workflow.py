@@ -151,3 +151,12 @@ def test_interrupted_run_resumes_without_corrupt_files(tmp_path):
     assert (d / "results/summary.csv").exists()
     for shard in d.glob("data/lattices/L*/T*.h5"):
         io.read_shard(shard)  # every shard under its final name is complete and valid
+
+
+def test_report_embeds_every_figure(finished_run):
+    res = snakemake(finished_run, "--report", "results/report.html")
+    assert "ERROR" not in res.stderr, res.stderr[-2000:]  # e.g. RST markup errors in a caption
+    html = (finished_run / "results/report.html").read_text()
+    for figure in (finished_run / "results/figures").glob("*.png"):
+        assert figure.name in html, figure.name
+    assert "summary.csv" in html and "Onsager" in html
