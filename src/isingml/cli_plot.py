@@ -1,6 +1,6 @@
 """``isingml plot NAME``: draw one figure from results files into PNG and PDF."""
 
-from isingml.cliutil import prepare_output
+from isingml.cliutil import UserError, prepare_output
 
 FIGURES = {
     "p_ordered": ("curves",),
@@ -19,16 +19,12 @@ def cmd_plot(args):
     inputs = {k: getattr(args, k) for k in FIGURES[args.figure]}
     missing = [f"--{k}" for k, v in inputs.items() if not v]
     if missing:
-        from isingml.cliutil import UserError
-
         raise UserError(f"figure {args.figure} needs {' and '.join(missing)}")
     single = {"p_ordered", "collapse"}
     if args.figure in single:
         inputs = {k: v[0] for k, v in inputs.items()}
     out = prepare_output(args.out)
     if not str(out).endswith(".png"):
-        from isingml.cliutil import UserError
-
         raise UserError(f"--out must end in .png (a .pdf is written beside it), got {out}")
     fig = getattr(plots, args.figure)(*inputs.values())
     plots.save(fig, out)

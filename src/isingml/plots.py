@@ -28,6 +28,22 @@ def _windows(c):
     return sorted(set(c["window"].tolist()))
 
 
+def _p_by_size(ax, c, window, colors, x_of):
+    """One p(ordered) curve per L of ``window``, against ``x_of(T, L)``."""
+    for L, color in colors.items():
+        sel = (c["window"] == window) & (c["L"] == L)
+        ax.errorbar(
+            x_of(c["T"][sel], L),
+            c["p"][sel],
+            c["p_err"][sel],
+            color=color,
+            marker=".",
+            ms=3,
+            lw=1,
+            label=f"L = {int(L)}",
+        )
+
+
 def p_ordered(curves_csv):
     """p(ordered) against T per L, one panel per training window."""
     c = io.read_csv(curves_csv)
@@ -42,18 +58,7 @@ def p_ordered(curves_csv):
     )
     colors = _sizes_colors(np.unique(c["L"]))
     for ax, w in zip(axes[0], windows, strict=True):
-        for L, color in colors.items():
-            sel = (c["window"] == w) & (c["L"] == L)
-            ax.errorbar(
-                c["T"][sel],
-                c["p"][sel],
-                c["p_err"][sel],
-                color=color,
-                marker=".",
-                ms=3,
-                lw=1,
-                label=f"L = {int(L)}",
-            )
+        _p_by_size(ax, c, w, colors, lambda T, L: T)
         _onsager_vline(ax)
         lo, hi = (float(x) for x in w[1:].split("-")) if w.startswith("w") else (None, None)
         if lo is not None:
@@ -126,19 +131,7 @@ def collapse(curves_csv, fss_json):
     colors = _sizes_colors(np.unique(c["L"]))
     for ax, w in zip(axes[0], windows, strict=False):
         col = f["per_window"][w]["collapse"]
-        for L, color in colors.items():
-            sel = (c["window"] == w) & (c["L"] == L)
-            x = (c["T"][sel] - col["T_c"]) * L ** (1 / col["nu"])
-            ax.errorbar(
-                x,
-                c["p"][sel],
-                c["p_err"][sel],
-                color=color,
-                marker=".",
-                ms=3,
-                lw=1,
-                label=f"L = {int(L)}",
-            )
+        _p_by_size(ax, c, w, colors, lambda T, L, col=col: (T - col["T_c"]) * L ** (1 / col["nu"]))
         ax.set(
             title=f"{f['method']} {w}: $T_c$={col['T_c']:.3f}, ν={col['nu']:.2f}",
             xlabel="$(T - T_c) L^{1/\\nu}$",
@@ -161,9 +154,8 @@ def collapse(curves_csv, fss_json):
     return fig
 
 
-def _observable(obs_csvs, key, ylabel, exact=None):
+def _observable(tables, key, ylabel, exact=None):
     fig, ax = plt.subplots(figsize=(5, 3.6), layout="constrained")
-    tables = [io.read_csv(p) for p in obs_csvs]
     colors = _sizes_colors([int(t["L"][0]) for t in tables])
     for t in sorted(tables, key=lambda t: t["L"][0]):
         L = int(t["L"][0])
@@ -188,10 +180,11 @@ def _observable(obs_csvs, key, ylabel, exact=None):
 
 
 def binder(obs_csvs):
-    fig = _observable(obs_csvs, "U4", "Binder cumulant $U_4 = 1 - <m^4>/(3<m^2>^2)$")
+    tables = [io.read_csv(p) for p in obs_csvs]
+    fig = _observable(tables, "U4", "Binder cumulant $U_4 = 1 - <m^4>/(3<m^2>^2)$")
     ax = fig.axes[0]
     inset = ax.inset_axes([0.08, 0.08, 0.4, 0.4])
-    for t in (io.read_csv(p) for p in obs_csvs):
+    for t in tables:
         sel = np.abs(t["T"] - ONSAGER_TC) < 0.08
         inset.errorbar(t["T"][sel], t["U4"][sel], t["U4_err"][sel], marker=".", ms=2, lw=0.6)
     inset.axvline(ONSAGER_TC, color="k", ls="--", lw=0.6)
@@ -200,7 +193,8 @@ def binder(obs_csvs):
 
 
 def magnetization(obs_csvs):
-    return _observable(obs_csvs, "abs_m", "<|m|> per site", exact=onsager_magnetization)
+    tables = [io.read_csv(p) for p in obs_csvs]
+    return _observable(tables, "abs_m", "<|m|> per site", exact=onsager_magnetization)
 
 
 def accuracy(curves_csvs):

@@ -249,12 +249,13 @@ def train_and_evaluate(cfg: TrainConfig, spins: np.ndarray, T: np.ndarray):
     epoch_fn = make_epoch(graphdef, tx, batch, cfg.augment_d4)
     X, y = jnp.asarray(spins), jnp.asarray(np.maximum(labels, 0).astype(np.float32))
     val = split == VAL
+    val_spins, val_labels = spins[val], labels[val]  # taken once, not every epoch
     key = jax.random.key(loop_seed)
     history, best, best_loss, waited = [], params, np.inf, 0
     for epoch in range(1, cfg.epochs + 1):
         params, opt_state, key, loss, acc = epoch_fn(params, opt_state, key, X, y, train_idx)
         nnx.update(model, params)
-        val_loss, val_acc = evaluate(predict_logits(model, spins[val]), labels[val])
+        val_loss, val_acc = evaluate(predict_logits(model, val_spins), val_labels)
         history.append(
             {
                 "epoch": epoch,
