@@ -31,7 +31,7 @@ def equilibrated(L, T, algorithm):
     return chain, plan
 
 
-def rate(chain, algorithm, plan, min_seconds):
+def rate(chain, algorithm, min_seconds):
     """Work units per ns over at least ``min_seconds``."""
     L = chain.L
     work, seconds, n = 0, 0.0, 1
@@ -55,7 +55,7 @@ def rate(chain, algorithm, plan, min_seconds):
 
 def row(L, T, algorithm, min_seconds):
     chain, plan = equilibrated(L, T, algorithm)
-    r = rate(chain, algorithm, plan, min_seconds)
+    r = rate(chain, algorithm, min_seconds)
     p = plan.pilot
     ns_per_sweep = L * L / r
     ms = 2 * p.tau_max * ns_per_sweep / 1e6 if abs(T - 2.269) < 1e-9 else None
@@ -91,7 +91,7 @@ def main():
                     # tau_int ~ L^2.17 makes the pilot alone minutes long; rate only
                     chain = sampler.Chain.start(L, T, sampler.seed_sequence(0, L, T))
                     chain.record("metropolis", 1, 500)
-                    r = rate(chain, algorithm, None, min_seconds)
+                    r = rate(chain, algorithm, min_seconds)
                     rows.append(
                         {
                             "algorithm": algorithm,
