@@ -106,4 +106,28 @@ def test_split_kernel_neighbours_match_the_full_lattice(L):
     fast.metropolis_sweeps_split(black, white, 1, np.uint64(0), np.uint64(0), stream)
     fast.merge(black, white, spins)
     np.testing.assert_array_equal(spins, expected)
-    assert stream[1] == L * L  # one random word per attempted flip
+    assert stream[1] == 2  # one key per half-sweep
+
+
+@pytest.mark.parametrize("t_hi, t_lo", [(0, 40000), (3, 32768)])
+def test_split_kernel_acceptance_is_exact_to_32_bits(t_hi, t_lo):
+    """On an all-up lattice every attempted flip has s h = 4, accepted with probability
+    t / 2**32. With t_hi = 0 only the tie path (16 more bits) can accept; with t_hi = 3 both
+    stages contribute, the tie path 1/7 of the accepts (dropping it is an 8-sigma error).
+    Tolerance 4 standard errors, fixed stream key."""
+    L = 256
+    t = np.uint64(t_hi * 65536 + t_lo)
+    black = np.ones((L, L // 2), np.int8)
+    white = np.ones((L, L // 2), np.int8)
+    words = np.empty(L * L // 4, np.uint32)
+    h = np.empty(L // 2, np.int8)
+    accepted, reps = 0, 3000 if t_hi == 0 else 1000
+    for rep in range(reps):
+        black[:] = 1
+        rk = np.uint64((rep + 1) * 0x9E3779B97F4A7C15 % 2**64)
+        flipped = fast._update_colour(black, white, 0, t, t, rk, words, h)
+        assert flipped == (black == -1).sum()
+        accepted += flipped
+    n = reps * L * L // 2
+    p = float(t) / 2**32
+    assert abs(accepted - n * p) < 4 * np.sqrt(n * p * (1 - p))
