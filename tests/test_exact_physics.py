@@ -11,7 +11,8 @@ from isingml import observables, physics
 
 Z = 4.0  # tolerance in standard errors
 ALGORITHMS = ["metropolis", "wolff"]
-KERNELS = ["metropolis", "metropolis-reference", "wolff"]  # every kernel faces the exact tests
+# every kernel faces the exact tests
+KERNELS = ["metropolis", "metropolis-reference", "multispin", "wolff"]
 
 
 def assert_within(name, value, err, exact, z=Z):
@@ -78,7 +79,7 @@ def test_metropolis_and_wolff_agree_at_tc(chain):
     for algorithm in KERNELS:
         _, e, m = chain(L, T, 4000, seed=17, algorithm=algorithm)
         res[algorithm] = observables.measure(e, m, L, T)
-    for metropolis in ("metropolis", "metropolis-reference"):
+    for metropolis in ("metropolis", "metropolis-reference", "multispin"):
         a, b = res[metropolis], res["wolff"]
         for key in ("e", "abs_m", "m2", "C", "chi", "U4"):
             err = np.hypot(a[key + "_err"], b[key + "_err"])

@@ -72,6 +72,17 @@ def test_same_config_gives_bit_identical_shards(tmp_path):
     np.testing.assert_array_equal(a.energy, b.energy)
 
 
+def test_multispin_shard_records_its_replicas(tmp_path):
+    path = simulate(tmp_path / "ms.h5", L=8, T=2.5, n=200, algorithm="multispin")
+    again = simulate(tmp_path / "ms2.h5", L=8, T=2.5, n=200, algorithm="multispin")
+    s = io.read_shard(path)
+    assert s.attrs["algorithm"] == "multispin" and s.attrs["kernel"] == "multispin"
+    assert s.attrs["n_replicas"] == 64 and s.attrs["replica_burn_in"] >= 1000
+    assert "time-major" in s.attrs["sample_order"]
+    np.testing.assert_allclose(s.spins.mean(axis=(1, 2)), s.magnetization)
+    np.testing.assert_array_equal(s.spins, io.read_shard(again).spins)
+
+
 def copy_with(shard, tmp_path, edit):
     path = tmp_path / "bad.h5"
     path.write_bytes(shard.read_bytes())

@@ -55,9 +55,19 @@ def test_stored_samples_are_at_least_two_tau_apart():
 
 
 def test_auto_picks_wolff_at_tc_and_is_deterministic():
-    plans = [collect_all(32, 2.269, 5, seed=3)[0] for _ in range(2)]
+    # L = 64 at T_c: Metropolis's tau_int is ~150 sweeps, Wolff's ~2 sweep-equivalents, and a
+    # 5-sample job cannot pay the replicas' burn-in
+    plans = [collect_all(64, 2.269, 5, seed=3)[0] for _ in range(2)]
     assert plans[0].algorithm == "wolff"
     assert plans[0] == plans[1]
+
+
+def test_auto_picks_multispin_for_many_samples_far_from_tc():
+    plan, spins = collect_all(8, 3.5, 20_000, seed=3)
+    assert plan.algorithm == "multispin" and plan.burn_in >= 1000
+    assert spins.shape == (20_000, 8, 8)
+    # consecutive stored samples are different replicas at one time: no two are equal copies
+    assert not (spins[1:] == spins[:-1]).all(axis=(1, 2)).any()
 
 
 def test_tau_int_of_ar1_process():

@@ -14,8 +14,14 @@ The protocol for one (L, T):
    since that biases the stored ensemble (it favours configurations just after big clusters).
 5. Collect, yielding chunks so that memory does not grow with the number of samples.
 
-``algorithm='auto'`` runs the pilot for both algorithms and keeps the one with the lower cost
-per independent sample. The cost uses fixed per-spin costs (``COST_NS``) rather than the wall
+``algorithm='multispin'`` runs 64 independent Metropolis replicas at once (``multispin``): its
+tau_int is the Metropolis pilot's, the replicas start independently and run a burn-in of
+``BURN_IN_TAUS`` tau_int (at least ``n_thermalize`` sweeps), and each sampling time yields all
+64 replicas, so the stored order is time-major.
+
+``algorithm='auto'`` runs the pilot for Metropolis and Wolff and keeps the algorithm with the
+lowest modelled cost of the whole job (``job_cost_ns``: n samples 2 tau_int apart, plus the
+multi-spin burn-in). The cost uses fixed per-spin costs (``COST_NS``) rather than the wall
 clock, so the choice, and hence the shard, is the same on every machine and every run.
 """
 
@@ -27,17 +33,23 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from isingml.physics import ONSAGER_TC
-from isingml.sampling import fast, kernels
+from isingml.sampling import fast, kernels, multispin
 from isingml.sampling.autocorr import RELIABLE_LENGTH, tau_int
 
-ALGORITHMS = ("metropolis", "wolff", "auto")
+ALGORITHMS = ("metropolis", "wolff", "multispin", "auto")
 # Metropolis implementations: "split" (sampling/fast.py, vectorised, the default) and
 # "reference" (kernels.metropolis_sweeps, the plain checkerboard loop it is validated against).
 METROPOLIS_KERNELS = ("split", "reference")
 SIMULATE_STREAM = 0  # first element of every shard's spawn key
-# Nanoseconds per attempted Metropolis flip and per Wolff cluster spin on one core, measured
-# with benchmarks/sampler.py. Only their ratio matters; they only steer 'auto'.
-COST_NS = {"metropolis": 7.0, "wolff": 24.0}
+# Nanoseconds per attempted Metropolis flip, per Wolff cluster spin and per replica spin of the
+# multi-spin kernel on one core, measured with benchmarks/sampler.py (L = 64, T = 2.269). Only
+# their ratios matter; they only steer 'auto'.
+COST_NS = {"metropolis": 1.2, "wolff": 24.0, "multispin": 0.17}
+# Replicas of the multi-spin kernel start independently (ordered with random sign below T_c,
+# random above) and are run this many tau_int (at least n_thermalize sweeps) before the first
+# sample; each replica is a Metropolis chain, so the Metropolis pilot's tau_int applies.
+BURN_IN_TAUS = 20
+REPLICA_STREAM = 1  # appended to the shard's spawn key for the replicas' seeds
 
 
 @dataclass(frozen=True)
@@ -103,6 +115,8 @@ class Chain:
     state: np.ndarray
     stream: np.ndarray
     metropolis_kernel: str = "split"
+    seq: np.random.SeedSequence | None = None
+    replicas: multispin.Replicas | None = field(default=None, init=False)
     threshold: np.ndarray = field(init=False)
     p_add: np.uint64 = field(init=False)
     stack: np.ndarray = field(init=False)
@@ -125,7 +139,43 @@ class Chain:
             spins = np.full((L, L), sign, dtype=np.int8)
         else:
             spins = np.where(words >> np.uint64(63), 1, -1).astype(np.int8).reshape(L, L)
-        return cls(L, T, spins, state, stream, metropolis_kernel)
+        return cls(L, T, spins, state, stream, metropolis_kernel, seq)
+
+    def start_replicas(self, burn_in):
+        """64 independent replicas for the multi-spin kernel, run ``burn_in`` sweeps."""
+        seq = np.random.SeedSequence(
+            self.seq.entropy, spawn_key=(*self.seq.spawn_key, REPLICA_STREAM)
+        )
+        init, lanes = seq.spawn(2)
+        rng = np.random.default_rng(init)
+        R, L = multispin.REPLICAS, self.L
+        if self.T < ONSAGER_TC:
+            sign = rng.choice(np.array([-1, 1], np.int8), size=R)
+            spins = np.broadcast_to(sign[:, None, None], (R, L, L)).copy()
+        else:
+            spins = rng.choice(np.array([-1, 1], np.int8), size=(R, L, L))
+        self.replicas = multispin.Replicas(spins, self.T, multispin.lane_states(lanes, L))
+        self.replicas.sweep(burn_in)
+        self._spare, self._used = None, 0
+
+    def record_replicas(self, n, sweeps):
+        """n configurations from the replicas: all 64 at one time, then ``sweeps`` further."""
+        L = self.L
+        snaps = np.empty((n, L, L), dtype=np.int8)
+        e, m = np.empty(n), np.empty(n)
+        done = work = 0
+        while done < n:
+            if self._spare is None or self._used == self._spare.shape[0]:
+                self.replicas.sweep(sweeps)
+                work += sweeps * L * L * multispin.REPLICAS
+                self._spare, self._used = self.replicas.spins(), 0
+            k = min(n - done, self._spare.shape[0] - self._used)
+            snaps[done : done + k] = self._spare[self._used : self._used + k]
+            for i in range(done, done + k):
+                e[i], m[i] = kernels.energy_magnetization(snaps[i])
+            done += k
+            self._used += k
+        return e, m, snaps, work
 
     def record(self, algorithm, n, per_record, snapshots=False):
         """Run ``n`` blocks of ``per_record`` updates; return (E, M, spins or None, work).
@@ -134,6 +184,9 @@ class Chain:
         """
         e = np.empty(n)
         m = np.empty(n)
+        if algorithm == "multispin":
+            e, m, snaps, work = self.record_replicas(n, per_record)
+            return e, m, (snaps if snapshots else None), int(work)
         snaps = np.empty((n if snapshots else 0, self.L, self.L), dtype=np.int8)
         if algorithm == "metropolis" and self.metropolis_kernel == "split":
             work = fast.metropolis_split_record(
@@ -179,14 +232,32 @@ class Pilot:
     def tau_max(self):
         return max(self.tau_int_energy, self.tau_int_abs_m)
 
-    def cost_ns(self, L):
-        """Modelled single-core cost of one independent sample (2 tau_int apart)."""
-        n = L * L
-        per_sweep = n * COST_NS[self.algorithm]
+    def tau_for_cost(self):
+        """tau_max, or when the pilot was too short, the lower bound it still implies."""
         tau = self.tau_max
         if not self.reliable:  # the estimate is only a lower bound; don't let it win cheaply
             tau = max(tau, self.records / RELIABLE_LENGTH * self.sweeps_per_record)
-        return 2.0 * tau * per_sweep
+        return tau
+
+    def cost_ns(self, L, algorithm=None):
+        """Modelled single-core cost of one independent sample (2 tau_int apart); for
+        'multispin' (which shares the Metropolis pilot) of one replica's sample."""
+        return 2.0 * self.tau_for_cost() * L * L * COST_NS[algorithm or self.algorithm]
+
+
+def burn_in_sweeps(pilot: Pilot, settings: "SamplerSettings"):
+    """Sweeps the multi-spin replicas run from their independent starts before sampling."""
+    return max(settings.n_thermalize, math.ceil(BURN_IN_TAUS * pilot.tau_for_cost()))
+
+
+def job_cost_ns(algorithm, pilot: Pilot, L, n_samples, settings):
+    """Modelled cost of a whole job: n_samples independent samples, and for 'multispin' the
+    replicas' burn-in too (it is spread over only n_samples / 64 samples per replica)."""
+    if algorithm != "multispin":
+        return n_samples * pilot.cost_ns(L)
+    spacing = max(2.0 * pilot.tau_for_cost(), settings.min_interval)
+    sweeps = burn_in_sweeps(pilot, settings) + math.ceil(n_samples / multispin.REPLICAS) * spacing
+    return sweeps * L * L * multispin.REPLICAS * COST_NS["multispin"]
 
 
 def run_pilot(chain, algorithm, per_record, records, L):
@@ -221,14 +292,21 @@ def pilot_until_reliable(chain, algorithm, per_record, settings, records=None):
 @dataclass(frozen=True)
 class Plan:
     algorithm: str
-    updates_per_sample: int  # sweeps (Metropolis) or clusters (Wolff)
-    interval: float  # sweeps or sweep-equivalents between stored samples
+    updates_per_sample: int  # sweeps (Metropolis, multi-spin) or clusters (Wolff)
+    interval: float  # sweeps or sweep-equivalents between stored samples (per replica)
     n_thermalize: int
     pilot: Pilot
+    burn_in: int = 0  # multi-spin: sweeps of the replicas before their first sample
 
 
-def plan_chain(chain: Chain, settings: SamplerSettings) -> Plan:
-    """Thermalise ``chain`` and fix the sampling interval (steps 2-4 of the protocol)."""
+PILOT_OF = {"metropolis": "metropolis", "wolff": "wolff", "multispin": "metropolis"}
+
+
+def plan_chain(chain: Chain, settings: SamplerSettings, n_samples: int = 1) -> Plan:
+    """Thermalise ``chain`` and fix the sampling interval (steps 2-4 of the protocol).
+
+    ``n_samples`` only steers 'auto': the multi-spin kernel's burn-in is paid once per job.
+    """
     L = chain.L
     mean_cluster = chain.thermalize_wolff(settings.n_thermalize)
     # The Metropolis chain also gets its own thermalisation so that a pure-Metropolis
@@ -242,28 +320,37 @@ def plan_chain(chain: Chain, settings: SamplerSettings) -> Plan:
             a: run_pilot(chain, a, per_record[a], settings.pilot_records, L) for a in per_record
         }
         while True:
-            best = min(pilots.values(), key=lambda p: p.cost_ns(L))
+            cost = {
+                a: job_cost_ns(a, pilots[PILOT_OF[a]], L, n_samples, settings) for a in PILOT_OF
+            }
+            algorithm = min(cost, key=cost.get)
+            pilot = pilots[PILOT_OF[algorithm]]
             if (
-                best.reliable
-                or 2 * best.records * best.sweeps_per_record > settings.max_pilot_sweeps
+                pilot.reliable
+                or 2 * pilot.records * pilot.sweeps_per_record > settings.max_pilot_sweeps
             ):
                 break
-            pilots[best.algorithm] = pilot_until_reliable(
-                chain, best.algorithm, per_record[best.algorithm], settings, 2 * best.records
+            pilots[pilot.algorithm] = pilot_until_reliable(
+                chain, pilot.algorithm, per_record[pilot.algorithm], settings, 2 * pilot.records
             )
-        pilot = best
     else:
-        a = settings.algorithm
+        algorithm = settings.algorithm
+        a = PILOT_OF[algorithm]
         pilot = pilot_until_reliable(chain, a, per_record[a], settings)
     target = max(2.0 * pilot.tau_max, float(settings.min_interval))
     records = max(1, math.ceil(target / pilot.sweeps_per_record - 1e-9))
     updates = records * pilot.per_record
+    burn_in = 0
+    if algorithm == "multispin":
+        burn_in = burn_in_sweeps(pilot, settings)
+        chain.start_replicas(burn_in)
     return Plan(
-        pilot.algorithm,
+        algorithm,
         updates,
         updates * pilot.sweeps_per_record / pilot.per_record,
         settings.n_thermalize,
         pilot,
+        burn_in,
     )
 
 
@@ -302,5 +389,5 @@ def sample(L, T, n_samples, seed, settings=SamplerSettings()) -> tuple[Plan, Ite
     if n_samples < 1:
         raise ValueError(f"samples must be >= 1, got {n_samples}")
     chain = Chain.start(L, T, seed_sequence(seed, L, T), settings.metropolis_kernel)
-    plan = plan_chain(chain, settings)
+    plan = plan_chain(chain, settings, n_samples)
     return plan, collect(chain, plan, n_samples, settings.chunk)
