@@ -1,123 +1,226 @@
 """Single-core sampler speed: attempted flips per ns and ms per independent sample.
 
-    NUMBA_NUM_THREADS=1 python benchmarks/sampler.py [--json rows.json] [--quick]
+    NUMBA_NUM_THREADS=1 python benchmarks/sampler.py [--quick] [--sizes 32 64 128 256]
+        [--json rows.json] [--concurrency]
 
-Metropolis rows count attempted single-spin flips; Wolff rows count spins flipped in clusters
-(its unit of work). 'ms/indep' is the single-core time for 2 tau_int (the larger of E and |m|),
-the spacing the sampler stores samples at, with tau_int from a pilot run long enough to be
-reliable.
+Rows:
+- ``metropolis``: the vectorised split-lattice kernel (``sampling/fast.py``), the default;
+- ``metropolis-reference``: the plain checkerboard kernel it is validated against;
+- ``multispin``: 64 independent replicas in bit-packed words (``sampling/multispin.py``); its
+  flips count every replica's spins;
+- ``wolff``: spins flipped in clusters (its unit of work).
+
+``flips/ns`` is the best of ``REPEATS`` timed runs (the median is shown too: this is a shared
+virtual machine and its speed drifts). ``ms/indep`` (T = 2.269, L <= 128) is the single-core time
+for 2 tau_int, the spacing the sampler stores samples at, with tau_int (the larger of E and |m|)
+from a run 500 tau_int long; for multispin it is per replica, i.e. the time of
+2 tau_int Metropolis sweeps of all 64 replicas divided by 64. Metropolis, its reference and the
+multi-spin kernel share one tau_int: they are the same Markov chain.
+
+``--concurrency`` runs each kernel alone and then as two processes at once, and prints the rate
+each of the two keeps as a fraction of the single-process rate.
 """
 
 import argparse
 import json
+import math
+import multiprocessing as mp
 import time
 
 import numpy as np
 
 from isingml.physics import ONSAGER_TC
-from isingml.sampling import fast, kernels, sampler
+from isingml.sampling import fast, kernels, multispin, sampler
 
 TEMPERATURES = (1.5, 2.269, 3.5)
+ALGORITHMS = ("metropolis", "metropolis-reference", "multispin", "wolff")
+REPEATS = 5
+LONG_TAUS = 500
+MAX_TAU_L = 128  # Metropolis tau_int ~ L^2.17 makes pilots at T_c minutes long above this
 
 
-def equilibrated(L, T, algorithm):
-    kernel = "reference" if algorithm == "metropolis-reference" else "split"
-    algorithm = "metropolis" if algorithm == "metropolis-reference" else algorithm
-    settings = sampler.SamplerSettings(
-        algorithm=algorithm, n_thermalize=200, metropolis_kernel=kernel
-    )
-    chain = sampler.Chain.start(L, T, sampler.seed_sequence(0, L, T))
-    plan = sampler.plan_chain(chain, settings)
-    return chain, plan
+class Runner:
+    """One kernel on an equilibrated-enough lattice; ``run(n)`` returns the work done."""
 
-
-def rate(chain, algorithm, min_seconds):
-    """Work units per ns over at least ``min_seconds``."""
-    L = chain.L
-    work, seconds, n = 0, 0.0, 1
-    black = np.empty((L, L // 2), np.int8)
-    white = np.empty((L, L // 2), np.int8)
-    fast.split(chain.spins, black, white)
-    while seconds < min_seconds:
-        t0 = time.perf_counter()
-        if algorithm == "metropolis":
-            fast.metropolis_sweeps_split(black, white, n, chain.t2, chain.t4, chain.stream)
-            work += n * L * L
-        elif algorithm == "metropolis-reference":
-            kernels.metropolis_sweeps(chain.spins, n, chain.threshold, chain.state)
-            work += n * L * L
+    def __init__(self, L, T, algorithm):
+        self.L, self.algorithm = L, algorithm
+        chain = sampler.Chain.start(L, T, sampler.seed_sequence(0, L, T))
+        if algorithm == "wolff":
+            chain.thermalize_wolff(200)
         else:
-            work += kernels.wolff_clusters(chain.spins, n, chain.p_add, chain.state, chain.stack)
-        seconds += time.perf_counter() - t0
-        n *= 2
-    return work / (seconds * 1e9)
+            chain.record("metropolis", 1, 200)
+        self.chain = chain
+        if algorithm == "metropolis":
+            self.black = np.empty((L, L // 2), np.int8)
+            self.white = np.empty((L, L // 2), np.int8)
+            fast.split(chain.spins, self.black, self.white)
+        if algorithm == "multispin":
+            chain.start_replicas(200)
+        self.run(1)  # compile / load the kernel
+
+    def run(self, n):
+        c, L = self.chain, self.L
+        if self.algorithm == "metropolis":
+            fast.metropolis_sweeps_split(self.black, self.white, n, c.t2, c.t4, c.stream)
+            return n * L * L
+        if self.algorithm == "metropolis-reference":
+            kernels.metropolis_sweeps(c.spins, n, c.threshold, c.state)
+            return n * L * L
+        if self.algorithm == "multispin":
+            c.replicas.sweep(n)
+            return n * L * L * multispin.REPLICAS
+        return kernels.wolff_clusters(c.spins, n, c.p_add, c.state, c.stack)
+
+    def size(self, seconds):
+        """Updates per run for runs of roughly ``seconds``."""
+        n = 1
+        while True:
+            t0 = time.perf_counter()
+            self.run(n)
+            if time.perf_counter() - t0 > seconds / 4:
+                return 2 * n
+            n *= 2
+
+    def rates(self, seconds, repeats=REPEATS):
+        """Work per ns of ``repeats`` runs of about ``seconds`` each."""
+        n = self.size(seconds)
+        out = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            work = self.run(n)
+            out.append(work / ((time.perf_counter() - t0) * 1e9))
+        return out
 
 
-def row(L, T, algorithm, min_seconds):
-    chain, plan = equilibrated(L, T, algorithm)
-    r = rate(chain, algorithm, min_seconds)
-    p = plan.pilot
-    ns_per_sweep = L * L / r
-    ms = 2 * p.tau_max * ns_per_sweep / 1e6 if abs(T - 2.269) < 1e-9 else None
-    return {
-        "algorithm": algorithm,
-        "L": L,
-        "T": T,
-        "flips_per_ns": r,
-        "ms_per_independent_sample": ms,
-        "tau_int_sweeps": p.tau_max,
-        "tau_reliable": p.reliable,
-    }
+def pilot_tau(L, T, algorithm):
+    """tau_int from a run of ``LONG_TAUS`` tau_int after the sampler's own pilot (which stops at
+    50 tau_int, where the estimate still scatters by tens of per cent)."""
+    settings = sampler.SamplerSettings(algorithm=algorithm, n_thermalize=200)
+    chain = sampler.Chain.start(L, T, sampler.seed_sequence(0, L, T))
+    p = sampler.plan_chain(chain, settings).pilot
+    records = math.ceil(LONG_TAUS * p.tau_max / p.sweeps_per_record)
+    return sampler.run_pilot(chain, algorithm, p.per_record, max(records, p.records), L)
+
+
+def table(sizes, seconds):
+    rows = []
+    for L in sizes:
+        for T in TEMPERATURES:
+            pilots = {}
+            if L <= MAX_TAU_L or T != 2.269:
+                pilots = {a: pilot_tau(L, T, a) for a in ("metropolis", "wolff")}
+            for algorithm in ALGORITHMS:
+                rates = Runner(L, T, algorithm).rates(seconds)
+                best = max(rates)
+                p = pilots.get("wolff" if algorithm == "wolff" else "metropolis")
+                ms = None
+                if p is not None and T == 2.269:
+                    # best-rate time of 2 tau_int sweeps; multispin's rate counts 64 replicas
+                    # but one replica's sample needs only L^2 of its flips
+                    ms = 2 * p.tau_max * L * L / best / 1e6
+                rows.append(
+                    {
+                        "algorithm": algorithm,
+                        "L": L,
+                        "T": T,
+                        "flips_per_ns": best,
+                        "flips_per_ns_median": float(np.median(rates)),
+                        "ms_per_independent_sample": ms,
+                        "tau_int_sweeps": None if p is None else p.tau_max,
+                        "tau_reliable": None if p is None else p.reliable,
+                    }
+                )
+                print_row(rows[-1])
+    return rows
+
+
+def print_header():
+    print(
+        f"{'algorithm':<21}{'L':>5}{'T':>8}{'flips/ns':>10}{'median':>9}{'tau_int':>10}"
+        f"{'ms/indep':>10}",
+        flush=True,
+    )
+
+
+def print_row(r):
+    tau = "-" if r["tau_int_sweeps"] is None else f"{r['tau_int_sweeps']:.2f}"
+    ms = r["ms_per_independent_sample"]
+    ms = "-" if ms is None else f"{ms:.4f}"
+    print(
+        f"{r['algorithm']:<21}{r['L']:>5}{r['T']:>8.3f}{r['flips_per_ns']:>10.3f}"
+        f"{r['flips_per_ns_median']:>9.3f}{tau:>10}{ms:>10}",
+        flush=True,
+    )
+
+
+def _serve(conn, L, T, algorithm, seconds):
+    runner = Runner(L, T, algorithm)
+    n = runner.size(seconds)
+    conn.send("ready")
+    while conn.recv():
+        t0 = time.perf_counter()
+        work = runner.run(n)
+        conn.send(work / ((time.perf_counter() - t0) * 1e9))
+
+
+def concurrency(seconds, rounds=7):
+    """Two worker processes; each round times worker 1 alone, then both at once. Rounds
+    alternate so that drifts in the machine's speed hit both conditions alike. Prints medians
+    over rounds and the fraction of the alone rate that the slower of the pair keeps."""
+    cases = [(64, 2.269, "metropolis"), (256, 2.269, "metropolis"), (256, 2.269, "multispin")]
+    cases += [(64, 2.269, "wolff")]
+    ctx = mp.get_context("spawn")
+    print(f"\n{'algorithm':<12}{'L':>5}{'alone':>9}{'job 1':>9}{'job 2':>9}{'kept':>8}")
+    rows = []
+    for L, T, algorithm in cases:
+        pipes = [ctx.Pipe() for _ in range(2)]
+        procs = [
+            ctx.Process(target=_serve, args=(child, L, T, algorithm, seconds)) for _, child in pipes
+        ]
+        for p in procs:
+            p.start()
+        conns = [parent for parent, _ in pipes]
+        for c in conns:
+            c.recv()
+        alone, pair = [], [[], []]
+        for _ in range(rounds):
+            conns[0].send(True)
+            alone.append(conns[0].recv())
+            for c in conns:
+                c.send(True)
+            for k, c in enumerate(conns):
+                pair[k].append(c.recv())
+        for c in conns:
+            c.send(False)
+        for p in procs:
+            p.join()
+        a = float(np.median(alone))
+        b = [float(np.median(x)) for x in pair]
+        kept = min(b) / a
+        rows.append({"algorithm": algorithm, "L": L, "alone": a, "pair": b, "kept": kept})
+        print(f"{algorithm:<12}{L:>5}{a:>9.3f}{b[0]:>9.3f}{b[1]:>9.3f}{kept:>8.0%}", flush=True)
+    return rows
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", help="also write the rows to this file as a JSON list")
     ap.add_argument("--quick", action="store_true", help="shorter timings (noisier)")
-    ap.add_argument("--sizes", type=int, nargs="+", default=[32, 64, 256])
-    args = ap.parse_args()
-    min_seconds = 0.2 if args.quick else 1.0
-    kernels.metropolis_sweeps(
-        np.ones((4, 4), np.int8),
-        1,
-        kernels.metropolis_threshold(2.0),
-        sampler.rng_state(np.random.SeedSequence(0)),
+    ap.add_argument("--sizes", type=int, nargs="+", default=[32, 64, 128, 256])
+    ap.add_argument(
+        "--concurrency", action="store_true", help="also run two processes at once (2 cores)"
     )
-    rows = []
-    for L in args.sizes:
-        for T in TEMPERATURES:
-            for algorithm in ("metropolis", "metropolis-reference", "wolff"):
-                if algorithm.startswith("metropolis") and T == 2.269 and L > 128:
-                    # tau_int ~ L^2.17 makes the pilot alone minutes long; rate only
-                    chain = sampler.Chain.start(L, T, sampler.seed_sequence(0, L, T))
-                    chain.record("metropolis", 1, 500)
-                    r = rate(chain, algorithm, min_seconds)
-                    rows.append(
-                        {
-                            "algorithm": algorithm,
-                            "L": L,
-                            "T": T,
-                            "flips_per_ns": r,
-                            "ms_per_independent_sample": None,
-                            "tau_int_sweeps": None,
-                            "tau_reliable": False,
-                        }
-                    )
-                    continue
-                rows.append(row(L, T, algorithm, min_seconds))
-    print(f"{'algorithm':<21}{'L':>5}{'T':>8}{'flips/ns':>10}{'tau_int':>10}{'ms/indep':>10}")
-    for r in rows:
-        tau = "-" if r["tau_int_sweeps"] is None else f"{r['tau_int_sweeps']:.2f}"
-        ms = r["ms_per_independent_sample"]
-        ms = "-" if ms is None else f"{ms:.4f}"
-        print(
-            f"{r['algorithm']:<21}{r['L']:>5}{r['T']:>8.3f}{r['flips_per_ns']:>10.3f}"
-            f"{tau:>10}{ms:>10}"
-        )
+    args = ap.parse_args()
+    seconds = 0.1 if args.quick else 0.4
+    print_header()
+    rows = table(args.sizes, seconds)
     print(f"(T_c = {ONSAGER_TC:.6f}; tau_int in sweeps or sweep-equivalents)")
+    result = {"rows": rows}
+    if args.concurrency:
+        result["concurrency"] = concurrency(seconds)
     if args.json:
         with open(args.json, "w") as f:
-            json.dump(rows, f, indent=1)
+            json.dump(result, f, indent=1)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ The protocol for one (L, T):
 2. Thermalise for ``n_thermalize`` sweeps (Wolff: sweep-equivalents, flipped spins / L**2).
 3. Pilot run: record E and |m| once per sweep (Wolff: once per ``c`` clusters, c chosen from the
    mean cluster size seen while thermalising, about one sweep-equivalent) and estimate tau_int
-   of both. The pilot doubles until it is 50 tau_int long or reaches ``max_pilot_sweeps``.
+   of both. The pilot series doubles until it is ``RELIABLE_LENGTH`` (200) tau_int long or
+   reaches ``max_pilot_sweeps``; tau_int is estimated from the whole series each time.
 4. Fix the spacing of stored samples in advance: at least 2 tau_int (the larger of the two), in
    whole sweeps for Metropolis and in a whole number of clusters for Wolff. The number of
    clusters between samples is never decided on the fly from the number of flipped spins,
@@ -117,6 +118,7 @@ class Chain:
     metropolis_kernel: str = "split"
     seq: np.random.SeedSequence | None = None
     replicas: multispin.Replicas | None = field(default=None, init=False)
+    pilot_series: dict = field(default_factory=dict, init=False)
     threshold: np.ndarray = field(init=False)
     p_add: np.uint64 = field(init=False)
     stack: np.ndarray = field(init=False)
@@ -261,7 +263,18 @@ def job_cost_ns(algorithm, pilot: Pilot, L, n_samples, settings):
 
 
 def run_pilot(chain, algorithm, per_record, records, L):
+    """Extend the chain's pilot series of ``algorithm`` by ``records`` records and estimate
+    tau_int from the whole series. Each extension continues the same chain, so the series is
+    one run (under 'auto' the other algorithm's pilot may sit between two segments); estimating
+    from it all, rather than from the newest segment, keeps a short lucky segment from passing
+    the length test."""
     e, m, _, work = chain.record(algorithm, records, per_record)
+    past = chain.pilot_series.get(algorithm)
+    if past is not None and past["per_record"] == per_record:
+        e, m = np.concatenate([past["e"], e]), np.concatenate([past["m"], m])
+        work += past["work"]
+    chain.pilot_series[algorithm] = {"e": e, "m": m, "work": work, "per_record": per_record}
+    records = e.size
     te, tm = tau_int(e), tau_int(np.abs(m))
     if algorithm == "metropolis":
         spr, per_update = float(per_record), work / (records * per_record * L * L)
@@ -284,9 +297,9 @@ def pilot_until_reliable(chain, algorithm, per_record, settings, records=None):
     records = records or settings.pilot_records
     while True:
         p = run_pilot(chain, algorithm, per_record, records, chain.L)
-        if p.reliable or 2 * records * p.sweeps_per_record > settings.max_pilot_sweeps:
+        if p.reliable or 2 * p.records * p.sweeps_per_record > settings.max_pilot_sweeps:
             return p
-        records *= 2
+        records = p.records  # double the series
 
 
 @dataclass(frozen=True)
@@ -331,7 +344,7 @@ def plan_chain(chain: Chain, settings: SamplerSettings, n_samples: int = 1) -> P
             ):
                 break
             pilots[pilot.algorithm] = pilot_until_reliable(
-                chain, pilot.algorithm, per_record[pilot.algorithm], settings, 2 * pilot.records
+                chain, pilot.algorithm, per_record[pilot.algorithm], settings, pilot.records
             )
     else:
         algorithm = settings.algorithm
