@@ -35,6 +35,21 @@ def _next(s0, s1, s2, s3):
     return out, s0, s1, s2, s3
 
 
+GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+
+
+@njit(cache=True, inline="always")
+def mix64(z):
+    """SplitMix64's finaliser (Steele, Lea & Flood 2014). ``mix64(key + c * GOLDEN)`` for
+    c = 0, 1, 2, ... is a counter-based stream: any element is computed independently of the
+    others, so consecutive draws carry no dependency chain."""
+    z = (z ^ (z >> np.uint64(30))) * _M1
+    z = (z ^ (z >> np.uint64(27))) * _M2
+    return z ^ (z >> np.uint64(31))
+
+
 @njit(cache=True)
 def random_words(state, out):
     """Fill ``out`` (uint64, any length) with raw xoshiro256** outputs; used by the tests."""
@@ -119,13 +134,31 @@ def metropolis_sweeps(spins, n_sweeps, threshold, state):
     return accepted
 
 
+@njit(cache=True, inline="always")
+def _wolff_try(spins, ni, nj, s, p_add_threshold, stack, top, base, c):
+    """Branch-free bond test to (ni, nj): it joins when aligned with s and r < p_add, r the
+    c-th number of the stream. A number is drawn whether or not the neighbour is aligned, so
+    that neither test is a branch the CPU must predict (at T_c both go either way). The
+    neighbour is flipped as it joins and always written to ``stack[top]``; ``top`` only
+    advances when it joined."""
+    t = spins[ni, nj]
+    r = mix64(base + np.uint64(c) * GOLDEN)
+    add = np.int64((t == s) & ((r >> np.uint64(11)) < p_add_threshold))
+    spins[ni, nj] = np.int8(t - 2 * t * add)
+    stack[top] = (ni << 32) | nj
+    return top + add, add
+
+
 @njit(cache=True)
-def wolff_clusters(spins, n_clusters, p_add_threshold, state, stack):
+def wolff_clusters(spins, n_clusters, p_add_threshold, stream, stack):
     """Wolff single-cluster updates (Wolff 1989) with an explicit stack.
 
     A seed site is drawn uniformly; aligned neighbours join with probability
     ``p_add = 1 - exp(-2/T)``. Spins are flipped as they join, so each site is pushed at most
-    once and ``stack`` needs L**2 entries.
+    once and ``stack`` needs L**2 entries. Sites are stacked as ``(i << 32) | j`` so that no
+    division is needed to find their neighbours, each bond test is branch-free
+    (``_wolff_try``), and the random numbers come from a counter-based stream, so that the
+    tests of one site's four bonds do not wait on each other's generator state.
 
     Parameters
     ----------
@@ -135,8 +168,9 @@ def wolff_clusters(spins, n_clusters, p_add_threshold, state, stack):
         Number of clusters to build and flip.
     p_add_threshold : uint64
         ``floor(p_add * 2**53)``.
-    state : uint64 array, shape (4,)
-        xoshiro256** state, advanced in place.
+    stream : uint64 array, shape (2,)
+        (key, counter) of the counter-based stream (``mix64``); the counter advances by one
+        per number drawn.
     stack : int64 array, shape (L**2,)
         Work space.
 
@@ -147,42 +181,44 @@ def wolff_clusters(spins, n_clusters, p_add_threshold, state, stack):
     """
     L = spins.shape[0]
     n = L * L
-    s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
+    low = np.int64(0xFFFFFFFF)
+    key, c = stream[0], np.int64(stream[1])
     flipped = 0
     for _ in range(n_clusters):
-        r, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
+        r = mix64(key + np.uint64(c) * GOLDEN)
+        c += 1
         # Lemire's multiply-shift maps the top 32 bits onto [0, n) without a modulo.
         site = np.int64(((r >> np.uint64(32)) * np.uint64(n)) >> np.uint64(32))
         i0 = site // L
         j0 = site - i0 * L
         s = spins[i0, j0]
         spins[i0, j0] = -s
-        stack[0] = site
+        stack[0] = (i0 << 32) | j0
         top = 1
         size = 1
         while top > 0:
             top -= 1
-            site = stack[top]
-            i = site // L
-            j = site - i * L
-            for d in range(4):
-                if d == 0:
-                    ni, nj = (i + 1 if i + 1 < L else 0), j
-                elif d == 1:
-                    ni, nj = (i - 1 if i > 0 else L - 1), j
-                elif d == 2:
-                    ni, nj = i, (j + 1 if j + 1 < L else 0)
-                else:
-                    ni, nj = i, (j - 1 if j > 0 else L - 1)
-                if spins[ni, nj] == s:
-                    r, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
-                    if (r >> np.uint64(11)) < p_add_threshold:
-                        spins[ni, nj] = -s
-                        stack[top] = ni * L + nj
-                        top += 1
-                        size += 1
+            q = stack[top]
+            i = q >> 32
+            j = q & low
+            ip = i + 1 if i + 1 < L else 0
+            im = i - 1 if i > 0 else L - 1
+            jp = j + 1 if j + 1 < L else 0
+            jm = j - 1 if j > 0 else L - 1
+            top, a = _wolff_try(spins, ip, j, s, p_add_threshold, stack, top, key, c)
+            c += 1
+            size += a
+            top, a = _wolff_try(spins, im, j, s, p_add_threshold, stack, top, key, c)
+            c += 1
+            size += a
+            top, a = _wolff_try(spins, i, jp, s, p_add_threshold, stack, top, key, c)
+            c += 1
+            size += a
+            top, a = _wolff_try(spins, i, jm, s, p_add_threshold, stack, top, key, c)
+            c += 1
+            size += a
         flipped += size
-    state[0], state[1], state[2], state[3] = s0, s1, s2, s3
+    stream[1] = np.uint64(c)
     return flipped
 
 
@@ -207,7 +243,7 @@ def metropolis_record(spins, sweeps_per_record, threshold, state, energy, magnet
 
 @njit(cache=True)
 def wolff_record(
-    spins, clusters_per_record, p_add_threshold, state, stack, energy, magnetization, snaps
+    spins, clusters_per_record, p_add_threshold, stream, stack, energy, magnetization, snaps
 ):
     """As :func:`metropolis_record`, with a fixed number of Wolff clusters per record.
 
@@ -216,7 +252,7 @@ def wolff_record(
     flipped = 0
     store = snaps.shape[0] > 0
     for k in range(energy.shape[0]):
-        flipped += wolff_clusters(spins, clusters_per_record, p_add_threshold, state, stack)
+        flipped += wolff_clusters(spins, clusters_per_record, p_add_threshold, stream, stack)
         energy[k], magnetization[k] = energy_magnetization(spins)
         if store:
             snaps[k] = spins

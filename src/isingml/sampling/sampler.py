@@ -200,7 +200,7 @@ class Chain:
             )
         else:
             work = kernels.wolff_record(
-                self.spins, per_record, self.p_add, self.state, self.stack, e, m, snaps
+                self.spins, per_record, self.p_add, self.stream, self.stack, e, m, snaps
             )
         return e, m, (snaps if snapshots else None), int(work)
 
@@ -210,7 +210,9 @@ class Chain:
         flipped = clusters = 0
         block = 1
         while flipped < target or clusters < 10:
-            flipped += kernels.wolff_clusters(self.spins, block, self.p_add, self.state, self.stack)
+            flipped += kernels.wolff_clusters(
+                self.spins, block, self.p_add, self.stream, self.stack
+            )
             clusters += block
             block = min(2 * block, 1024)
         return flipped / clusters
