@@ -51,9 +51,7 @@ class Runner:
             chain.record("metropolis", 1, 200)
         self.chain = chain
         if algorithm == "metropolis":
-            self.black = np.empty((L, L // 2), np.int8)
-            self.white = np.empty((L, L // 2), np.int8)
-            fast.split(chain.spins, self.black, self.white)
+            self.split = fast.SplitLattice(chain.spins)
         if algorithm == "multispin":
             chain.start_replicas(200)
         self.run(1)  # compile / load the kernel
@@ -61,7 +59,7 @@ class Runner:
     def run(self, n):
         c, L = self.chain, self.L
         if self.algorithm == "metropolis":
-            fast.metropolis_sweeps_split(self.black, self.white, n, c.t2, c.t4, c.stream)
+            self.split.sweep(n, c.t2, c.t4, c.stream)
             return n * L * L
         if self.algorithm == "metropolis-reference":
             kernels.metropolis_sweeps(c.spins, n, c.threshold, c.state)
@@ -69,7 +67,7 @@ class Runner:
         if self.algorithm == "multispin":
             c.replicas.sweep(n)
             return n * L * L * multispin.REPLICAS
-        return kernels.wolff_clusters(c.spins, n, c.p_add, c.state, c.stack)
+        return kernels.wolff_clusters(c.spins, n, c.p_add, c.stream, c.stack)
 
     def size(self, seconds):
         """Updates per run for runs of roughly ``seconds``."""

@@ -96,10 +96,11 @@ def test_bad_algorithm():
         sampler.SamplerSettings(algorithm="heatbath")
 
 
-@pytest.mark.parametrize("L", [4, 6, 10, 16])
+@pytest.mark.parametrize("L", [4, 6, 10, 16, 64])
 def test_split_kernel_neighbours_match_the_full_lattice(L):
     """With zero thresholds the split kernel's rule is deterministic (flip iff s h <= 0), so one
-    sweep must equal the same rule applied colour by colour on the full lattice."""
+    sweep must equal the same rule applied colour by colour on the full lattice, and the
+    accepted count must equal the number of changed spins (halo cells are not counted)."""
     rng = np.random.default_rng(L)
     spins = rng.choice(np.array([-1, 1], np.int8), size=(L, L))
     expected = spins.copy()
@@ -109,13 +110,12 @@ def test_split_kernel_neighbours_match_the_full_lattice(L):
         h = np.roll(s, 1, 0) + np.roll(s, -1, 0) + np.roll(s, 1, 1) + np.roll(s, -1, 1)
         flip = ((i + j) % 2 == colour) & (s * h <= 0)
         expected[flip] *= -1
-    black = np.empty((L, L // 2), np.int8)
-    white = np.empty((L, L // 2), np.int8)
-    fast.split(spins, black, white)
+    lattice = fast.SplitLattice(spins)
+    np.testing.assert_array_equal(lattice.spins(), spins)
     stream = np.array([12345, 0], np.uint64)
-    fast.metropolis_sweeps_split(black, white, 1, np.uint64(0), np.uint64(0), stream)
-    fast.merge(black, white, spins)
-    np.testing.assert_array_equal(spins, expected)
+    accepted = lattice.sweep(1, np.uint64(0), np.uint64(0), stream)
+    np.testing.assert_array_equal(lattice.spins(), expected)
+    assert accepted == (expected != spins).sum()
     assert stream[1] == 2  # one key per half-sweep
 
 
@@ -124,19 +124,21 @@ def test_split_kernel_acceptance_is_exact_to_32_bits(t_hi, t_lo):
     """On an all-up lattice every attempted flip has s h = 4, accepted with probability
     t / 2**32. With t_hi = 0 only the tie path (16 more bits) can accept; with t_hi = 3 both
     stages contribute, the tie path 1/7 of the accepts (dropping it is an 8-sigma error).
-    Tolerance 4 standard errors, fixed stream key."""
+    Tolerance 4 standard errors, fixed stream keys."""
     L = 256
     t = np.uint64(t_hi * 65536 + t_lo)
-    black = np.ones((L, L // 2), np.int8)
-    white = np.ones((L, L // 2), np.int8)
-    words = np.empty(L * L // 4, np.uint32)
-    h = np.empty(L // 2, np.int8)
     accepted, reps = 0, 3000 if t_hi == 0 else 1000
+    lattice = fast.SplitLattice(np.ones((L, L), np.int8))
+    B0 = lattice.B.copy()
+    P = L // 2 + 2
+    start, stop = fast._idx(0, 0, P, False), fast._idx(L - 1, L // 2 - 1, P, False) + 1
     for rep in range(reps):
-        black[:] = 1
+        lattice.B[:] = B0
         rk = np.uint64((rep + 1) * 0x9E3779B97F4A7C15 % 2**64)
-        flipped = fast._update_colour(black, white, 0, t, t, rk, words, h)
-        assert flipped == (black == -1).sum()
+        flipped = fast._colour(
+            lattice.B, lattice.W, lattice.VB, -P, P + 1, 0, 1, start, stop, t, t, rk, lattice.words
+        )
+        assert flipped == (lattice.B[lattice.VB == 1] == -1).sum()
         accepted += flipped
     n = reps * L * L // 2
     p = float(t) / 2**32

@@ -1,28 +1,36 @@
 """A vectorised checkerboard Metropolis kernel.
 
-The lattice is split into its two checkerboard sub-lattices, each stored as an (L, L/2) int8
-array whose rows are contiguous, so that the inner loops over a row have no stride and no branch
-and LLVM vectorises them (8 to 32 lanes with AVX2).
+Layout. The lattice is split into its two checkerboard sub-lattices, black (i + j even) and
+white, each stored in one flat int8 array in which every neighbour of every site sits at the
+same offset: black sites read white at ``q + (-P, P + 1, 0, 1)`` and white sites read black at
+``q + (-P - 1, P, -1, 0)``, with row stride P = L/2 + 2. Site (i, k) of a sub-lattice (k the
+column within the sub-lattice, ``spins[i, 2k + (i % 2)]`` for black and
+``spins[i, 2k + 1 - (i % 2)]`` for white) is stored at ``(i + 1) P + b_i + 1 + k`` with
+``b_i = (i + 1) // 2``, plus 1 for white sites in even rows; this drift of half a cell per row
+is what makes the alternating left/right neighbour of the checkerboard a fixed offset. Each row
+has a halo cell at both ends and there is a halo row above and below, refreshed after every
+half-sweep, so periodicity costs no branch. One half-sweep is then a single loop over the flat
+array (in chunks of ``CHUNK`` sites), with no per-row loop overhead; halo and gap cells are
+updated too and then overwritten or ignored (a validity mask keeps them out of the counts).
+The loop has no branch and LLVM vectorises it (32 int8 lanes with AVX2).
 
-Random numbers. Per half-sweep (one colour), one 64-bit key ``rk = SplitMix64(key + c * golden)``
-is drawn from the stream's counter c, and the uniform 32-bit number of site j of that colour
-(row-major over the (L, L/2) array) is ``u_j = H(H(lo(rk) + j) ^ hi(rk))``, H a 32-bit
-multiply-xorshift bijection (two 32-bit multiplies, which AVX2 vectorises; 64-bit ones it
-cannot). One u_j serves two sites: its low 16 bits decide site 2m and its high 16 bits site
-2m + 1 (j = m).
+Random numbers. Per half-sweep, one 64-bit key ``rk = SplitMix64(key + c * golden)`` is drawn
+from the stream's counter c, and the uniform 32-bit number of flat position j of that half-sweep
+is ``u_j = H(H(lo(rk) + j) ^ hi(rk))``, H a 32-bit multiply-xorshift bijection (two 32-bit
+multiplies, which AVX2 vectorises; 64-bit ones it cannot). One u_j serves two positions: its low
+16 bits decide position 2j and its high 16 bits position 2j + 1.
 
 Exact acceptance from 16 bits. A flip with s h in {2, 4} must be accepted with probability
 ``t / 2**32``, ``t = floor(exp(-2 s h / T) * 2**32)``, i.e. when a uniform 32-bit r < t. Write
 r = 2**16 r_hi + r_lo and t = 2**16 t_hi + t_lo: r < t when r_hi < t_hi, never when r_hi > t_hi,
 and when r_hi == t_hi (probability 2**-16) exactly when r_lo < t_lo. The vectorised loop decides
-with r_hi alone and flags the ties; a scalar pass over the (rare) rows with a tie draws r_lo from
-a second counter-based stream. The result is the same distribution as comparing 32 random bits,
-at half the hashing. Flips with s h <= 0 are always accepted.
+with r_hi alone and flags the ties; a scalar pass over the (rare) chunks with a tie draws r_lo
+from a second counter-based stream. The result is the same distribution as comparing 32 random
+bits, at half the hashing. Flips with s h <= 0 are always accepted.
 
-Layout: ``black[i, k] = spins[i, 2k + (i % 2)]``, ``white[i, k] = spins[i, 2k + 1 - (i % 2)]``.
-For a site of colour c in row i, its up and down neighbours are ``other[i -+ 1, k]`` and its
-left and right neighbours ``other[i, k]`` and ``other[i, k + d]``, with d = -1 if
-(i % 2) == c and +1 otherwise (c = 0 black, 1 white), all indices periodic.
+``split`` and ``merge`` convert between an (L, L) lattice and the two sub-lattices as plain
+(L, L/2) arrays (``black[i, k]``, ``white[i, k]`` as above); the multi-spin kernel uses that
+simpler layout.
 """
 
 import numpy as np
@@ -30,24 +38,14 @@ from llvmlite import ir
 from numba import njit, types
 from numba.extending import intrinsic
 
-from isingml.sampling.kernels import energy_magnetization
+from isingml.sampling.kernels import GOLDEN, energy_magnetization
+from isingml.sampling.kernels import mix64 as _mix
 
-GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-M1 = np.uint64(0xBF58476D1CE4E5B9)
-M2 = np.uint64(0x94D049BB133111EB)
 TIE_SALT = np.uint64(0xD1B54A32D192ED03)
 
 _I8 = ir.IntType(8)
 _I16 = ir.IntType(16)
 _I32 = ir.IntType(32)
-
-
-@njit(cache=True, inline="always")
-def _mix(z):
-    """SplitMix64's finaliser (Steele, Lea & Flood 2014)."""
-    z = (z ^ (z >> np.uint64(30))) * M1
-    z = (z ^ (z >> np.uint64(27))) * M2
-    return z ^ (z >> np.uint64(31))
 
 
 def _h32(builder, x):
@@ -96,22 +94,6 @@ def _update(typingctx, s, h, r, t2, t4):
 
 
 @intrinsic
-def _tie(typingctx, s, h, r, t2, t4):
-    """1 if s h > 0 and r equals the high half of its threshold (decided by more bits)."""
-    sig = types.uint8(types.int8, types.int8, types.uint16, types.uint16, types.uint16)
-
-    def codegen(context, builder, signature, args):
-        s, h, r, t2, t4 = args
-        sh, thr = _threshold(builder, s, h, t2, t4)
-        tie = builder.and_(
-            builder.icmp_signed(">", sh, ir.Constant(_I8, 0)), builder.icmp_unsigned("==", r, thr)
-        )
-        return builder.zext(tie, _I8)
-
-    return sig, codegen
-
-
-@intrinsic
 def _or8(typingctx, a, b):
     sig = types.uint8(types.uint8, types.uint8)
 
@@ -121,21 +103,9 @@ def _or8(typingctx, a, b):
     return sig, codegen
 
 
-@intrinsic
-def _count(typingctx, acc, s, new):
-    """acc + (s == new) in 32 bits: unchanged spins, counted in vector lanes."""
-    sig = types.int32(types.int32, types.int8, types.int8)
-
-    def codegen(context, builder, signature, args):
-        acc, s, new = args
-        same = builder.icmp_signed("==", s, new)
-        return builder.add(acc, builder.zext(same, _I32))
-
-    return sig, codegen
-
-
 @njit(cache=True)
 def split(spins, black, white):
+    """(L, L) -> black, white (L, L/2): the plain sub-lattice layout (module docstring)."""
     L = spins.shape[0]
     for i in range(L):
         p = i & 1
@@ -146,6 +116,7 @@ def split(spins, black, white):
 
 @njit(cache=True)
 def merge(black, white, spins):
+    """Inverse of ``split``."""
     L = spins.shape[0]
     for i in range(L):
         p = i & 1
@@ -154,86 +125,193 @@ def merge(black, white, spins):
             spins[i, 2 * k + 1 - p] = white[i, k]
 
 
+CHUNK = 256
+
+
+@intrinsic
+def _tie_v(typingctx, s, h, r, t2, t4, v):
+    """1 at a valid site (v != 0) with s h > 0 whose r equals the high half of its threshold:
+    it is decided by 16 more bits."""
+    sig = types.uint8(types.int8, types.int8, types.uint16, types.uint16, types.uint16, types.int8)
+
+    def codegen(context, builder, signature, args):
+        s, h, r, t2, t4, v = args
+        sh, thr = _threshold(builder, s, h, t2, t4)
+        tie = builder.and_(
+            builder.icmp_signed(">", sh, ir.Constant(_I8, 0)), builder.icmp_unsigned("==", r, thr)
+        )
+        tie = builder.and_(tie, builder.icmp_signed("!=", v, ir.Constant(_I8, 0)))
+        return builder.zext(tie, _I8)
+
+    return sig, codegen
+
+
+@intrinsic
+def _flips(typingctx, acc, s, new, v):
+    """acc + 1 for a flipped valid site, in 32-bit lanes."""
+    sig = types.int32(types.int32, types.int8, types.int8, types.int8)
+
+    def codegen(context, builder, signature, args):
+        acc, s, new, v = args
+        f = builder.and_(
+            builder.icmp_signed("!=", s, new), builder.icmp_signed("!=", v, ir.Constant(_I8, 0))
+        )
+        return builder.add(acc, builder.zext(f, _I32))
+
+    return sig, codegen
+
+
 @njit(cache=True)
-def _fill(words, k0, k1):
-    for j in range(words.shape[0]):
+def _size(L):
+    """Length of each flat sub-lattice array: L + 2 rows of stride L/2 + 2, plus the drift."""
+    return (L + 3) * (L // 2 + 2) + L + 8
+
+
+@njit(cache=True, inline="always")
+def _idx(i, k, P, white):
+    off = (i + 1) // 2
+    if white and (i & 1) == 0:
+        off += 1
+    return (i + 1) * P + off + 1 + k
+
+
+@njit(cache=True)
+def refresh(X, L, P, white):
+    """Copy the halo cells of sub-lattice X from the sites they stand for."""
+    half = L // 2
+    for i in range(L):
+        X[_idx(i, -1, P, white)] = X[_idx(i, half - 1, P, white)]
+        X[_idx(i, half, P, white)] = X[_idx(i, 0, P, white)]
+    for k in range(-1, half + 1):
+        X[_idx(-1, k, P, white)] = X[_idx(L - 1, k, P, white)]
+        X[_idx(L, k, P, white)] = X[_idx(0, k, P, white)]
+
+
+@njit(cache=True)
+def split_padded(spins, B, W, VB, VW):
+    L = spins.shape[0]
+    half = L // 2
+    P = half + 2
+    B[:] = 1
+    W[:] = 1
+    VB[:] = 0
+    VW[:] = 0
+    for i in range(L):
+        p = i & 1
+        for k in range(half):
+            B[_idx(i, k, P, False)] = spins[i, 2 * k + p]
+            W[_idx(i, k, P, True)] = spins[i, 2 * k + 1 - p]
+            VB[_idx(i, k, P, False)] = 1
+            VW[_idx(i, k, P, True)] = 1
+    refresh(B, L, P, False)
+    refresh(W, L, P, True)
+
+
+@njit(cache=True)
+def merge_padded(B, W, spins):
+    L = spins.shape[0]
+    half = L // 2
+    P = half + 2
+    for i in range(L):
+        p = i & 1
+        for k in range(half):
+            spins[i, 2 * k + p] = B[_idx(i, k, P, False)]
+            spins[i, 2 * k + 1 - p] = W[_idx(i, k, P, True)]
+
+
+@njit(cache=True)
+def _fill(words, n, k0, k1):
+    for j in range(n):
         words[j] = _hash(np.uint32(k0 + np.uint32(j)), k1)
 
 
 @njit(cache=True)
-def _update_colour(a, o, colour, t2, t4, rk, words, h):
-    """Metropolis on every site of sub-lattice ``a`` (colour 0 or 1) given the other ``o``.
-
-    Returns the number of accepted flips.
-    """
-    L, half = a.shape
-    _fill(words, np.uint32(rk & np.uint64(0xFFFFFFFF)), np.uint32(rk >> np.uint64(32)))
+def _colour(a, o, va, d0, d1, d2, d3, start, stop, t2, t4, rk, words):
+    """Metropolis on the flat positions [start, stop) of ``a`` given ``o`` at offsets d0..d3;
+    returns the accepted flips at valid positions."""
+    n = stop - start
+    _fill(
+        words, (n + 1) // 2, np.uint32(rk & np.uint64(0xFFFFFFFF)), np.uint32(rk >> np.uint64(32))
+    )
     r16 = words.view(np.uint16)
     t2h, t4h = np.uint16(t2 >> np.uint64(16)), np.uint16(t4 >> np.uint64(16))
-    tie_key = _mix(rk ^ TIE_SALT)
+    # views that start at the first site, so every index below is a non-negative loop counter
+    # (a negative-looking index makes Numba emit a wraparound select, which defeats SIMD)
+    A = a[start:stop]
+    O0, O1 = o[start + d0 : stop + d0], o[start + d1 : stop + d1]
+    O2, O3 = o[start + d2 : stop + d2], o[start + d3 : stop + d3]
+    V = va[start:stop]
+    H = np.empty(CHUNK, np.int8)
     accepted = 0
-    for i in range(L):
-        up = o[i - 1 if i > 0 else L - 1]
-        down = o[i + 1 if i + 1 < L else 0]
-        row = o[i]
-        if (i & 1) != colour:
-            for k in range(half - 1):
-                h[k] = up[k] + down[k] + row[k] + row[k + 1]
-            h[half - 1] = up[half - 1] + down[half - 1] + row[half - 1] + row[0]
-        else:
-            h[0] = up[0] + down[0] + row[0] + row[half - 1]
-            for k in range(1, half):
-                h[k] = up[k] + down[k] + row[k] + row[k - 1]
-        s_row = a[i]
-        r = r16[i * half : (i + 1) * half]
+    for c0 in range(0, n, CHUNK):
+        c1 = min(c0 + CHUNK, n)
+        m = c1 - c0
+        Ac, Vc, Rc = A[c0:c1], V[c0:c1], r16[c0:c1]
+        P0, P1, P2, P3 = O0[c0:c1], O1[c0:c1], O2[c0:c1], O3[c0:c1]
+        for j in range(m):
+            H[j] = P0[j] + P1[j] + P2[j] + P3[j]
         ties = np.uint8(0)
-        same = np.int32(0)
-        for k in range(half):
-            s = s_row[k]
-            ties = _or8(ties, _tie(s, h[k], r[k], t2h, t4h))
-            new = _update(s, h[k], r[k], t2h, t4h)
-            same = _count(same, s, new)
-            s_row[k] = new
-        accepted += half - same
+        flips = np.int32(0)
+        for j in range(m):
+            s = Ac[j]
+            h = H[j]
+            r = Rc[j]
+            v = Vc[j]
+            ties = _or8(ties, _tie_v(s, h, r, t2h, t4h, v))
+            new = _update(s, h, r, t2h, t4h)
+            flips = _flips(flips, s, new, v)
+            Ac[j] = new
+        accepted += flips
         if ties:
-            for k in range(half):
-                s = s_row[k]  # a tied site was not flipped by the loop above
-                if _tie(s, h[k], r[k], t2h, t4h):
-                    t = t4 if s * h[k] == 4 else t2
-                    lo = _mix(tie_key + np.uint64(i * half + k + 1) * GOLDEN) >> np.uint64(48)
+            tie_key = _mix(rk ^ TIE_SALT)
+            for j in range(m):
+                s = Ac[j]
+                h = H[j]
+                if _tie_v(s, h, Rc[j], t2h, t4h, Vc[j]):
+                    t = t4 if s * h == 4 else t2
+                    lo = _mix(tie_key + np.uint64(c0 + j + 1) * GOLDEN) >> np.uint64(48)
                     if lo < (t & np.uint64(0xFFFF)):
-                        s_row[k] = -s
+                        Ac[j] = -s
                         accepted += 1
     return accepted
 
 
 @njit(cache=True)
-def metropolis_sweeps_split(black, white, n_sweeps, t2, t4, stream):
-    """``n_sweeps`` checkerboard sweeps on a split lattice.
+def metropolis_sweeps_split(B, W, VB, VW, L, n_sweeps, t2, t4, stream, words):
+    """``n_sweeps`` checkerboard sweeps on a split lattice (``split_padded``).
 
     Parameters
     ----------
-    black, white : int8 arrays, shape (L, L/2)
-        The two sub-lattices (module docstring), changed in place.
+    B, W, VB, VW : int8 arrays of length ``_size(L)``
+        The sub-lattices and their validity masks (module docstring); B and W change in place.
     t2, t4 : uint64
         ``floor(exp(-4/T) * 2**32)`` and ``floor(exp(-8/T) * 2**32)``.
     stream : uint64 array, shape (2,)
         (key, counter) of the counter-based generator; the counter advances by 2 per sweep.
+    words : uint32 array of length >= _size(L) // 2 + 1
+        Work space for the random numbers.
 
     Returns
     -------
     int
         Accepted flips.
     """
-    L, half = black.shape
+    half = L // 2
+    P = half + 2
     key, counter = stream[0], stream[1]
-    words = np.empty((L * half + 1) // 2, dtype=np.uint32)
-    h = np.empty(half, dtype=np.int8)
+    sb, eb = _idx(0, 0, P, False), _idx(L - 1, half - 1, P, False) + 1
+    sw, ew = _idx(0, 0, P, True), _idx(L - 1, half - 1, P, True) + 1
     accepted = 0
     for _ in range(n_sweeps):
-        accepted += _update_colour(black, white, 0, t2, t4, _mix(key + counter * GOLDEN), words, h)
+        accepted += _colour(
+            B, W, VB, -P, P + 1, 0, 1, sb, eb, t2, t4, _mix(key + counter * GOLDEN), words
+        )
+        refresh(B, L, P, False)
         counter += np.uint64(1)
-        accepted += _update_colour(white, black, 1, t2, t4, _mix(key + counter * GOLDEN), words, h)
+        accepted += _colour(
+            W, B, VW, -P - 1, P, -1, 0, sw, ew, t2, t4, _mix(key + counter * GOLDEN), words
+        )
+        refresh(W, L, P, True)
         counter += np.uint64(1)
     stream[1] = counter
     return accepted
@@ -248,15 +326,42 @@ def thresholds32(T):
 def metropolis_split_record(spins, sweeps_per_record, t2, t4, stream, energy, magnetization, snaps):
     """As ``kernels.metropolis_record``, with the split kernel; ``spins`` is kept up to date."""
     L = spins.shape[0]
-    black = np.empty((L, L // 2), dtype=np.int8)
-    white = np.empty((L, L // 2), dtype=np.int8)
-    split(spins, black, white)
+    size = _size(L)
+    B, W = np.empty(size, np.int8), np.empty(size, np.int8)
+    VB, VW = np.empty(size, np.int8), np.empty(size, np.int8)
+    words = np.empty(size // 2 + 2, np.uint32)
+    split_padded(spins, B, W, VB, VW)
     accepted = 0
     store = snaps.shape[0] > 0
     for k in range(energy.shape[0]):
-        accepted += metropolis_sweeps_split(black, white, sweeps_per_record, t2, t4, stream)
-        merge(black, white, spins)
+        accepted += metropolis_sweeps_split(
+            B, W, VB, VW, L, sweeps_per_record, t2, t4, stream, words
+        )
+        merge_padded(B, W, spins)
         energy[k], magnetization[k] = energy_magnetization(spins)
         if store:
             snaps[k] = spins
     return accepted
+
+
+class SplitLattice:
+    """An (L, L) lattice in the split layout with its work space, for tests and benchmarks."""
+
+    def __init__(self, spins):
+        self.L = L = spins.shape[0]
+        size = _size(L)
+        self.B, self.W = np.empty(size, np.int8), np.empty(size, np.int8)
+        self.VB, self.VW = np.empty(size, np.int8), np.empty(size, np.int8)
+        self.words = np.empty(size // 2 + 2, np.uint32)
+        split_padded(spins, self.B, self.W, self.VB, self.VW)
+
+    def sweep(self, n, t2, t4, stream):
+        """n sweeps; returns the accepted flips."""
+        return metropolis_sweeps_split(
+            self.B, self.W, self.VB, self.VW, self.L, n, t2, t4, stream, self.words
+        )
+
+    def spins(self):
+        out = np.empty((self.L, self.L), np.int8)
+        merge_padded(self.B, self.W, out)
+        return out
