@@ -134,18 +134,20 @@ def metropolis_sweeps(spins, n_sweeps, threshold, state):
     return accepted
 
 
+_LOW32 = np.uint64(0xFFFFFFFF)
+
+
 @njit(cache=True, inline="always")
-def _wolff_try(spins, ni, nj, s, p_add_threshold, stack, top, base, c):
-    """Branch-free bond test to (ni, nj): it joins when aligned with s and r < p_add, r the
-    c-th number of the stream. A number is drawn whether or not the neighbour is aligned, so
-    that neither test is a branch the CPU must predict (at T_c both go either way). The
-    neighbour is flipped as it joins and always written to ``stack[top]``; ``top`` only
-    advances when it joined."""
-    t = spins[ni, nj]
-    r = mix64(base + np.uint64(c) * GOLDEN)
-    add = np.int64((t == s) & ((r >> np.uint64(11)) < p_add_threshold))
-    spins[ni, nj] = np.int8(t - 2 * t * add)
-    stack[top] = (ni << 32) | nj
+def _wolff_try(spins, f, packed, s, ok, stack, top):
+    """Branch-free bond test to flat site f: it joins when aligned with s and ``ok`` (its random
+    number is below p_add). Numbers are drawn whether or not the neighbour is aligned, so that
+    neither test is a branch the CPU must predict (at T_c both go either way). The neighbour is
+    flipped as it joins and always written to ``stack[top]``; ``top`` only advances when it
+    joined. Indices are unsigned so that Numba adds no negative-index wraparound."""
+    t = spins[f]
+    add = np.int64((t == s) & ok)
+    spins[f] = np.int8(t - 2 * t * add)
+    stack[np.uint64(top)] = packed
     return top + add, add
 
 
@@ -155,19 +157,20 @@ def wolff_clusters(spins, n_clusters, p_add_threshold, stream, stack):
 
     A seed site is drawn uniformly; aligned neighbours join with probability
     ``p_add = 1 - exp(-2/T)``. Spins are flipped as they join, so each site is pushed at most
-    once and ``stack`` needs L**2 entries. Sites are stacked as ``(i << 32) | j`` so that no
-    division is needed to find their neighbours, each bond test is branch-free
-    (``_wolff_try``), and the random numbers come from a counter-based stream, so that the
-    tests of one site's four bonds do not wait on each other's generator state.
+    once and ``stack`` needs L**2 entries. Sites are stacked as ``(i L) << 32 | j`` (row offset
+    and column), so that no multiplication or division is needed to find their neighbours; each
+    bond test is branch-free (``_wolff_try``); and the random numbers come from a counter-based
+    stream, one 64-bit number for two bond tests (32 bits each), so that the tests of one
+    site's four bonds do not wait on each other's generator state.
 
     Parameters
     ----------
-    spins : int8 array, shape (L, L)
+    spins : int8 array, shape (L, L), C-contiguous
         Changed in place.
     n_clusters : int
         Number of clusters to build and flip.
     p_add_threshold : uint64
-        ``floor(p_add * 2**53)``.
+        ``floor(p_add * 2**32)`` (``wolff_threshold``).
     stream : uint64 array, shape (2,)
         (key, counter) of the counter-based stream (``mix64``); the counter advances by one
         per number drawn.
@@ -180,45 +183,51 @@ def wolff_clusters(spins, n_clusters, p_add_threshold, stream, stack):
         Total number of spins flipped.
     """
     L = spins.shape[0]
-    n = L * L
+    N = L * L
+    flat = spins.reshape(N)
+    key, c = stream[0], stream[1]
     low = np.int64(0xFFFFFFFF)
-    key, c = stream[0], np.int64(stream[1])
+    t32 = p_add_threshold
     flipped = 0
     for _ in range(n_clusters):
-        r = mix64(key + np.uint64(c) * GOLDEN)
-        c += 1
-        # Lemire's multiply-shift maps the top 32 bits onto [0, n) without a modulo.
-        site = np.int64(((r >> np.uint64(32)) * np.uint64(n)) >> np.uint64(32))
+        r = mix64(key + c * GOLDEN)
+        c += np.uint64(1)
+        # Lemire's multiply-shift maps the top 32 bits onto [0, N) without a modulo.
+        site = np.int64(((r >> np.uint64(32)) * np.uint64(N)) >> np.uint64(32))
         i0 = site // L
         j0 = site - i0 * L
-        s = spins[i0, j0]
-        spins[i0, j0] = -s
-        stack[0] = (i0 << 32) | j0
+        rb = i0 * L
+        s = flat[np.uint64(rb + j0)]
+        flat[np.uint64(rb + j0)] = -s
+        stack[0] = (rb << 32) | j0
         top = 1
         size = 1
         while top > 0:
             top -= 1
-            q = stack[top]
-            i = q >> 32
+            q = stack[np.uint64(top)]
+            rb = q >> 32
             j = q & low
-            ip = i + 1 if i + 1 < L else 0
-            im = i - 1 if i > 0 else L - 1
+            up = rb - L if rb > 0 else N - L
+            dn = rb + L if rb + L < N else 0
             jp = j + 1 if j + 1 < L else 0
             jm = j - 1 if j > 0 else L - 1
-            top, a = _wolff_try(spins, ip, j, s, p_add_threshold, stack, top, key, c)
-            c += 1
+            r1 = mix64(key + c * GOLDEN)
+            r2 = mix64(key + (c + np.uint64(1)) * GOLDEN)
+            c += np.uint64(2)
+            ok = (r1 >> np.uint64(32)) < t32
+            top, a = _wolff_try(flat, np.uint64(up + j), (up << 32) | j, s, ok, stack, top)
             size += a
-            top, a = _wolff_try(spins, im, j, s, p_add_threshold, stack, top, key, c)
-            c += 1
+            ok = (r1 & _LOW32) < t32
+            top, a = _wolff_try(flat, np.uint64(dn + j), (dn << 32) | j, s, ok, stack, top)
             size += a
-            top, a = _wolff_try(spins, i, jp, s, p_add_threshold, stack, top, key, c)
-            c += 1
+            ok = (r2 >> np.uint64(32)) < t32
+            top, a = _wolff_try(flat, np.uint64(rb + jp), (rb << 32) | jp, s, ok, stack, top)
             size += a
-            top, a = _wolff_try(spins, i, jm, s, p_add_threshold, stack, top, key, c)
-            c += 1
+            ok = (r2 & _LOW32) < t32
+            top, a = _wolff_try(flat, np.uint64(rb + jm), (rb << 32) | jm, s, ok, stack, top)
             size += a
         flipped += size
-    stream[1] = np.uint64(c)
+    stream[1] = c
     return flipped
 
 
@@ -272,5 +281,6 @@ def metropolis_threshold(T):
 
 
 def wolff_threshold(T):
-    """Bond-activation threshold for ``p_add = 1 - exp(-2/T)`` (J = 1)."""
-    return np.uint64(probability_threshold(-np.expm1(-2.0 / T)))
+    """Bond-activation threshold ``floor(p_add * 2**32)``, ``p_add = 1 - exp(-2/T)`` (J = 1),
+    for a comparison with a uniform 32-bit number."""
+    return np.uint64(np.floor(-np.expm1(-2.0 / T) * 2.0**32))

@@ -45,7 +45,7 @@ SIMULATE_STREAM = 0  # first element of every shard's spawn key
 # Nanoseconds per attempted Metropolis flip, per Wolff cluster spin and per replica spin of the
 # multi-spin kernel on one core, measured with benchmarks/sampler.py (L = 64, T = 2.269). Only
 # their ratios matter; they only steer 'auto'.
-COST_NS = {"metropolis": 1.2, "wolff": 24.0, "multispin": 0.17}
+COST_NS = {"metropolis": 0.82, "wolff": 17.0, "multispin": 0.17}
 # Replicas of the multi-spin kernel start independently (ordered with random sign below T_c,
 # random above) and are run this many tau_int (at least n_thermalize sweeps) before the first
 # sample; each replica is a Metropolis chain, so the Metropolis pilot's tau_int applies.
