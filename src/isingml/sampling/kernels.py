@@ -22,9 +22,9 @@ def _rotl(x, k):
 
 
 @njit(cache=True, inline="always")
-def _next(s0, s1, s2, s3):
-    """One xoshiro256** step: returns (output, s0, s1, s2, s3)."""
-    out = _rotl(s1 * np.uint64(5), 7) * np.uint64(9)
+def xoshiro_advance(s0, s1, s2, s3):
+    """The xoshiro256 state transition (Blackman & Vigna 2018), shared by the ** scrambler here
+    and the ++ scrambler of the multi-spin kernel."""
     t = s1 << np.uint64(17)
     s2 ^= s0
     s3 ^= s1
@@ -32,6 +32,14 @@ def _next(s0, s1, s2, s3):
     s0 ^= s3
     s2 ^= t
     s3 = _rotl(s3, 45)
+    return s0, s1, s2, s3
+
+
+@njit(cache=True, inline="always")
+def _next(s0, s1, s2, s3):
+    """One xoshiro256** step: returns (output, s0, s1, s2, s3)."""
+    out = _rotl(s1 * np.uint64(5), 7) * np.uint64(9)
+    s0, s1, s2, s3 = xoshiro_advance(s0, s1, s2, s3)
     return out, s0, s1, s2, s3
 
 

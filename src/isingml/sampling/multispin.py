@@ -30,6 +30,7 @@ import numpy as np
 from numba import njit
 
 from isingml.sampling.fast import merge, split
+from isingml.sampling.kernels import _rotl, xoshiro_advance
 
 REPLICAS = 64
 DEPTH = 10  # branch-free comparison steps in the vectorised loop
@@ -38,21 +39,10 @@ ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
 @njit(cache=True, inline="always")
-def _rotl(x, k):
-    return (x << np.uint64(k)) | (x >> np.uint64(64 - k))
-
-
-@njit(cache=True, inline="always")
 def _next(s0, s1, s2, s3):
     """One xoshiro256++ step (Blackman & Vigna 2018): (output, s0, s1, s2, s3)."""
     out = _rotl(s0 + s3, 23) + s0
-    t = s1 << np.uint64(17)
-    s2 ^= s0
-    s3 ^= s1
-    s1 ^= s2
-    s0 ^= s3
-    s2 ^= t
-    s3 = _rotl(s3, 45)
+    s0, s1, s2, s3 = xoshiro_advance(s0, s1, s2, s3)
     return out, s0, s1, s2, s3
 
 
