@@ -44,7 +44,6 @@ from isingml.sampling.kernels import mix64 as _mix
 TIE_SALT = np.uint64(0xD1B54A32D192ED03)
 
 _I8 = ir.IntType(8)
-_I16 = ir.IntType(16)
 _I32 = ir.IntType(32)
 
 
@@ -165,6 +164,17 @@ def _flips(typingctx, acc, s, new, v):
 def _size(L):
     """Length of each flat sub-lattice array: L + 2 rows of stride L/2 + 2, plus the drift."""
     return (L + 3) * (L // 2 + 2) + L + 8
+
+
+@njit(cache=True)
+def workspace(spins):
+    """(B, W, VB, VW, words): ``spins`` split into the padded layout, the validity masks and
+    the random-number buffer, as ``metropolis_sweeps_split`` takes them."""
+    size = _size(spins.shape[0])
+    B, W = np.empty(size, np.int8), np.empty(size, np.int8)
+    VB, VW = np.empty(size, np.int8), np.empty(size, np.int8)
+    split_padded(spins, B, W, VB, VW)
+    return B, W, VB, VW, np.empty(size // 2 + 2, np.uint32)
 
 
 @njit(cache=True, inline="always")
@@ -326,11 +336,7 @@ def thresholds32(T):
 def metropolis_split_record(spins, sweeps_per_record, t2, t4, stream, energy, magnetization, snaps):
     """As ``kernels.metropolis_record``, with the split kernel; ``spins`` is kept up to date."""
     L = spins.shape[0]
-    size = _size(L)
-    B, W = np.empty(size, np.int8), np.empty(size, np.int8)
-    VB, VW = np.empty(size, np.int8), np.empty(size, np.int8)
-    words = np.empty(size // 2 + 2, np.uint32)
-    split_padded(spins, B, W, VB, VW)
+    B, W, VB, VW, words = workspace(spins)
     accepted = 0
     store = snaps.shape[0] > 0
     for k in range(energy.shape[0]):
@@ -348,12 +354,8 @@ class SplitLattice:
     """An (L, L) lattice in the split layout with its work space, for tests and benchmarks."""
 
     def __init__(self, spins):
-        self.L = L = spins.shape[0]
-        size = _size(L)
-        self.B, self.W = np.empty(size, np.int8), np.empty(size, np.int8)
-        self.VB, self.VW = np.empty(size, np.int8), np.empty(size, np.int8)
-        self.words = np.empty(size // 2 + 2, np.uint32)
-        split_padded(spins, self.B, self.W, self.VB, self.VW)
+        self.L = spins.shape[0]
+        self.B, self.W, self.VB, self.VW, self.words = workspace(spins)
 
     def sweep(self, n, t2, t4, stream):
         """n sweeps; returns the accepted flips."""

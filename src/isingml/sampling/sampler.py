@@ -100,8 +100,9 @@ def rng_state(seq: np.random.SeedSequence):
 
 
 def counter_stream(seq: np.random.SeedSequence):
-    """(key, counter) of the counter-based generator of ``fast``: a key independent of the
-    xoshiro state (words 4 and 5 of the same SeedSequence), counter 0."""
+    """(key, counter) of the counter-based stream shared by the split Metropolis kernel
+    (``fast``) and Wolff (``kernels.mix64``): a key independent of the xoshiro state (words 4
+    and 5 of the same SeedSequence), counter 0."""
     words = seq.generate_state(6, dtype=np.uint64)
     return np.array([words[4] ^ (words[5] << np.uint64(1)), 0], dtype=np.uint64)
 
@@ -184,11 +185,11 @@ class Chain:
 
         ``work`` is accepted flips (Metropolis) or flipped spins (Wolff).
         """
-        e = np.empty(n)
-        m = np.empty(n)
         if algorithm == "multispin":
             e, m, snaps, work = self.record_replicas(n, per_record)
             return e, m, (snaps if snapshots else None), int(work)
+        e = np.empty(n)
+        m = np.empty(n)
         snaps = np.empty((n if snapshots else 0, self.L, self.L), dtype=np.int8)
         if algorithm == "metropolis" and self.metropolis_kernel == "split":
             work = fast.metropolis_split_record(
@@ -243,10 +244,9 @@ class Pilot:
             tau = max(tau, self.records / RELIABLE_LENGTH * self.sweeps_per_record)
         return tau
 
-    def cost_ns(self, L, algorithm=None):
-        """Modelled single-core cost of one independent sample (2 tau_int apart); for
-        'multispin' (which shares the Metropolis pilot) of one replica's sample."""
-        return 2.0 * self.tau_for_cost() * L * L * COST_NS[algorithm or self.algorithm]
+    def cost_ns(self, L):
+        """Modelled single-core cost of one independent sample (2 tau_int apart)."""
+        return 2.0 * self.tau_for_cost() * L * L * COST_NS[self.algorithm]
 
 
 def burn_in_sweeps(pilot: Pilot, settings: "SamplerSettings"):
