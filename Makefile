@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 # Rules call the `isingml` command, so the venv's bin/ goes first on PATH.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: run test lint clean-results
+.PHONY: run test test-fast lint clean-results
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,12 +18,19 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/snakemake --cores all --profile profiles/default
 
+# The whole suite: what CI runs (.ci/run), under 15 minutes on 2 cores.
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The inner loop, under 3 minutes: unit and exact-physics tests, without the statistical
+# tests marked slow, the end-to-end workflow and the SLURM cluster.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow and not workflow and not slurm"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/snakefmt --check Snakefile workflow/rules
 	$(BIN)/snakemake --lint
 
 clean-results:

@@ -13,7 +13,7 @@ report: "workflow/report/workflow.rst"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/simulate.smk"
-include: "workflow/rules/train.smk"
+include: "workflow/rules/learn.smk"
 include: "workflow/rules/analyze.smk"
 include: "workflow/rules/figures.smk"
 

@@ -4,7 +4,7 @@
         [--json rows.json] [--concurrency]
 
 Rows:
-- ``metropolis``: the vectorised split-lattice kernel (``sampling/fast.py``), the default;
+- ``metropolis``: the vectorised split-lattice kernel (``split_metropolis.py``), the default;
 - ``metropolis-reference``: the plain checkerboard kernel it is validated against;
 - ``multispin``: 64 independent replicas in bit-packed words (``sampling/multispin.py``); its
   flips count every replica's spins;
@@ -30,7 +30,10 @@ import time
 import numpy as np
 
 from isingml.physics import ONSAGER_TC
-from isingml.sampling import fast, kernels, multispin, sampler
+from isingml.sampling import metropolis, multispin, plan, split_metropolis, wolff
+from isingml.sampling.chain import Chain
+from isingml.sampling.rng import seed_sequence
+from isingml.sampling.sampler import SamplerSettings
 
 TEMPERATURES = (1.5, 2.269, 3.5)
 ALGORITHMS = ("metropolis", "metropolis-reference", "multispin", "wolff")
@@ -44,14 +47,14 @@ class Runner:
 
     def __init__(self, L, T, algorithm):
         self.L, self.algorithm = L, algorithm
-        chain = sampler.Chain.start(L, T, sampler.seed_sequence(0, L, T))
+        chain = Chain.start(L, T, seed_sequence(0, L, T))
         if algorithm == "wolff":
             chain.thermalize_wolff(200)
         else:
             chain.record("metropolis", 1, 200)
         self.chain = chain
         if algorithm == "metropolis":
-            self.split = fast.SplitLattice(chain.spins)
+            self.split = split_metropolis.SplitLattice(chain.spins)
         if algorithm == "multispin":
             chain.start_replicas(200)
         self.run(1)  # compile / load the kernel
@@ -62,12 +65,12 @@ class Runner:
             self.split.sweep(n, c.t2, c.t4, c.stream)
             return n * L * L
         if self.algorithm == "metropolis-reference":
-            kernels.metropolis_sweeps(c.spins, n, c.threshold, c.state)
+            metropolis.metropolis_sweeps(c.spins, n, c.threshold, c.state)
             return n * L * L
         if self.algorithm == "multispin":
             c.replicas.sweep(n)
             return n * L * L * multispin.REPLICAS
-        return kernels.wolff_clusters(c.spins, n, c.p_add, c.stream, c.stack)
+        return wolff.wolff_clusters(c.spins, n, c.p_add, c.stream, c.stack)
 
     def size(self, seconds):
         """Updates per run for runs of roughly ``seconds``."""
@@ -93,11 +96,11 @@ class Runner:
 def pilot_tau(L, T, algorithm):
     """tau_int from a run of ``LONG_TAUS`` tau_int after the sampler's own pilot (which stops at
     50 tau_int, where the estimate still scatters by tens of per cent)."""
-    settings = sampler.SamplerSettings(algorithm=algorithm, n_thermalize=200)
-    chain = sampler.Chain.start(L, T, sampler.seed_sequence(0, L, T))
-    p = sampler.plan_chain(chain, settings).pilot
+    settings = SamplerSettings(algorithm=algorithm, n_thermalize=200)
+    chain = Chain.start(L, T, seed_sequence(0, L, T))
+    p = plan.plan_chain(chain, settings).pilot
     records = math.ceil(LONG_TAUS * p.tau_max / p.sweeps_per_record)
-    return sampler.run_pilot(chain, algorithm, p.per_record, max(records, p.records), L)
+    return plan.run_pilot(chain, algorithm, p.per_record, max(records, p.records), L)
 
 
 def table(sizes, seconds):

@@ -15,7 +15,7 @@ import numpy as np
 import optax
 from flax import nnx
 
-from isingml import models, train
+from isingml.learning import models, train
 
 
 def measure(name, L, batch, steps, use_scan):

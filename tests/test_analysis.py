@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from isingml import io
-from isingml.analysis import crossing, fss, tables
+from isingml.analysis import binder, crossing, fss, networks
 from isingml.cli import main
+from isingml.io import results
 
 T_STAR = 2.2913
 GRID = np.round(np.arange(1.6, 3.01, 0.05), 4)
@@ -35,7 +35,7 @@ def test_half_crossing_recovers_planted_value_within_its_error():
     of 10 fixed seeds (a correct 2-sigma interval covers 95 %)."""
     hits = 0
     for seed in range(10):
-        rows, _ = tables.network_tables("cnn", synthetic_predictions(seed),
+        rows, _ = networks.network_tables("cnn", synthetic_predictions(seed),
                                         np.random.default_rng(100 + seed), n_boot=200)  # fmt: skip
         (r,) = rows
         assert 0 < r["T_star_err"] < 0.02
@@ -94,7 +94,7 @@ def test_binder_crossing_recovers_planted_tc():
     for L in (8, 16, 32):
         u = 0.61 - 0.3 * np.tanh((T - 2.2692) * L / 3)
         obs[L] = {"T": T, "U4": u + rng.normal(0, 0.002, T.size), "U4_err": np.full(T.size, 0.002)}
-    rows = tables.binder_rows(obs, np.random.default_rng(9))
+    rows = binder.binder_rows(obs, np.random.default_rng(9))
     assert len(rows) == 2
     for r in rows:
         assert abs(r["T_star"] - 2.2692) <= 3 * r["T_star_err"], r
@@ -106,14 +106,14 @@ def test_analysis_cli_and_figures_from_tiny_results(tmp_path):
     for cols, attrs in synthetic_predictions(0, L=8, n=40, seeds=2) + synthetic_predictions(
         1, L=16, n=40, seeds=2
     ):
-        io.write_predictions(pred / f"L{attrs['L']}s{attrs['seed']}.h5", cols, attrs)
+        results.write_predictions(pred / f"L{attrs['L']}s{attrs['seed']}.h5", cols, attrs)
     files = sorted(str(p) for p in pred.iterdir())
     tc, curves, fj = tmp_path / "tc.csv", tmp_path / "curves.csv", tmp_path / "fss.json"
     main(["analyze", "crossing", "--method", "cnn", "--predictions", *files, "--out", str(tc),
           "--curves", str(curves)])  # fmt: skip
     main(["analyze", "fss", "--method", "cnn", "--tc", str(tc), "--curves", str(curves),
           "--out", str(fj)])  # fmt: skip
-    result = io.read_json(fj)
+    result = results.read_json(fj)
     assert result["ok"]
     # The synthetic curves are the same at both sizes, so no collapse can fix nu: it must say so
     # rather than print a number (2 sizes also rule out a free fit).

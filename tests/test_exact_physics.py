@@ -7,7 +7,8 @@ jackknife for C and U4) and fixes its seed, so a failure is reproducible and a p
 import numpy as np
 import pytest
 
-from isingml import observables, physics
+from isingml import physics
+from isingml.analysis import observables
 
 Z = 4.0  # tolerance in standard errors
 ALGORITHMS = ["metropolis", "wolff"]

@@ -7,8 +7,8 @@ import h5py
 import numpy as np
 import pytest
 
-from isingml import io
 from isingml.cli import main
+from isingml.io import shards
 
 
 def simulate(path, L=8, T=2.3, n=300, seed=7, algorithm="auto"):
@@ -38,14 +38,14 @@ def shard(tmp_path_factory):
 
 
 def test_round_trip_and_provenance(shard):
-    s = io.read_shard(shard)
+    s = shards.read_shard(shard)
     assert s.spins.dtype == np.int8 and s.spins.shape == (300, 6, 6)
     assert set(np.unique(s.spins)) <= {-1, 1}
     # E and M stored per sample agree with the stored configurations.
     np.testing.assert_allclose(s.spins.mean(axis=(1, 2)), s.magnetization)
     bonds = s.spins * (np.roll(s.spins, -1, 1) + np.roll(s.spins, -1, 2))
     np.testing.assert_allclose(-bonds.mean(axis=(1, 2)), s.energy)
-    for key in io.REQUIRED_ATTRS:
+    for key in shards.REQUIRED_ATTRS:
         assert key in s.attrs
     assert s.attrs["L"] == 6 and s.attrs["T"] == 2.3 and s.attrs["seed"] == 7
 
@@ -55,7 +55,7 @@ def test_plain_h5py_recipe_from_the_docs(shard):
         L, n = int(f.attrs["L"]), f["spins"].shape[0]
         bits = np.unpackbits(f["spins"][:], axis=1, count=L * L)
         spins = (2 * bits.astype(np.int8) - 1).reshape(n, L, L)
-    np.testing.assert_array_equal(spins, io.read_shard(shard).spins)
+    np.testing.assert_array_equal(spins, shards.read_shard(shard).spins)
 
 
 def test_spins_take_at_most_1_1_bits_on_disk(tmp_path):
@@ -66,8 +66,8 @@ def test_spins_take_at_most_1_1_bits_on_disk(tmp_path):
 
 
 def test_same_config_gives_bit_identical_shards(tmp_path):
-    a = io.read_shard(simulate(tmp_path / "a.h5"))
-    b = io.read_shard(simulate(tmp_path / "b.h5"))
+    a = shards.read_shard(simulate(tmp_path / "a.h5"))
+    b = shards.read_shard(simulate(tmp_path / "b.h5"))
     np.testing.assert_array_equal(a.spins, b.spins)
     np.testing.assert_array_equal(a.energy, b.energy)
 
@@ -75,12 +75,12 @@ def test_same_config_gives_bit_identical_shards(tmp_path):
 def test_multispin_shard_records_its_replicas(tmp_path):
     path = simulate(tmp_path / "ms.h5", L=8, T=2.5, n=200, algorithm="multispin")
     again = simulate(tmp_path / "ms2.h5", L=8, T=2.5, n=200, algorithm="multispin")
-    s = io.read_shard(path)
+    s = shards.read_shard(path)
     assert s.attrs["algorithm"] == "multispin" and s.attrs["kernel"] == "multispin"
     assert s.attrs["n_replicas"] == 64 and s.attrs["replica_burn_in"] >= 1000
     assert "time-major" in s.attrs["sample_order"]
     np.testing.assert_allclose(s.spins.mean(axis=(1, 2)), s.magnetization)
-    np.testing.assert_array_equal(s.spins, io.read_shard(again).spins)
+    np.testing.assert_array_equal(s.spins, shards.read_shard(again).spins)
 
 
 def copy_with(shard, tmp_path, edit):
@@ -94,19 +94,19 @@ def copy_with(shard, tmp_path, edit):
 def test_refuses_truncated_file(shard, tmp_path):
     path = tmp_path / "cut.h5"
     path.write_bytes(shard.read_bytes()[:2000])
-    with pytest.raises(io.ShardError, match="cut.h5"):
-        io.read_shard(path)
+    with pytest.raises(shards.ShardError, match="cut.h5"):
+        shards.read_shard(path)
 
 
 def test_refuses_missing_file(tmp_path):
-    with pytest.raises(io.ShardError, match="no such shard"):
-        io.read_shard(tmp_path / "nope.h5")
+    with pytest.raises(shards.ShardError, match="no such shard"):
+        shards.read_shard(tmp_path / "nope.h5")
 
 
 def test_refuses_wrong_schema_version(shard, tmp_path):
     path = copy_with(shard, tmp_path, lambda f: f.attrs.modify("schema_version", 99))
-    with pytest.raises(io.ShardError, match="bad.h5: schema_version 99"):
-        io.read_shard(path)
+    with pytest.raises(shards.ShardError, match="bad.h5: schema_version 99"):
+        shards.read_shard(path)
 
 
 def replace(name, data):
@@ -122,40 +122,40 @@ def replace(name, data):
 
 def test_refuses_wrong_shape(shard, tmp_path):
     path = copy_with(shard, tmp_path, replace("energy", np.zeros(299)))
-    with pytest.raises(io.ShardError, match=r"/energy .* expected float64 \(300,\)"):
-        io.read_shard(path)
+    with pytest.raises(shards.ShardError, match=r"/energy .* expected float64 \(300,\)"):
+        shards.read_shard(path)
 
 
 def test_refuses_wrong_dtype(shard, tmp_path):
     path = copy_with(shard, tmp_path, replace("magnetization", np.zeros(300, np.float32)))
-    with pytest.raises(io.ShardError, match="/magnetization is float32"):
-        io.read_shard(path)
+    with pytest.raises(shards.ShardError, match="/magnetization is float32"):
+        shards.read_shard(path)
     path = copy_with(shard, tmp_path, replace("spins", np.zeros((300, 5), np.uint16)))
-    with pytest.raises(io.ShardError, match="/spins has dtype uint16"):
-        io.read_shard(path)
+    with pytest.raises(shards.ShardError, match="/spins has dtype uint16"):
+        shards.read_shard(path)
 
 
 def test_refuses_spin_values_other_than_plus_minus_one(shard, tmp_path):
-    spins = io.read_shard(shard).spins.copy()
+    spins = shards.read_shard(shard).spins.copy()
     np.testing.assert_array_equal(  # int8 spins are accepted when they are +-1...
-        io.read_shard(copy_with(shard, tmp_path, replace("spins", spins))).spins, spins
+        shards.read_shard(copy_with(shard, tmp_path, replace("spins", spins))).spins, spins
     )
     spins[3, 2, 1] = 0  # ...and refused otherwise
-    with pytest.raises(io.ShardError, match=r"values \[0\]"):
-        io.read_shard(copy_with(shard, tmp_path, replace("spins", spins)))
+    with pytest.raises(shards.ShardError, match=r"values \[0\]"):
+        shards.read_shard(copy_with(shard, tmp_path, replace("spins", spins)))
 
 
 def test_refuses_corrupt_padding_bits(shard, tmp_path):
     def edit(f):
         f["spins"][0, -1] = 0xFF  # L = 6: 36 spins use 4.5 bytes, 4 bits are padding
 
-    with pytest.raises(io.ShardError, match="padding"):
-        io.read_shard(copy_with(shard, tmp_path, edit))
+    with pytest.raises(shards.ShardError, match="padding"):
+        shards.read_shard(copy_with(shard, tmp_path, edit))
 
 
 def test_failed_write_leaves_nothing(tmp_path):
     path = tmp_path / "T1.0000.h5"
-    with pytest.raises(RuntimeError), io.ShardWriter(path, 4) as w:
+    with pytest.raises(RuntimeError), shards.ShardWriter(path, 4) as w:
         w.append(np.ones((2, 4, 4), np.int8), np.zeros(2), np.zeros(2))
         raise RuntimeError("killed mid-way")
     assert list(tmp_path.iterdir()) == []
@@ -180,7 +180,7 @@ def test_cli_refuses_bad_arguments(tmp_path, args, message):
         "--out": str(tmp_path / "x.h5"),
     }
     base.update(dict(zip(args[::2], args[1::2], strict=True)))
-    argv = [sys.executable, "-m", "isingml.cli", "simulate", *sum(base.items(), ())]
+    argv = [sys.executable, "-m", "isingml", "simulate", *sum(base.items(), ())]
     res = subprocess.run(argv, capture_output=True, text=True)
     assert res.returncode == 2
     assert message in res.stderr

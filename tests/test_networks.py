@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 from flax import nnx
 
-from isingml import io, models, train
 from isingml.cli import main
+from isingml.io import checkpoint, results, shards
+from isingml.learning import data, models, train
+from isingml.learning.predict import predict_logits
 
 TEMPS = (1.5, 1.8, 3.0, 3.5)  # far from T_c: an easy, real classification problem
 
@@ -78,23 +80,23 @@ def test_unknown_model_is_refused():
 
 def test_labels_and_stratified_split():
     T = np.repeat([1.5, 2.2, 3.0], 100)
-    labels = train.labels_for(T, "windows", (2.0, 2.6))
+    labels = data.labels_for(T, "windows", (2.0, 2.6))
     assert set(labels[T == 1.5]) == {1} and set(labels[T == 3.0]) == {0}
     assert set(labels[T == 2.2]) == {-1}
     seq = np.random.SeedSequence(0)
-    split = train.split_by_temperature(T, labels, 0.1, 0.2, seq)
+    split = data.split_by_temperature(T, labels, 0.1, 0.2, seq)
     for t in (1.5, 3.0):
         counts = np.bincount(split[T == t], minlength=4)
         assert counts.tolist() == [70, 10, 20, 0]
-    assert set(split[T == 2.2]) == {train.CRITICAL}
-    again = train.split_by_temperature(T, labels, 0.1, 0.2, np.random.SeedSequence(0))
+    assert set(split[T == 2.2]) == {data.CRITICAL}
+    again = data.split_by_temperature(T, labels, 0.1, 0.2, np.random.SeedSequence(0))
     np.testing.assert_array_equal(split, again)
-    exact = train.labels_for(T, "exact", None)
+    exact = data.labels_for(T, "exact", None)
     assert exact.tolist() == (T < 2.2692).astype(int).tolist()
 
 
 def test_cnn_learns_a_real_dataset_and_is_deterministic(lattices):
-    spins, T, _ = io.load_lattices(lattices, 8)
+    spins, T, _ = shards.load_lattices(lattices, 8)
     cfg = train.TrainConfig(model="cnn", L=8, seed=1, window=(2.0, 2.6), epochs=10, patience=10)
     model, metrics = train.train_and_evaluate(cfg, spins, T)
     assert metrics["accuracy"]["test"] >= 0.95, metrics["accuracy"]
@@ -134,12 +136,12 @@ def test_checkpoint_reloads_to_identical_predictions(lattices, tmp_path):
     assert metrics["backend"] == jax.default_backend() and metrics["n_params"] > 0
     pred = tmp_path / "pred.h5"
     main(["predict", "--model-dir", str(out), "--data", str(lattices), "--out", str(pred)])
-    cols, attrs = io.read_predictions(pred)
+    cols, attrs = results.read_predictions(pred)
     assert cols["p_ordered"].shape == (1000,) and attrs["L"] == 8
-    spec, arrays = io.load_checkpoint(out / "params.npz")
-    model = train.model_from_arrays(models.ModelSpec.from_json(spec), arrays)
-    spins, T, _ = io.load_lattices(lattices)
-    logits = train.predict_logits(model, spins, symmetrize=True)
+    spec, arrays = checkpoint.load_checkpoint(out / "params.npz")
+    model = models.model_from_arrays(models.ModelSpec.from_json(spec), arrays)
+    spins, T, _ = shards.load_lattices(lattices)
+    logits = predict_logits(model, spins, symmetrize=True)
     np.testing.assert_allclose(
         1 / (1 + np.exp(-logits.astype(np.float64))), cols["p_ordered"], rtol=1e-6
     )
@@ -147,9 +149,7 @@ def test_checkpoint_reloads_to_identical_predictions(lattices, tmp_path):
 
 
 def run_cli(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "isingml.cli", *args], capture_output=True, text=True
-    )
+    return subprocess.run([sys.executable, "-m", "isingml", *args], capture_output=True, text=True)
 
 
 def test_fcn_refuses_other_lattice_size(lattices, tmp_path):

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from isingml.sampling import autocorr, fast, kernels, sampler
+from isingml.sampling import autocorr, rng, sampler, split_layout, split_metropolis
 
 
 def collect_all(L, T, n, seed, algorithm="auto"):
@@ -25,22 +25,22 @@ def test_shard_does_not_depend_on_job_order():
 
 
 def test_different_spawn_keys_give_different_streams():
-    keys = {sampler.spawn_key(L, T) for L in (8, 16) for T in (2.0, 2.0001, 2.3)}
+    keys = {rng.spawn_key(L, T) for L in (8, 16) for T in (2.0, 2.0001, 2.3)}
     assert len(keys) == 6
     words = []
     for L, T in [(8, 2.0), (8, 2.0001), (16, 2.0)]:
-        state = sampler.rng_state(sampler.seed_sequence(7, L, T))
+        state = rng.rng_state(rng.seed_sequence(7, L, T))
         out = np.empty(64, dtype=np.uint64)
-        kernels.random_words(state, out)
+        rng.random_words(state, out)
         words.append(out)
     assert not np.array_equal(words[0], words[1])
     assert not np.array_equal(words[0], words[2])
 
 
 def test_random_words_are_uniform_bits():
-    state = sampler.rng_state(np.random.SeedSequence(1))
+    state = rng.rng_state(np.random.SeedSequence(1))
     out = np.empty(100_000, dtype=np.uint64)
-    kernels.random_words(state, out)
+    rng.random_words(state, out)
     bits = np.unpackbits(out.view(np.uint8))
     # 6.4e6 fair bits: the mean is 0.5 within 4 standard errors (0.5 / sqrt(n))
     assert abs(bits.mean() - 0.5) < 4 * 0.5 / np.sqrt(bits.size)
@@ -110,7 +110,7 @@ def test_split_kernel_neighbours_match_the_full_lattice(L):
         h = np.roll(s, 1, 0) + np.roll(s, -1, 0) + np.roll(s, 1, 1) + np.roll(s, -1, 1)
         flip = ((i + j) % 2 == colour) & (s * h <= 0)
         expected[flip] *= -1
-    lattice = fast.SplitLattice(spins)
+    lattice = split_metropolis.SplitLattice(spins)
     np.testing.assert_array_equal(lattice.spins(), spins)
     stream = np.array([12345, 0], np.uint64)
     accepted = lattice.sweep(1, np.uint64(0), np.uint64(0), stream)
@@ -128,14 +128,17 @@ def test_split_kernel_acceptance_is_exact_to_32_bits(t_hi, t_lo):
     L = 256
     t = np.uint64(t_hi * 65536 + t_lo)
     accepted, reps = 0, 3000 if t_hi == 0 else 1000
-    lattice = fast.SplitLattice(np.ones((L, L), np.int8))
+    lattice = split_metropolis.SplitLattice(np.ones((L, L), np.int8))
     B0 = lattice.B.copy()
     P = L // 2 + 2
-    start, stop = fast._idx(0, 0, P, False), fast._idx(L - 1, L // 2 - 1, P, False) + 1
+    start, stop = (
+        split_layout.flat_index(0, 0, P, False),
+        split_layout.flat_index(L - 1, L // 2 - 1, P, False) + 1,
+    )
     for rep in range(reps):
         lattice.B[:] = B0
         rk = np.uint64((rep + 1) * 0x9E3779B97F4A7C15 % 2**64)
-        flipped = fast._colour(
+        flipped = split_metropolis._colour(
             lattice.B, lattice.W, lattice.VB, -P, P + 1, 0, 1, start, stop, t, t, rk, lattice.words
         )
         assert flipped == (lattice.B[lattice.VB == 1] == -1).sum()

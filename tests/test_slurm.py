@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from isingml import io
+from isingml.io import shards
 
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slurm
@@ -168,7 +168,7 @@ def test_tiny_workflow_runs_as_slurm_jobs(cluster, tmp_path):
     out = res.stdout + res.stderr
     assert res.returncode == 0, out[-5000:]
     assert (tmp_path / "results/summary.csv").exists()
-    io.read_shard(tmp_path / "data/lattices/L8/T2.2500.h5")
+    shards.read_shard(tmp_path / "data/lattices/L8/T2.2500.h5")
     # The jobs ran as SLURM jobs: the plugin reports each sbatch job id with the rule it runs
     # (it deletes the logs of successful jobs, so the report is the record).
     submitted = re.findall(r"submitted with SLURM jobid (\d+) \(log: [^)]*slurm_logs/(\w+)", out)

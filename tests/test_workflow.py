@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import yaml
 
-from isingml import io
+from isingml.io import results, shards
 
 REPO = Path(__file__).resolve().parents[1]
 TINY = yaml.safe_load((REPO / "tests/data/tiny_config.yaml").read_text())
@@ -50,24 +50,24 @@ def finished_run(tmp_path_factory):
 
 def test_full_dag_produces_well_formed_results(finished_run):
     d = finished_run
-    summary = io.read_csv(d / "results/summary.csv")
+    summary = results.read_csv(d / "results/summary.csv")
     assert sorted(summary["method"].tolist()) == ["binder", "cnn", "cnn_cross", "fcn"]
     for col in ("T_c", "T_c_err", "T_c_err_stat", "T_c_err_window", "rel_dev_onsager"):
         assert col in summary
     assert "Onsager" in (d / "results/summary.md").read_text()
     for method in ("cnn", "fcn", "binder", "cnn_cross"):
-        fss = io.read_json(d / f"results/fss/{method}.json")
+        fss = results.read_json(d / f"results/fss/{method}.json")
         assert {"T_c", "T_c_err", "nu", "chi2_dof", "L_used"} <= set(fss)
-    tc = io.read_csv(d / "results/tc/cnn.csv")
+    tc = results.read_csv(d / "results/tc/cnn.csv")
     assert {"method", "L", "T_star", "T_star_err"} <= set(tc)
     assert set(tc["L"].astype(int)) == {8, 12}
-    obs = io.read_csv(d / "results/observables/L12.csv")
+    obs = results.read_csv(d / "results/observables/L12.csv")
     assert np.all(np.isfinite(obs["U4"])) and obs["T"].size == 13
     figures = sorted(p.name for p in (d / "results/figures").iterdir())
     assert len(figures) == 2 * 9 and all(f.endswith((".png", ".pdf")) for f in figures)
-    shard = io.read_shard(d / "data/lattices/L8/T2.2500.h5")
+    shard = shards.read_shard(d / "data/lattices/L8/T2.2500.h5")
     assert shard.spins.shape == (300, 8, 8)  # a Binder temperature: binder.samples
-    assert io.read_shard(d / "data/lattices/L8/T1.4000.h5").spins.shape == (60, 8, 8)
+    assert shards.read_shard(d / "data/lattices/L8/T1.4000.h5").spins.shape == (60, 8, 8)
     for log in (d / "results/logs/train").rglob("*.log"):
         assert "INFO" in log.read_text()
 
@@ -150,7 +150,7 @@ def test_interrupted_run_resumes_without_corrupt_files(tmp_path):
     snakemake(d, "--rerun-incomplete")
     assert (d / "results/summary.csv").exists()
     for shard in d.glob("data/lattices/L*/T*.h5"):
-        io.read_shard(shard)  # every shard under its final name is complete and valid
+        shards.read_shard(shard)  # every shard under its final name is complete and valid
 
 
 def test_report_embeds_every_figure(finished_run):

@@ -9,7 +9,10 @@ import numpy as np
 from scipy.special import ellipk
 
 ONSAGER_TC = 2.0 / math.log(1.0 + math.sqrt(2.0))  # 2.269185314213022...
-BINDER_EXPONENT_NU = 1.0  # the 2D Ising correlation-length exponent
+NU = 1.0  # correlation-length exponent of the 2D Ising model
+# Crossings of dimensionless scaling quantities (U4, p_L) approach T_c as L^-(1/nu + omega);
+# nu = 1 and omega = 2 for the 2D Ising model (corrections from the leading irrelevant field).
+CROSSING_EXPONENT = 3.0
 
 
 def onsager_magnetization(T):

@@ -9,7 +9,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from isingml import io  # noqa: E402
+from isingml.io import atomic, results  # noqa: E402
 from isingml.physics import ONSAGER_TC, onsager_magnetization  # noqa: E402
 
 TC_LABEL = f"Onsager $T_c$ = {ONSAGER_TC:.4f}"
@@ -46,7 +46,7 @@ def _p_by_size(ax, c, window, colors, x_of):
 
 def p_ordered(curves_csv):
     """p(ordered) against T per L, one panel per training window."""
-    c = io.read_csv(curves_csv)
+    c = results.read_csv(curves_csv)
     windows = _windows(c)
     fig, axes = plt.subplots(
         1,
@@ -76,7 +76,7 @@ def tc_extrapolation(tc_csvs, fss_jsons):
         1, len(tc_csvs), figsize=(4 * len(tc_csvs), 3.4), squeeze=False, layout="constrained"
     )
     for ax, path, fpath in zip(axes[0], tc_csvs, fss_jsons, strict=True):
-        t, f = io.read_csv(path), io.read_json(fpath)
+        t, f = results.read_csv(path), results.read_json(fpath)
         crossing = "L2" in t
         power = 3.0 if crossing else 1.0
         Ls = t["L"]  # for crossings, the smaller size of each pair, as in the fit
@@ -118,7 +118,7 @@ def tc_extrapolation(tc_csvs, fss_jsons):
 
 def collapse(curves_csv, fss_json):
     """p(T, L) against (T - T_c) L^(1/nu) with the collapse's own T_c and nu, per window."""
-    c, f = io.read_csv(curves_csv), io.read_json(fss_json)
+    c, f = results.read_csv(curves_csv), results.read_json(fss_json)
     windows = [w for w in _windows(c) if f["per_window"].get(w, {}).get("collapse", {}).get("ok")]
     fig, axes = plt.subplots(
         1,
@@ -180,7 +180,7 @@ def _observable(tables, key, ylabel, exact=None):
 
 
 def binder(obs_csvs):
-    tables = [io.read_csv(p) for p in obs_csvs]
+    tables = [results.read_csv(p) for p in obs_csvs]
     fig = _observable(tables, "U4", "Binder cumulant $U_4 = 1 - <m^4>/(3<m^2>^2)$")
     ax = fig.axes[0]
     inset = ax.inset_axes([0.08, 0.08, 0.4, 0.4])
@@ -193,7 +193,7 @@ def binder(obs_csvs):
 
 
 def magnetization(obs_csvs):
-    tables = [io.read_csv(p) for p in obs_csvs]
+    tables = [results.read_csv(p) for p in obs_csvs]
     return _observable(tables, "abs_m", "<|m|> per site", exact=onsager_magnetization)
 
 
@@ -202,7 +202,7 @@ def accuracy(curves_csvs):
     fig, ax = plt.subplots(figsize=(5.5, 3.6), layout="constrained")
     styles = ["-", "--", ":"]
     for path, ls in zip(curves_csvs, styles, strict=False):
-        c = io.read_csv(path)
+        c = results.read_csv(path)
         L = c["L"].max()
         for w, color in zip(_windows(c), ["C0", "C1", "C2", "C3"], strict=False):
             sel = (c["window"] == w) & (c["L"] == L)
@@ -227,7 +227,7 @@ def lattices(shards):
         1, len(shards), figsize=(3 * len(shards), 3.2), squeeze=False, layout="constrained"
     )
     for ax, path in zip(axes[0], shards, strict=True):
-        s = io.read_shard(path)
+        s = shards.read_shard(path)
         ax.imshow(s.spins[-1], cmap="gray", vmin=-1, vmax=1, interpolation="nearest")
         ax.set(title=f"L = {s.L}, T = {s.T:.3f}", xticks=[], yticks=[])
     fig.suptitle("last stored configuration (white = +1)", fontsize=8)
@@ -237,9 +237,9 @@ def lattices(shards):
 def save(fig, png_path):
     """Write the figure as PNG and as PDF beside it."""
     png_path = str(png_path)
-    with io.atomic_output(png_path) as tmp:
+    with atomic.atomic_output(png_path) as tmp:
         fig.savefig(tmp, dpi=150, bbox_inches="tight", format="png")
     pdf = png_path[: -len(".png")] + ".pdf"
-    with io.atomic_output(pdf) as tmp:
+    with atomic.atomic_output(pdf) as tmp:
         fig.savefig(tmp, bbox_inches="tight", format="pdf")
     plt.close(fig)

@@ -1,9 +1,9 @@
 """Multi-spin coded Metropolis: 64 independent replicas of one (L, T) in uint64 words.
 
 Bit r of word ``w[i, j]`` is replica r's spin at site (i, j) (1 for +1, 0 for -1). The words
-are split into the two checkerboard sub-lattices exactly as the single-lattice kernel in
-``fast`` splits int8 spins (same layout, same neighbour bookkeeping), and a checkerboard sweep
-updates every replica at once with bitwise logic.
+are split into the two checkerboard sub-lattices in the plain (L, L/2) layout of
+``split_layout.split`` (not the padded layout of the split Metropolis kernel), and a
+checkerboard sweep updates every replica at once with bitwise logic.
 
 For a site with spin word s and neighbour words n_1..n_4, ``x_k = s ^ n_k`` marks the replicas in
 which neighbour k is anti-aligned; bit-sliced addition of the x_k gives, per replica, whether
@@ -29,8 +29,8 @@ so the draws, and the chain, are deterministic.
 import numpy as np
 from numba import njit
 
-from isingml.sampling.fast import merge, split
-from isingml.sampling.kernels import _rotl, xoshiro_advance
+from isingml.sampling.rng import rotl, xoshiro_advance
+from isingml.sampling.split_layout import merge, split
 
 REPLICAS = 64
 DEPTH = 10  # branch-free comparison steps in the vectorised loop
@@ -41,7 +41,7 @@ ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
 @njit(cache=True, inline="always")
 def _next(s0, s1, s2, s3):
     """One xoshiro256++ step (Blackman & Vigna 2018): (output, s0, s1, s2, s3)."""
-    out = _rotl(s0 + s3, 23) + s0
+    out = rotl(s0 + s3, 23) + s0
     s0, s1, s2, s3 = xoshiro_advance(s0, s1, s2, s3)
     return out, s0, s1, s2, s3
 
@@ -159,7 +159,7 @@ def multispin_sweeps(black, white, n_sweeps, P, Q, lanes):
     Parameters
     ----------
     black, white : uint64 arrays, shape (L, L/2)
-        Sub-lattices of the replica words (layout as in ``fast``), changed in place.
+        Sub-lattices of the replica words (``split_layout.split``), changed in place.
     P, Q : uint64 arrays, shape (32,)
         ``threshold_masks(T)``.
     lanes : uint64 array, shape (4, L/2)

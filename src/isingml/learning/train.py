@@ -1,15 +1,15 @@
-"""Labels, splits, the loss, compiled training and evaluation, and ``train_and_evaluate``.
+"""Training: the configuration of a run, the loss, the compiled epoch, ``train_and_evaluate``.
 
-The model is split once into its graph definition and parameters (``nnx.split``); each epoch
-is then one ``jax.jit``-compiled ``lax.scan`` over mini-batches, as Flax's performance guide
-advises for small models, so no Python runs per step. The lattice data stay int8 on the
-device and each batch is converted to floats inside the step. Every training batch is
-augmented by a random global spin flip per configuration (the Z2 symmetry) and, optionally,
-by one of the 8 symmetries of the square.
+The model is split once into its graph definition and parameters (``nnx.split``). On an
+accelerator each epoch is one ``jax.jit``-compiled ``lax.scan`` over mini-batches, as Flax's
+performance guide advises for small models, so no Python runs per step; on the CPU the same
+compiled step is driven from a Python loop (``make_epoch`` says why). The lattice data stay int8
+on the device and each batch is converted to floats inside the step. Every training batch is
+augmented by a random global spin flip per configuration (the Z2 symmetry) and, optionally, by
+one of the 8 symmetries of the square.
 """
 
 import dataclasses
-import functools
 import time
 
 import jax
@@ -18,14 +18,9 @@ import numpy as np
 import optax
 from flax import nnx
 
-from isingml import models
+from isingml.learning import data, models
+from isingml.learning.predict import predict_logits
 from isingml.physics import ONSAGER_TC
-
-SPLIT_STREAM, TRAIN_STREAM = 1, 2  # first elements of the spawn keys (0 is the sampler's)
-TRAIN, VAL, TEST, CRITICAL = 0, 1, 2, 3  # split codes, also stored with the predictions
-SPLIT_NAMES = {TRAIN: "train", VAL: "val", TEST: "test", CRITICAL: "critical"}
-EVAL_BATCH = 1024
-EVAL_SITES = 1 << 20
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,6 +57,14 @@ class TrainConfig:
             raise ValueError("val_fraction + test_fraction must be below 1")
         models.ModelSpec(self.model, self.L)  # validates the model name
 
+    @classmethod
+    def from_dict(cls, d):
+        """The inverse of ``dataclasses.asdict`` (metrics.json): lists back to tuples."""
+        d = dict(d)
+        d["window"] = None if d.get("window") is None else tuple(d["window"])
+        d["channels"] = tuple(d["channels"])
+        return cls(**d)
+
     @property
     def spec(self):
         return models.ModelSpec(
@@ -69,45 +72,12 @@ class TrainConfig:
         )
 
 
-def labels_for(T, label, window):
-    """1 = ordered, 0 = disordered, -1 = not trained on (the critical gap of a window)."""
-    T = np.asarray(T)
-    if label == "exact":
-        return (T < ONSAGER_TC).astype(np.int8)
-    lo, hi = window
-    return np.where(T <= lo, 1, np.where(T >= hi, 0, -1)).astype(np.int8)
-
-
-def split_by_temperature(T, labels, val_fraction, test_fraction, seq):
-    """Split codes per configuration, stratified by temperature and reproducible from ``seq``."""
-    rng = np.random.default_rng(seq)
-    split = np.full(T.shape, CRITICAL, dtype=np.int8)
-    for t in np.unique(T):
-        idx = np.flatnonzero(T == t)
-        if labels[idx[0]] < 0:
-            continue
-        idx = rng.permutation(idx)
-        n_val = round(val_fraction * idx.size)
-        n_test = round(test_fraction * idx.size)
-        split[idx] = TRAIN
-        split[idx[:n_val]] = VAL
-        split[idx[n_val : n_val + n_test]] = TEST
-    return split
-
-
 def seeds_for(cfg: TrainConfig):
-    """(split SeedSequence, training SeedSequence). The split depends on (L, seed) only, so
-    both networks trained with the same seed see the same configurations."""
-    window = (0, 0) if cfg.window is None else cfg.window
-    split = np.random.SeedSequence(cfg.root_seed, spawn_key=(SPLIT_STREAM, cfg.L, cfg.seed))
-    key = (
-        TRAIN_STREAM,
-        models.MODELS.index(cfg.model),
-        cfg.L,
-        cfg.seed,
-        *(round(w * 10_000) for w in window),
+    """(split SeedSequence, training SeedSequence) of a run."""
+    return (
+        data.split_seed(cfg.root_seed, cfg.L, cfg.seed),
+        data.train_seed(cfg.root_seed, cfg.model, cfg.L, cfg.seed, cfg.window),
     )
-    return split, np.random.SeedSequence(cfg.root_seed, spawn_key=key)
 
 
 def loss_fn(model, x, y):
@@ -182,38 +152,6 @@ def make_epoch(graphdef, tx, batch_size, augment_d4, use_scan=None):
     return epoch
 
 
-@functools.partial(jax.jit, static_argnums=0)
-def _logits(graphdef, params, x):
-    return nnx.merge(graphdef, params)(x.astype(jnp.float32))
-
-
-def predict_logits(model, spins, symmetrize=False):
-    """Logits for int8 spins (n, L, L), in fixed-size batches (one compilation).
-
-    With ``symmetrize`` the two logits of x and -x are averaged, which makes the output exactly
-    invariant under the global spin flip.
-    """
-    graphdef, params = nnx.split(model)
-    n = spins.shape[0]
-    if n == 0:
-        return np.empty(0, dtype=np.float32)
-    # At most EVAL_SITES sites per batch: the CNN's activations grow as batch x L^2 x channels
-    # (1024 lattices of L = 64 took 268 MB per layer and broke the memory budget).
-    size = min(EVAL_BATCH, n, max(16, EVAL_SITES // (spins.shape[1] * spins.shape[2])))
-    out = np.empty(n, dtype=np.float32)
-    for start in range(0, n, size):
-        chunk = np.asarray(spins[start : start + size])
-        k = chunk.shape[0]
-        if k < size:  # pad to the compiled shape
-            chunk = np.concatenate([chunk, np.ones((size - k, *chunk.shape[1:]), chunk.dtype)])
-        x = jnp.asarray(chunk)
-        z = _logits(graphdef, params, x)
-        if symmetrize:
-            z = 0.5 * (z + _logits(graphdef, params, -x))
-        out[start : start + k] = np.asarray(z[:k])
-    return out
-
-
 def evaluate(logits, labels):
     """(mean binary cross-entropy, accuracy); (None, None) for an empty set."""
     if labels.size == 0:
@@ -231,10 +169,10 @@ def train_and_evaluate(cfg: TrainConfig, spins: np.ndarray, T: np.ndarray):
     t_start = time.perf_counter()
     if spins.shape[1:] != (cfg.L, cfg.L):
         raise ValueError(f"data have L = {spins.shape[1]}, the configuration says L = {cfg.L}")
-    labels = labels_for(T, cfg.label, cfg.window)
+    labels = data.labels_for(T, cfg.label, cfg.window)
     split_seq, train_seq = seeds_for(cfg)
-    split = split_by_temperature(T, labels, cfg.val_fraction, cfg.test_fraction, split_seq)
-    if not (labels[split == TRAIN] == 1).any() or not (labels[split == TRAIN] == 0).any():
+    split = data.split_by_temperature(T, labels, cfg.val_fraction, cfg.test_fraction, split_seq)
+    if not (labels[split == data.TRAIN] == 1).any() or not (labels[split == data.TRAIN] == 0).any():
         raise ValueError(
             f"the temperatures {np.unique(T).tolist()} give no ordered or no "
             f"disordered training samples for window {cfg.window}"
@@ -244,11 +182,11 @@ def train_and_evaluate(cfg: TrainConfig, spins: np.ndarray, T: np.ndarray):
     graphdef, params = nnx.split(model)
     tx = optax.adamw(cfg.learning_rate, weight_decay=cfg.weight_decay)
     opt_state = tx.init(params)
-    train_idx = jnp.asarray(np.flatnonzero(split == TRAIN))
+    train_idx = jnp.asarray(np.flatnonzero(split == data.TRAIN))
     batch = min(cfg.batch_size, int(train_idx.size))
     epoch_fn = make_epoch(graphdef, tx, batch, cfg.augment_d4)
     X, y = jnp.asarray(spins), jnp.asarray(np.maximum(labels, 0).astype(np.float32))
-    val = split == VAL
+    val = split == data.VAL
     val_spins, val_labels = spins[val], labels[val]  # taken once, not every epoch
     key = jax.random.key(loop_seed)
     history, best, best_loss, waited = [], params, np.inf, 0
@@ -291,33 +229,8 @@ def final_metrics(model, spins, T, labels, split):
     logits = predict_logits(model, spins, symmetrize=True)
     truth = np.where(labels >= 0, labels, (T < ONSAGER_TC).astype(np.int8))
     out = {"accuracy": {}, "loss": {}, "n": {}}
-    for code, name in SPLIT_NAMES.items():
+    for code, name in data.SPLIT_NAMES.items():
         sel = split == code
         out["loss"][name], out["accuracy"][name] = evaluate(logits[sel], truth[sel])
         out["n"][name] = int(sel.sum())
     return out
-
-
-def params_to_arrays(model):
-    """{path name: array} of every parameter, for a checkpoint."""
-    leaves = jax.tree_util.tree_flatten_with_path(nnx.state(model, nnx.Param))[0]
-    return {jax.tree_util.keystr(path): np.asarray(v) for path, v in leaves}
-
-
-def model_from_arrays(spec: models.ModelSpec, arrays, source="checkpoint"):
-    """Rebuild a network from ``params_to_arrays`` output; refuse any mismatch."""
-    model = models.build(spec, nnx.Rngs(0))
-    state = nnx.state(model, nnx.Param)
-    leaves, treedef = jax.tree_util.tree_flatten_with_path(state)
-    names = [jax.tree_util.keystr(p) for p, _ in leaves]
-    if sorted(names) != sorted(arrays):
-        raise ValueError(f"{source}: parameters {sorted(arrays)} do not match {spec.name}")
-    new = []
-    for name, (_, old) in zip(names, leaves, strict=True):
-        if arrays[name].shape != old.shape:
-            raise ValueError(
-                f"{source}: {name} has shape {arrays[name].shape}, expected {old.shape}"
-            )
-        new.append(jnp.asarray(arrays[name]))
-    nnx.update(model, jax.tree_util.tree_unflatten(treedef, new))
-    return model

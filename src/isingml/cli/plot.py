@@ -1,6 +1,6 @@
 """``isingml plot NAME``: draw one figure from results files into PNG and PDF."""
 
-from isingml.cliutil import UserError, prepare_output
+from isingml.cli.common import UserError, prepare_output
 
 FIGURES = {
     "p_ordered": ("curves",),

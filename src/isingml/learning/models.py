@@ -14,9 +14,10 @@ import json
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from flax import nnx
 
-MODELS = ("cnn", "fcn")
+from isingml.learning.data import MODELS
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,3 +84,28 @@ def build(spec: ModelSpec, rngs: nnx.Rngs):
 
 def count_params(model) -> int:
     return sum(int(jnp.size(p)) for p in jax.tree.leaves(nnx.state(model, nnx.Param)))
+
+
+def params_to_arrays(model):
+    """{path name: array} of every parameter, for a checkpoint."""
+    leaves = jax.tree_util.tree_flatten_with_path(nnx.state(model, nnx.Param))[0]
+    return {jax.tree_util.keystr(path): np.asarray(v) for path, v in leaves}
+
+
+def model_from_arrays(spec: ModelSpec, arrays, source="checkpoint"):
+    """Rebuild a network from ``params_to_arrays`` output; refuse any mismatch."""
+    model = build(spec, nnx.Rngs(0))
+    state = nnx.state(model, nnx.Param)
+    leaves, treedef = jax.tree_util.tree_flatten_with_path(state)
+    names = [jax.tree_util.keystr(p) for p, _ in leaves]
+    if sorted(names) != sorted(arrays):
+        raise ValueError(f"{source}: parameters {sorted(arrays)} do not match {spec.name}")
+    new = []
+    for name, (_, old) in zip(names, leaves, strict=True):
+        if arrays[name].shape != old.shape:
+            raise ValueError(
+                f"{source}: {name} has shape {arrays[name].shape}, expected {old.shape}"
+            )
+        new.append(jnp.asarray(arrays[name]))
+    nnx.update(model, jax.tree_util.tree_unflatten(treedef, new))
+    return model

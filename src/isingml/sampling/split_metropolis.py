@@ -1,18 +1,9 @@
-"""A vectorised checkerboard Metropolis kernel.
+"""A vectorised checkerboard Metropolis kernel on the padded split layout (``split_layout``).
 
-Layout. The lattice is split into its two checkerboard sub-lattices, black (i + j even) and
-white, each stored in one flat int8 array in which every neighbour of every site sits at the
-same offset: black sites read white at ``q + (-P, P + 1, 0, 1)`` and white sites read black at
-``q + (-P - 1, P, -1, 0)``, with row stride P = L/2 + 2. Site (i, k) of a sub-lattice (k the
-column within the sub-lattice, ``spins[i, 2k + (i % 2)]`` for black and
-``spins[i, 2k + 1 - (i % 2)]`` for white) is stored at ``(i + 1) P + b_i + 1 + k`` with
-``b_i = (i + 1) // 2``, plus 1 for white sites in even rows; this drift of half a cell per row
-is what makes the alternating left/right neighbour of the checkerboard a fixed offset. Each row
-has a halo cell at both ends and there is a halo row above and below, refreshed after every
-half-sweep, so periodicity costs no branch. One half-sweep is then a single loop over the flat
-array (in chunks of ``CHUNK`` sites), with no per-row loop overhead; halo and gap cells are
-updated too and then overwritten or ignored (a validity mask keeps them out of the counts).
-The loop has no branch and LLVM vectorises it (32 int8 lanes with AVX2).
+One half-sweep is a single loop over the flat sub-lattice array (in chunks of ``CHUNK`` sites),
+with no per-row loop overhead; halo and gap cells are updated too and then overwritten or
+ignored (the validity mask keeps them out of the counts). The loop has no branch and LLVM
+vectorises it (32 int8 lanes with AVX2).
 
 Random numbers. Per half-sweep, one 64-bit key ``rk = SplitMix64(key + c * golden)`` is drawn
 from the stream's counter c, and the uniform 32-bit number of flat position j of that half-sweep
@@ -27,10 +18,6 @@ and when r_hi == t_hi (probability 2**-16) exactly when r_lo < t_lo. The vectori
 with r_hi alone and flags the ties; a scalar pass over the (rare) chunks with a tie draws r_lo
 from a second counter-based stream. The result is the same distribution as comparing 32 random
 bits, at half the hashing. Flips with s h <= 0 are always accepted.
-
-``split`` and ``merge`` convert between an (L, L) lattice and the two sub-lattices as plain
-(L, L/2) arrays (``black[i, k]``, ``white[i, k]`` as above); the multi-spin kernel uses that
-simpler layout.
 """
 
 import numpy as np
@@ -38,8 +25,10 @@ from llvmlite import ir
 from numba import njit, types
 from numba.extending import intrinsic
 
-from isingml.sampling.kernels import GOLDEN, energy_magnetization
-from isingml.sampling.kernels import mix64 as _mix
+from isingml.sampling.lattice import energy_magnetization
+from isingml.sampling.rng import GOLDEN
+from isingml.sampling.rng import mix64 as _mix
+from isingml.sampling.split_layout import flat_index, merge_padded, refresh, workspace
 
 TIE_SALT = np.uint64(0xD1B54A32D192ED03)
 
@@ -102,28 +91,6 @@ def _or8(typingctx, a, b):
     return sig, codegen
 
 
-@njit(cache=True)
-def split(spins, black, white):
-    """(L, L) -> black, white (L, L/2): the plain sub-lattice layout (module docstring)."""
-    L = spins.shape[0]
-    for i in range(L):
-        p = i & 1
-        for k in range(L // 2):
-            black[i, k] = spins[i, 2 * k + p]
-            white[i, k] = spins[i, 2 * k + 1 - p]
-
-
-@njit(cache=True)
-def merge(black, white, spins):
-    """Inverse of ``split``."""
-    L = spins.shape[0]
-    for i in range(L):
-        p = i & 1
-        for k in range(L // 2):
-            spins[i, 2 * k + p] = black[i, k]
-            spins[i, 2 * k + 1 - p] = white[i, k]
-
-
 CHUNK = 256
 
 
@@ -158,75 +125,6 @@ def _flips(typingctx, acc, s, new, v):
         return builder.add(acc, builder.zext(f, _I32))
 
     return sig, codegen
-
-
-@njit(cache=True)
-def _size(L):
-    """Length of each flat sub-lattice array: L + 2 rows of stride L/2 + 2, plus the drift."""
-    return (L + 3) * (L // 2 + 2) + L + 8
-
-
-@njit(cache=True)
-def workspace(spins):
-    """(B, W, VB, VW, words): ``spins`` split into the padded layout, the validity masks and
-    the random-number buffer, as ``metropolis_sweeps_split`` takes them."""
-    size = _size(spins.shape[0])
-    B, W = np.empty(size, np.int8), np.empty(size, np.int8)
-    VB, VW = np.empty(size, np.int8), np.empty(size, np.int8)
-    split_padded(spins, B, W, VB, VW)
-    return B, W, VB, VW, np.empty(size // 2 + 2, np.uint32)
-
-
-@njit(cache=True, inline="always")
-def _idx(i, k, P, white):
-    off = (i + 1) // 2
-    if white and (i & 1) == 0:
-        off += 1
-    return (i + 1) * P + off + 1 + k
-
-
-@njit(cache=True)
-def refresh(X, L, P, white):
-    """Copy the halo cells of sub-lattice X from the sites they stand for."""
-    half = L // 2
-    for i in range(L):
-        X[_idx(i, -1, P, white)] = X[_idx(i, half - 1, P, white)]
-        X[_idx(i, half, P, white)] = X[_idx(i, 0, P, white)]
-    for k in range(-1, half + 1):
-        X[_idx(-1, k, P, white)] = X[_idx(L - 1, k, P, white)]
-        X[_idx(L, k, P, white)] = X[_idx(0, k, P, white)]
-
-
-@njit(cache=True)
-def split_padded(spins, B, W, VB, VW):
-    L = spins.shape[0]
-    half = L // 2
-    P = half + 2
-    B[:] = 1
-    W[:] = 1
-    VB[:] = 0
-    VW[:] = 0
-    for i in range(L):
-        p = i & 1
-        for k in range(half):
-            B[_idx(i, k, P, False)] = spins[i, 2 * k + p]
-            W[_idx(i, k, P, True)] = spins[i, 2 * k + 1 - p]
-            VB[_idx(i, k, P, False)] = 1
-            VW[_idx(i, k, P, True)] = 1
-    refresh(B, L, P, False)
-    refresh(W, L, P, True)
-
-
-@njit(cache=True)
-def merge_padded(B, W, spins):
-    L = spins.shape[0]
-    half = L // 2
-    P = half + 2
-    for i in range(L):
-        p = i & 1
-        for k in range(half):
-            spins[i, 2 * k + p] = B[_idx(i, k, P, False)]
-            spins[i, 2 * k + 1 - p] = W[_idx(i, k, P, True)]
 
 
 @njit(cache=True)
@@ -292,13 +190,13 @@ def metropolis_sweeps_split(B, W, VB, VW, L, n_sweeps, t2, t4, stream, words):
 
     Parameters
     ----------
-    B, W, VB, VW : int8 arrays of length ``_size(L)``
+    B, W, VB, VW : int8 arrays of length ``flat_size(L)``
         The sub-lattices and their validity masks (module docstring); B and W change in place.
     t2, t4 : uint64
         ``floor(exp(-4/T) * 2**32)`` and ``floor(exp(-8/T) * 2**32)``.
     stream : uint64 array, shape (2,)
         (key, counter) of the counter-based generator; the counter advances by 2 per sweep.
-    words : uint32 array of length >= _size(L) // 2 + 1
+    words : uint32 array of length >= flat_size(L) // 2 + 1
         Work space for the random numbers.
 
     Returns
@@ -309,8 +207,8 @@ def metropolis_sweeps_split(B, W, VB, VW, L, n_sweeps, t2, t4, stream, words):
     half = L // 2
     P = half + 2
     key, counter = stream[0], stream[1]
-    sb, eb = _idx(0, 0, P, False), _idx(L - 1, half - 1, P, False) + 1
-    sw, ew = _idx(0, 0, P, True), _idx(L - 1, half - 1, P, True) + 1
+    sb, eb = flat_index(0, 0, P, False), flat_index(L - 1, half - 1, P, False) + 1
+    sw, ew = flat_index(0, 0, P, True), flat_index(L - 1, half - 1, P, True) + 1
     accepted = 0
     for _ in range(n_sweeps):
         accepted += _colour(
@@ -334,7 +232,7 @@ def thresholds32(T):
 
 @njit(cache=True)
 def metropolis_split_record(spins, sweeps_per_record, t2, t4, stream, energy, magnetization, snaps):
-    """As ``kernels.metropolis_record``, with the split kernel; ``spins`` is kept up to date."""
+    """As ``metropolis.metropolis_record``, with the split kernel; ``spins`` is kept up to date."""
     L = spins.shape[0]
     B, W, VB, VW, words = workspace(spins)
     accepted = 0

@@ -3,7 +3,7 @@
 import logging
 from pathlib import Path
 
-from isingml.cliutil import UserError, prepare_output
+from isingml.cli.common import UserError, prepare_output
 
 log = logging.getLogger("isingml")
 ANALYSIS_STREAM = 3  # spawn-key prefix of the bootstrap streams
@@ -16,30 +16,30 @@ def rng_for(seed, *key):
 
 
 def cmd_observables(args):
-    from isingml import io
-    from isingml.analysis import tables
+    from isingml.analysis.observables import observables_rows
+    from isingml.io import results, shards
 
-    shards = [io.read_shard(p, spins=False) for p in args.shards]
-    sizes = {s.L for s in shards}
+    loaded = [shards.read_shard(p, spins=False) for p in args.shards]
+    sizes = {s.L for s in loaded}
     if len(sizes) != 1:
         raise UserError(f"observables takes the shards of one L, got sizes {sorted(sizes)}")
-    io.write_csv(prepare_output(args.out), tables.observables_rows(shards))
-    log.info("observables of %d temperatures at L=%d -> %s", len(shards), sizes.pop(), args.out)
+    results.write_csv(prepare_output(args.out), observables_rows(loaded))
+    log.info("observables of %d temperatures at L=%d -> %s", len(loaded), sizes.pop(), args.out)
 
 
 def cmd_binder(args):
-    from isingml import io
-    from isingml.analysis import tables
+    from isingml.analysis import binder
+    from isingml.io import results
 
     obs = {}
     for path in args.observables:
-        table = io.read_csv(path)
+        table = results.read_csv(path)
         obs[int(table["L"][0])] = table
     if len(obs) < 2:
         raise UserError("Binder crossings need observables of at least two lattice sizes")
     t_range = None if args.t_range is None else tuple(args.t_range)
-    rows = tables.binder_rows(obs, rng_for(args.seed, 0), t_range=t_range)
-    io.write_csv(prepare_output(args.out), rows)
+    rows = binder.binder_rows(obs, rng_for(args.seed, 0), t_range=t_range)
+    results.write_csv(prepare_output(args.out), rows)
     for r in rows:
         log.info(
             "U4 crossing L=%d/%d: T_x = %.5f +- %.5f", r["L"], r["L2"], r["T_star"], r["T_star_err"]
@@ -47,19 +47,19 @@ def cmd_binder(args):
 
 
 def cmd_crossing(args):
-    from isingml import io
-    from isingml.analysis import tables
+    from isingml.analysis import networks
+    from isingml.io import results
 
-    preds = [io.read_predictions(p) for p in args.predictions]
+    preds = [results.read_predictions(p) for p in args.predictions]
     rng = rng_for(args.seed, 1, sum(map(ord, args.method)))
     if args.between_sizes:
-        rows = tables.size_crossing_tables(args.method, preds, rng)
-        io.write_csv(prepare_output(args.out), rows)
+        rows = networks.size_crossing_tables(args.method, preds, rng)
+        results.write_csv(prepare_output(args.out), rows)
     else:
-        rows, curves = tables.network_tables(args.method, preds, rng)
-        io.write_csv(prepare_output(args.out), rows)
+        rows, curves = networks.network_tables(args.method, preds, rng)
+        results.write_csv(prepare_output(args.out), rows)
         if args.curves:
-            io.write_csv(prepare_output(args.curves), curves)
+            results.write_csv(prepare_output(args.curves), curves)
     for r in rows:
         log.info(
             "%s %s L=%s: T* = %.4f +- %.4f",
@@ -74,17 +74,17 @@ def cmd_crossing(args):
 def cmd_fss(args):
     import numpy as np
 
-    from isingml import io
-    from isingml.analysis import tables
+    from isingml.analysis import fss
+    from isingml.io import results
 
-    tc = io.read_csv(args.tc)
+    tc = results.read_csv(args.tc)
     rows = [dict(zip(tc, vals, strict=True)) for vals in zip(*tc.values(), strict=True)]
     for r in rows:
         r["L"] = int(r["L"])
         r["window"] = str(r["window"])
     curves = {}
     if args.curves:
-        c = io.read_csv(args.curves)
+        c = results.read_csv(args.curves)
         for window in np.unique(c["window"]):
             for L in np.unique(c["L"][c["window"] == window]):
                 sel = (c["window"] == window) & (c["L"] == L)
@@ -92,8 +92,8 @@ def cmd_fss(args):
                     {"L": int(L), "T": c["T"][sel], "p": c["p"][sel], "p_err": c["p_err"][sel]}
                 )
     kind = "crossing" if "L2" in tc else "half"
-    result = tables.fss_result(args.method, rows, curves, rng_for(args.seed, 2), kind)
-    io.write_json(prepare_output(args.out), result)
+    result = fss.fss_result(args.method, rows, curves, rng_for(args.seed, 2), kind)
+    results.write_json(prepare_output(args.out), result)
     if result.get("ok"):
         log.info(
             "%s: T_c = %.4f +- %.4f (stat %.4f, window %.4f)",
@@ -108,23 +108,23 @@ def cmd_fss(args):
 
 
 def cmd_compare(args):
-    from isingml import io
-    from isingml.analysis import report, tables
+    from isingml.analysis import summary
+    from isingml.io import atomic, results
 
-    results = [io.read_json(p) for p in args.fss]
+    fss_results = [results.read_json(p) for p in args.fss]
     metrics = {}
     for p in args.metrics:
-        m = io.read_json(p)
+        m = results.read_json(p)
         metrics.setdefault(m["config"]["model"], []).append(m)
     rows = [
-        tables.summary_row(
+        summary.summary_row(
             r, metrics.get(r["method"].split("_")[0], []) if r["method"] != "binder" else []
         )
-        for r in results
+        for r in fss_results
     ]
-    io.write_csv(prepare_output(args.out_csv), rows)
-    text = report.summary_markdown(rows, results)
-    with io.atomic_output(prepare_output(args.out_md)) as tmp:
+    results.write_csv(prepare_output(args.out_csv), rows)
+    text = summary.summary_markdown(rows, fss_results)
+    with atomic.atomic_output(prepare_output(args.out_md)) as tmp:
         Path(tmp).write_text(text)
     log.info("summary of %d methods -> %s, %s", len(rows), args.out_csv, args.out_md)
 

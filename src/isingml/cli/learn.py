@@ -1,17 +1,12 @@
-"""``isingml train`` and ``isingml predict``: argument parsing and file I/O around train.py."""
+"""``isingml train`` and ``isingml predict``: argument parsing and file I/O around
+``isingml.learning``."""
 
 import logging
 from pathlib import Path
 
-import numpy as np
-
-from isingml.cliutil import UserError, prepare_output
+from isingml.cli.common import UserError, prepare_output
 
 log = logging.getLogger("isingml")
-
-
-def window_name(window):
-    return "exact" if window is None else f"w{window[0]:g}-{window[1]:g}"
 
 
 def configure_jax(args):
@@ -35,7 +30,9 @@ def configure_jax(args):
 
 def cmd_train(args):
     configure_jax(args)
-    from isingml import io, train
+    from isingml.io import checkpoint, results, shards
+    from isingml.learning import models, train
+    from isingml.learning.data import window_name
 
     try:
         cfg = train.TrainConfig(
@@ -58,7 +55,7 @@ def cmd_train(args):
         raise UserError(str(err)) from None
     out = Path(args.out)
     prepare_output(out / "params.npz")
-    spins, T, paths = io.load_lattices(args.data, args.L, args.max_per_shard)
+    spins, T, paths = shards.load_lattices(args.data, args.L, args.max_per_shard)
     log.info(
         "training %s on %d configurations of L=%d from %d shards in %s",
         args.model,
@@ -70,8 +67,10 @@ def cmd_train(args):
     model, metrics = train.train_and_evaluate(cfg, spins, T)
     metrics["data"] = [str(p) for p in paths]
     metrics["max_per_shard"] = args.max_per_shard
-    io.save_checkpoint(out / "params.npz", cfg.spec.to_json(), train.params_to_arrays(model))
-    io.write_json(out / "metrics.json", metrics)
+    checkpoint.save_checkpoint(
+        out / "params.npz", cfg.spec.to_json(), models.params_to_arrays(model)
+    )
+    results.write_json(out / "metrics.json", metrics)
     acc = " ".join(
         f"{k} {'-' if v is None else f'{v:.3f}'}" for k, v in metrics["accuracy"].items()
     )
@@ -93,14 +92,15 @@ def cmd_train(args):
 
 def cmd_predict(args):
     configure_jax(args)
-    from isingml import io, models, train
+    from isingml.io import checkpoint, results, shards
+    from isingml.learning import models, predict, train
 
-    spec_json, arrays = io.load_checkpoint(Path(args.model_dir) / "params.npz")
+    spec_json, arrays = checkpoint.load_checkpoint(Path(args.model_dir) / "params.npz")
     spec = models.ModelSpec.from_json(spec_json)
-    metrics = io.read_json(Path(args.model_dir) / "metrics.json")
+    metrics = results.read_json(Path(args.model_dir) / "metrics.json")
     out = prepare_output(args.out)
     limit = metrics.get("max_per_shard") if args.max_per_shard is None else args.max_per_shard
-    spins, T, paths = io.load_lattices(args.data, max_per_shard=limit)
+    spins, T, _ = shards.load_lattices(args.data, max_per_shard=limit)
     L = spins.shape[1]
     if L == spec.L and limit != metrics.get("max_per_shard"):
         raise UserError(
@@ -114,43 +114,11 @@ def cmd_predict(args):
             f"L = {spec.L} and has L^2 = {spec.L**2} inputs; it cannot predict on "
             f"L = {L} ({args.data}). Only the CNN accepts any L."
         )
-    model = train.model_from_arrays(spec, arrays, str(args.model_dir))
-    logits = train.predict_logits(model, spins, symmetrize=True)
-    cfg = metrics["config"]
-    if L == spec.L:  # the training split of this seed, so that analyses can pick held-out data
-        tc = train.TrainConfig(
-            **{
-                **cfg,
-                "window": tuple(cfg["window"]) if cfg["window"] else None,
-                "channels": tuple(cfg["channels"]),
-            }
-        )
-        labels = train.labels_for(T, tc.label, tc.window)
-        split = train.split_by_temperature(
-            T, labels, tc.val_fraction, tc.test_fraction, train.seeds_for(tc)[0]
-        )
-    else:
-        split = np.full(T.shape, train.CRITICAL, dtype=np.int8)  # never seen in training
-    m = spins.mean(axis=(1, 2), dtype=np.float64)
-    io.write_predictions(
-        out,
-        {
-            "T": T,
-            "p_ordered": 1.0 / (1.0 + np.exp(-logits.astype(np.float64))),
-            "split": split,
-            "abs_m": np.abs(m),
-        },
-        {
-            "model": spec.name,
-            "L": L,
-            "L_train": spec.L,
-            "seed": cfg["seed"],
-            "label": cfg["label"],
-            "window": np.asarray(cfg["window"] or [np.nan, np.nan]),
-            "model_dir": str(args.model_dir),
-            "split_codes": "0 train, 1 val, 2 test, 3 critical or not seen in training",
-        },
-    )
+    model = models.model_from_arrays(spec, arrays, str(args.model_dir))
+    cfg = train.TrainConfig.from_dict(metrics["config"])
+    columns, attrs = predict.prediction_table(model, spec, cfg, spins, T)
+    attrs["model_dir"] = str(args.model_dir)
+    results.write_predictions(out, columns, attrs)
     log.info(
         "predicted %d configurations of L=%d with %s (trained on L=%d) -> %s",
         len(T),

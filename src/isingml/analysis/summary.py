@@ -1,8 +1,39 @@
-"""The ten-second summary: results/summary.md."""
+"""The summary: one row per method (results/summary.csv) and the ten-second read
+(results/summary.md)."""
 
 import math
 
+import numpy as np
+
 from isingml.physics import ONSAGER_TC
+
+
+def summary_row(result, metrics):
+    """One row of results/summary.csv from an FSS result and the metrics of its networks."""
+    acc = [m["accuracy"] for m in metrics]
+    tc = result.get("T_c") if result.get("T_c") is not None else np.nan
+    err = result.get("T_c_err") if result.get("T_c_err") is not None else np.nan
+
+    def mean_of(key):
+        vals = [a[key] for a in acc if a.get(key) is not None]
+        return float(np.mean(vals)) if vals else None
+
+    return {
+        "method": result["method"],
+        "n_params": metrics[0]["n_params"] if metrics else None,
+        "accuracy_windows": mean_of("test"),
+        "accuracy_critical": mean_of("critical"),
+        "T_c": tc,
+        "T_c_err": err,
+        "T_c_err_stat": result.get("T_c_err_stat"),
+        "T_c_err_window": result.get("T_c_err_window"),
+        "nu": result.get("nu"),
+        "nu_err": result.get("nu_err"),
+        "rel_dev_onsager": (tc - ONSAGER_TC) / ONSAGER_TC,
+        "dev_in_sigma": abs(tc - ONSAGER_TC) / err if np.isfinite(err) and err > 0 else None,
+        "training_seconds": float(sum(m["wall_seconds"] for m in metrics)) if metrics else None,
+        "L_used": " ".join(str(L) for L in result.get("L_used", [])),
+    }
 
 
 def _fmt(value, err=None, digits=4):

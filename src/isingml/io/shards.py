@@ -1,4 +1,4 @@
-"""Every HDF5 read and write of isingml, and the schema version of the lattice shards.
+"""Lattice shards (HDF5): the schema, the streaming atomic writer and the validating reader.
 
 A shard holds the configurations of one (L, T). Spins are bit-packed on disk (1 bit per spin,
 bit 1 = spin +1, row-major, numpy's big-endian bit order within each byte, padded with zero bits
@@ -14,7 +14,6 @@ same folder, renamed over the target only once complete, so a crash never leaves
 shard under the final name.
 """
 
-import contextlib
 import datetime
 import os
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ import h5py
 import numpy as np
 
 from isingml import __version__
+from isingml.io.atomic import temporary_path
 
 SCHEMA_VERSION = 1
 SPIN_ENCODING = "packbits-msb-rowmajor-v1"  # the layout described in the module docstring
@@ -63,23 +63,6 @@ def unpack_spins(packed, L):
     """uint8 (k, ceil(L^2 / 8)) -> int8 (k, L, L) of +-1."""
     bits = np.unpackbits(packed, axis=1, count=L * L).view(np.int8)
     return (2 * bits - 1).astype(np.int8, copy=False).reshape(-1, L, L)
-
-
-def temporary_path(path):
-    path = Path(path)
-    return path.with_name(f".{path.name}.tmp-{os.getpid()}")
-
-
-@contextlib.contextmanager
-def atomic_output(path):
-    """Yield a temporary path beside ``path``; rename it to ``path`` only on success."""
-    path = Path(path)
-    tmp = temporary_path(path)
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 class ShardWriter:
@@ -312,111 +295,3 @@ def load_lattices(sources, L=None, max_per_shard=None):
         T[start : start + k] = float(m["T"])
         start += k
     return spins, T, paths
-
-
-def write_json(path, obj):
-    import json
-
-    with atomic_output(path) as tmp:
-        Path(tmp).write_text(json.dumps(obj, indent=1, default=_json_default) + "\n")
-
-
-def read_json(path):
-    import json
-
-    try:
-        return json.loads(Path(path).read_text())
-    except FileNotFoundError:
-        raise ValueError(f"{path}: no such file") from None
-    except json.JSONDecodeError as err:
-        raise ValueError(f"{path}: not valid JSON ({err})") from None
-
-
-def _json_default(obj):
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    raise TypeError(f"cannot write {type(obj).__name__} to JSON")
-
-
-def save_checkpoint(path, spec_json, arrays):
-    """Parameters as a .npz of named float arrays plus the model spec as JSON text."""
-    with atomic_output(path) as tmp:
-        with open(tmp, "wb") as f:
-            np.savez(f, __spec__=np.array(spec_json), **arrays)
-
-
-def load_checkpoint(path):
-    """(spec JSON text, dict of arrays) from ``save_checkpoint``."""
-    path = Path(path)
-    if not path.is_file():
-        raise ValueError(f"{path}: no such checkpoint; train the model first (`isingml train`)")
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            arrays = {k: z[k] for k in z.files}
-    except (OSError, ValueError) as err:
-        raise ValueError(f"{path}: not a readable checkpoint ({err})") from None
-    if "__spec__" not in arrays:
-        raise ValueError(f"{path}: has no model spec; not an isingml checkpoint")
-    return str(arrays.pop("__spec__")), arrays
-
-
-PREDICTION_SCHEMA = 1
-
-
-def write_predictions(path, columns, attrs):
-    """One row per configuration: T, p_ordered, split, ... (1-D datasets of equal length)."""
-    with atomic_output(path) as tmp:
-        with h5py.File(tmp, "w") as f:
-            for name, data in columns.items():
-                f.create_dataset(name, data=data, compression="gzip", compression_opts=4)
-            for key, value in {**attrs, "schema_version": PREDICTION_SCHEMA}.items():
-                f.attrs[key] = value
-
-
-def read_predictions(path):
-    path = Path(path)
-    if not path.is_file():
-        raise ValueError(f"{path}: no such predictions file; run `isingml predict` first")
-    try:
-        with h5py.File(path, "r") as f:
-            if int(f.attrs.get("schema_version", -1)) != PREDICTION_SCHEMA:
-                raise ValueError(f"{path}: predictions schema_version is not {PREDICTION_SCHEMA}")
-            return {k: f[k][...] for k in f}, dict(f.attrs)
-    except OSError as err:
-        raise ValueError(f"{path}: not a readable HDF5 file ({err})") from None
-
-
-def write_csv(path, rows, columns=None):
-    """Rows (dicts) to CSV atomically; floats in full precision, None as empty."""
-    import csv
-
-    columns = columns or (list(rows[0]) if rows else [])
-    with atomic_output(path) as tmp:
-        with open(tmp, "w", newline="") as f:
-            w = csv.DictWriter(f, columns, extrasaction="ignore")
-            w.writeheader()
-            for r in rows:
-                w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in columns})
-
-
-def read_csv(path):
-    """{column: numpy array} (numeric where every value parses as a number)."""
-    import csv
-
-    path = Path(path)
-    if not path.is_file():
-        raise ValueError(f"{path}: no such results file; run the step that writes it first")
-    with open(path, newline="") as f:
-        rows = list(csv.DictReader(f))
-    if not rows:
-        return {}
-    out = {}
-    for key in rows[0]:
-        vals = [r[key] for r in rows]
-        try:
-            out[key] = np.array([np.nan if v == "" else float(v) for v in vals])
-        except ValueError:
-            out[key] = np.array(vals)
-    return out

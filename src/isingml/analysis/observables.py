@@ -77,3 +77,12 @@ def measure(e, m, L, T):
         out[key] = float(value)
         out[key + "_err"] = float(math.sqrt((n_blocks - 1) * samples.var()))
     return out
+
+
+def observables_rows(shards):
+    """One row per (L, T) from shards read without spins; sorted by T."""
+    rows = []
+    for s in sorted(shards, key=lambda s: s.T):
+        row = {"L": s.L, "T": s.T, **measure(s.energy, s.magnetization, s.L, s.T)}
+        rows.append(row)
+    return rows

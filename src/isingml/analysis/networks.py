@@ -1,0 +1,141 @@
+"""Network results: T*(L) where the seed-averaged p(ordered) crosses 1/2, its bootstrap and seed
+errors, the p(T) curves for the figures, and crossings of one network's p_L(T) between sizes.
+Pure functions on arrays and dicts; reading and writing files is the CLI's job.
+"""
+
+import math
+from collections import defaultdict
+
+import numpy as np
+
+from isingml.analysis import crossing
+from isingml.learning.data import window_name
+from isingml.physics import ONSAGER_TC
+
+HELD_OUT = (2, 3)  # split codes of configurations no network was trained on (test, critical)
+
+
+def group_predictions(preds):
+    """{(window, L, L_train): [(cols, attrs), ...]} with seeds sorted."""
+    groups = defaultdict(list)
+    for cols, attrs in preds:
+        w = attrs["window"]
+        name = window_name(None if np.isnan(w).all() else w)
+        groups[(name, int(attrs["L"]), int(attrs["L_train"]))].append((cols, attrs))
+    for g in groups.values():
+        g.sort(key=lambda ca: int(ca[1]["seed"]))
+        T0 = g[0][0]["T"]
+        for cols, attrs in g[1:]:
+            if not np.array_equal(cols["T"], T0):
+                raise ValueError(
+                    f"predictions of seed {attrs['seed']} ({attrs['model_dir']}) are "
+                    "on other configurations than seed 0's; rerun predict"
+                )
+    return dict(sorted(groups.items()))
+
+
+def seed_curves(group, rng, n_boot):
+    """Per-seed curves, the seed-averaged curve, its bootstrap replicas and the T grid."""
+    T = group[0][0]["T"]
+    p = np.stack([cols["p_ordered"] for cols, _ in group])
+    per_seed, boot = crossing.bootstrap_means(p, T, rng, n_boot)
+    return np.unique(T), per_seed, per_seed.mean(axis=0), boot.mean(axis=1)
+
+
+def half_crossing_row(method, window, L, T, per_seed, curve, boot, halfwidth):
+    t_star = float(crossing.half_crossing(T, curve, halfwidth))
+    boot_err = float(np.nanstd(crossing.half_crossing(T, boot, halfwidth), ddof=1))
+    seeds = crossing.half_crossing(T, per_seed, halfwidth)
+    n = per_seed.shape[0]
+    seed_err = float(np.std(seeds, ddof=1) / math.sqrt(n)) if n > 1 else 0.0
+    return {
+        "method": method,
+        "window": window,
+        "L": L,
+        "T_star": t_star,
+        "T_star_err": math.hypot(boot_err, seed_err),
+        "T_star_err_boot": boot_err,
+        "T_star_err_seed": seed_err,
+        "n_seeds": n,
+    }
+
+
+def network_tables(method, preds, rng, n_boot=200, halfwidth=0.15):
+    """T*(L) rows (networks evaluated on their own L) and curve rows for the figures."""
+    tc_rows, curve_rows = [], []
+    for (window, L, L_train), group in group_predictions(preds).items():
+        if L != L_train:
+            continue
+        T, per_seed, curve, boot = seed_curves(group, rng, n_boot)
+        tc_rows.append(half_crossing_row(method, window, L, T, per_seed, curve, boot, halfwidth))
+        p_err = boot.std(axis=0, ddof=1)
+        for i, t in enumerate(T):
+            acc = [
+                np.mean((c["p_ordered"][sel] > 0.5) == (t < ONSAGER_TC))
+                for c, _ in group
+                if (sel := (c["T"] == t) & np.isin(c["split"], HELD_OUT)).any()
+            ]
+            curve_rows.append(
+                {
+                    "method": method,
+                    "window": window,
+                    "L": L,
+                    "T": float(t),
+                    "p": float(curve[i]),
+                    "p_err": float(p_err[i]),
+                    "accuracy_held_out": float(np.mean(acc)) if acc else None,
+                }
+            )
+    return tc_rows, curve_rows
+
+
+def size_crossing_tables(method, preds, rng, n_boot=200, halfwidth=0.12, degree=2):
+    """Crossings of one network's p_L(T) between successive sizes (the network is trained on one
+    size and evaluated on all). Error: bootstrap of configurations and spread over seeds."""
+    by_window = defaultdict(dict)
+    for (window, L, _), group in group_predictions(preds).items():
+        by_window[window][L] = seed_curves(group, rng, n_boot)
+    rows = []
+    for window, curves in sorted(by_window.items()):
+        sizes = sorted(curves)
+        for La, Lb in zip(sizes[:-1], sizes[1:], strict=True):
+            Ta, sa, ca, ba = curves[La]
+            Tb, sb, cb, bb = curves[Lb]
+            if not np.array_equal(Ta, Tb):
+                raise ValueError(f"L={La} and L={Lb} are on different temperature grids")
+            ea, eb = ba.std(axis=0, ddof=1), bb.std(axis=0, ddof=1)
+            ea, eb = np.maximum(ea, 1e-4), np.maximum(eb, 1e-4)
+            mean = 0.5 * (ca + cb)
+            search = (mean > 0.05) & (mean < 0.95)  # where the curves can tell sizes apart
+            tx, boot_err = crossing.curve_crossing_error(
+                Ta,
+                ca,
+                cb,
+                ea,
+                eb,
+                rng,
+                n_boot=100,
+                halfwidth=halfwidth,
+                degree=degree,
+                search=search,
+            )
+            seeds = [
+                crossing.curve_crossing(Ta, sa[s], sb[s], ea, eb, halfwidth, degree, search)
+                for s in range(sa.shape[0])
+            ]
+            n = len(seeds)
+            seed_err = float(np.nanstd(seeds, ddof=1) / math.sqrt(n)) if n > 1 else 0.0
+            rows.append(
+                {
+                    "method": method,
+                    "window": window,
+                    "L": La,
+                    "L2": Lb,
+                    "T_star": tx,
+                    "T_star_err": math.hypot(boot_err, seed_err),
+                    "T_star_err_boot": boot_err,
+                    "T_star_err_seed": seed_err,
+                    "n_seeds": n,
+                }
+            )
+    return rows

@@ -1,0 +1,192 @@
+"""Plan a chain: thermalise, measure tau_int in a pilot run, fix the spacing of stored samples,
+and (under 'auto') choose the algorithm by a fixed cost model. No file I/O here.
+
+Protocol (steps 2-4 of ``sampler``):
+
+2. Thermalise for ``n_thermalize`` sweeps (Wolff: sweep-equivalents, flipped spins / L**2).
+3. Pilot run: record E and |m| once per sweep (Wolff: once per ``c`` clusters, c chosen from the
+   mean cluster size seen while thermalising, about one sweep-equivalent) and estimate tau_int
+   of both. The pilot series doubles until it is ``RELIABLE_LENGTH`` (200) tau_int long or
+   reaches ``max_pilot_sweeps``; tau_int is estimated from the whole series each time.
+4. Fix the spacing of stored samples in advance: at least 2 tau_int (the larger of the two), in
+   whole sweeps for Metropolis and in a whole number of clusters for Wolff. The number of
+   clusters between samples is never decided on the fly from the number of flipped spins,
+   since that biases the stored ensemble (it favours configurations just after big clusters).
+
+``algorithm='multispin'`` runs 64 independent Metropolis replicas at once: its tau_int is the
+Metropolis pilot's, the replicas start independently and run a burn-in of ``BURN_IN_TAUS``
+tau_int (at least ``n_thermalize`` sweeps).
+
+``algorithm='auto'`` runs the pilot for Metropolis and Wolff and keeps the algorithm with the
+lowest modelled cost of the whole job (``job_cost_ns``: n samples 2 tau_int apart, plus the
+multi-spin burn-in). The cost uses fixed per-spin costs (``COST_NS``) rather than the wall
+clock, so the choice, and hence the shard, is the same on every machine and every run.
+"""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from isingml.sampling import multispin
+from isingml.sampling.autocorr import RELIABLE_LENGTH, tau_int
+from isingml.sampling.chain import Chain
+
+# Nanoseconds per attempted Metropolis flip, per Wolff cluster spin and per replica spin of the
+# multi-spin kernel on one core, measured with benchmarks/sampler.py (L = 64, T = 2.269). Only
+# their ratios matter; they only steer 'auto'.
+COST_NS = {"metropolis": 0.82, "wolff": 17.0, "multispin": 0.17}
+# Replicas of the multi-spin kernel start independently (ordered with random sign below T_c,
+# random above) and are run this many tau_int (at least n_thermalize sweeps) before the first
+# sample; each replica is a Metropolis chain, so the Metropolis pilot's tau_int applies.
+BURN_IN_TAUS = 20
+
+
+@dataclass(frozen=True)
+class Pilot:
+    """tau_int of one algorithm, in sweeps (Wolff: sweep-equivalents)."""
+
+    algorithm: str
+    per_record: int  # sweeps (Metropolis) or clusters (Wolff) per record
+    sweeps_per_record: float
+    tau_int_energy: float
+    tau_int_abs_m: float
+    reliable: bool
+    work_per_update: float  # acceptance (Metropolis) or mean cluster size (Wolff)
+
+    records: int  # length of the pilot series
+
+    @property
+    def tau_max(self):
+        return max(self.tau_int_energy, self.tau_int_abs_m)
+
+    def tau_for_cost(self):
+        """tau_max, or when the pilot was too short, the lower bound it still implies."""
+        tau = self.tau_max
+        if not self.reliable:  # the estimate is only a lower bound; don't let it win cheaply
+            tau = max(tau, self.records / RELIABLE_LENGTH * self.sweeps_per_record)
+        return tau
+
+    def cost_ns(self, L):
+        """Modelled single-core cost of one independent sample (2 tau_int apart)."""
+        return 2.0 * self.tau_for_cost() * L * L * COST_NS[self.algorithm]
+
+
+def burn_in_sweeps(pilot: Pilot, settings):
+    """Sweeps the multi-spin replicas run from their independent starts before sampling."""
+    return max(settings.n_thermalize, math.ceil(BURN_IN_TAUS * pilot.tau_for_cost()))
+
+
+def job_cost_ns(algorithm, pilot: Pilot, L, n_samples, settings):
+    """Modelled cost of a whole job: n_samples independent samples, and for 'multispin' the
+    replicas' burn-in too (it is spread over only n_samples / 64 samples per replica)."""
+    if algorithm != "multispin":
+        return n_samples * pilot.cost_ns(L)
+    spacing = max(2.0 * pilot.tau_for_cost(), settings.min_interval)
+    sweeps = burn_in_sweeps(pilot, settings) + math.ceil(n_samples / multispin.REPLICAS) * spacing
+    return sweeps * L * L * multispin.REPLICAS * COST_NS["multispin"]
+
+
+def run_pilot(chain, algorithm, per_record, records, L):
+    """Extend the chain's pilot series of ``algorithm`` by ``records`` records and estimate
+    tau_int from the whole series. Each extension continues the same chain, so the series is
+    one run (under 'auto' the other algorithm's pilot may sit between two segments); estimating
+    from it all, rather than from the newest segment, keeps a short lucky segment from passing
+    the length test."""
+    e, m, _, work = chain.record(algorithm, records, per_record)
+    past = chain.pilot_series.get(algorithm)
+    if past is not None and past["per_record"] == per_record:
+        e, m = np.concatenate([past["e"], e]), np.concatenate([past["m"], m])
+        work += past["work"]
+    chain.pilot_series[algorithm] = {"e": e, "m": m, "work": work, "per_record": per_record}
+    records = e.size
+    te, tm = tau_int(e), tau_int(np.abs(m))
+    if algorithm == "metropolis":
+        spr, per_update = float(per_record), work / (records * per_record * L * L)
+    else:
+        per_update = work / (records * per_record)
+        spr = per_record * per_update / (L * L)
+    return Pilot(
+        algorithm,
+        per_record,
+        spr,
+        te.tau * spr,
+        tm.tau * spr,
+        te.reliable and tm.reliable,
+        per_update,
+        records,
+    )
+
+
+def pilot_until_reliable(chain, algorithm, per_record, settings, records=None):
+    records = records or settings.pilot_records
+    while True:
+        p = run_pilot(chain, algorithm, per_record, records, chain.L)
+        if p.reliable or 2 * p.records * p.sweeps_per_record > settings.max_pilot_sweeps:
+            return p
+        records = p.records  # double the series
+
+
+@dataclass(frozen=True)
+class Plan:
+    algorithm: str
+    updates_per_sample: int  # sweeps (Metropolis, multi-spin) or clusters (Wolff)
+    interval: float  # sweeps or sweep-equivalents between stored samples (per replica)
+    n_thermalize: int
+    pilot: Pilot
+    burn_in: int = 0  # multi-spin: sweeps of the replicas before their first sample
+
+
+PILOT_OF = {"metropolis": "metropolis", "wolff": "wolff", "multispin": "metropolis"}
+
+
+def plan_chain(chain: Chain, settings, n_samples: int = 1) -> Plan:
+    """Thermalise ``chain`` and fix the sampling interval (steps 2-4 of the protocol).
+
+    ``n_samples`` only steers 'auto': the multi-spin kernel's burn-in is paid once per job.
+    """
+    L = chain.L
+    mean_cluster = chain.thermalize_wolff(settings.n_thermalize)
+    # The Metropolis chain also gets its own thermalisation so that a pure-Metropolis
+    # shard is Metropolis throughout the stored part; Wolff above only speeds equilibration.
+    if settings.algorithm != "wolff":
+        chain.record("metropolis", 1, max(settings.n_thermalize, 1))
+    clusters_per_sweep = max(1, round(L * L / mean_cluster))
+    per_record = {"metropolis": 1, "wolff": clusters_per_sweep}
+    if settings.algorithm == "auto":
+        pilots = {
+            a: run_pilot(chain, a, per_record[a], settings.pilot_records, L) for a in per_record
+        }
+        while True:
+            cost = {
+                a: job_cost_ns(a, pilots[PILOT_OF[a]], L, n_samples, settings) for a in PILOT_OF
+            }
+            algorithm = min(cost, key=cost.get)
+            pilot = pilots[PILOT_OF[algorithm]]
+            if (
+                pilot.reliable
+                or 2 * pilot.records * pilot.sweeps_per_record > settings.max_pilot_sweeps
+            ):
+                break
+            pilots[pilot.algorithm] = pilot_until_reliable(
+                chain, pilot.algorithm, per_record[pilot.algorithm], settings, pilot.records
+            )
+    else:
+        algorithm = settings.algorithm
+        a = PILOT_OF[algorithm]
+        pilot = pilot_until_reliable(chain, a, per_record[a], settings)
+    target = max(2.0 * pilot.tau_max, float(settings.min_interval))
+    records = max(1, math.ceil(target / pilot.sweeps_per_record - 1e-9))
+    updates = records * pilot.per_record
+    burn_in = 0
+    if algorithm == "multispin":
+        burn_in = burn_in_sweeps(pilot, settings)
+        chain.start_replicas(burn_in)
+    return Plan(
+        algorithm,
+        updates,
+        updates * pilot.sweeps_per_record / pilot.per_record,
+        settings.n_thermalize,
+        pilot,
+        burn_in,
+    )
