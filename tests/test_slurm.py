@@ -68,9 +68,9 @@ def slurm_conf(folder):
     node = run("slurmd", "-C").stdout.split("\n")[0].split()
     fields = dict(f.split("=", 1) for f in node if "=" in f)
     memory = max(1000, int(int(fields.get("RealMemory", "4000")) * 0.8))
-    # Snakemake submits each group of 20 sampling jobs as one SLURM job that asks for several
-    # CPUs, as a cluster node would offer; declare such a node (config_overrides lets slurmd
-    # accept more CPUs than this machine has).
+    # Snakemake submits each group of sampling jobs (8 in profiles/slurm) as one SLURM job that
+    # asks for several CPUs, as a cluster node would offer; declare such a node (config_overrides
+    # lets slurmd accept more CPUs than this machine has).
     cpus = max(16, int(fields.get("CPUs", "2")))
     for d in ("ctld", "d"):
         (folder / d).mkdir()

@@ -48,14 +48,23 @@ def finished_run(tmp_path_factory):
     return d
 
 
+def rule_outputs(directory, folder):
+    """Every output file under ``folder`` that the workflow's rules name (``--summary``)."""
+    res = snakemake(directory, "--summary")
+    lines = (res.stdout + res.stderr).splitlines()
+    return {line.split("\t")[0] for line in lines if line.startswith(folder)}
+
+
 def test_full_dag_produces_well_formed_results(finished_run):
     d = finished_run
     summary = results.read_csv(d / "results/summary.csv")
     assert sorted(summary["method"].tolist()) == ["binder", "cnn", "cnn_cross", "fcn"]
-    for col in ("T_c", "T_c_err", "T_c_err_stat", "T_c_err_window", "rel_dev_onsager"):
-        assert col in summary
+    assert np.all(np.isfinite(summary["T_c"])), dict(
+        zip(summary["method"], summary["T_c"], strict=True)
+    )
+    assert np.all(np.isfinite(summary["T_c_err"])) and np.all(summary["T_c_err"] > 0)
     assert "Onsager" in (d / "results/summary.md").read_text()
-    for method in ("cnn", "fcn", "binder", "cnn_cross"):
+    for method in summary["method"]:
         fss = results.read_json(d / f"results/fss/{method}.json")
         assert {"T_c", "T_c_err", "nu", "chi2_dof", "L_used"} <= set(fss)
     tc = results.read_csv(d / "results/tc/cnn.csv")
@@ -63,8 +72,10 @@ def test_full_dag_produces_well_formed_results(finished_run):
     assert set(tc["L"].astype(int)) == {8, 12}
     obs = results.read_csv(d / "results/observables/L12.csv")
     assert np.all(np.isfinite(obs["U4"])) and obs["T"].size == 13
-    figures = sorted(p.name for p in (d / "results/figures").iterdir())
-    assert len(figures) == 2 * 9 and all(f.endswith((".png", ".pdf")) for f in figures)
+    figures = rule_outputs(d, "results/figures/")
+    assert any(f.endswith(".png") for f in figures), figures
+    for f in figures:
+        assert (d / f).stat().st_size > 1000, f
     shard = shards.read_shard(d / "data/lattices/L8/T2.2500.h5")
     assert shard.spins.shape == (300, 8, 8)  # a Binder temperature: binder.samples
     assert shards.read_shard(d / "data/lattices/L8/T1.4000.h5").spins.shape == (60, 8, 8)
@@ -94,7 +105,7 @@ def test_adding_a_size_reruns_only_that_size(finished_run):
     rules = {rule for rule, _ in jobs}
     assert {"simulate", "train", "predict", "observables"} <= rules
     aggregates = {"binder", "crossing", "size_crossing", "fss", "compare", "all"}
-    assert rules - {"simulate", "train", "predict", "predict_cross", "observables"} <= (
+    assert rules - {"simulate", "train", "predict", "observables"} <= (
         aggregates | {r for r in rules if r.startswith("figure_")}
     )
     # an unchanged config plans nothing

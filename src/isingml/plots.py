@@ -9,7 +9,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from isingml.io import atomic, results  # noqa: E402
+from isingml.io import atomic, results, shards  # noqa: E402
+from isingml.learning.data import parse_window_name  # noqa: E402
 from isingml.physics import ONSAGER_TC, onsager_magnetization  # noqa: E402
 
 TC_LABEL = f"Onsager $T_c$ = {ONSAGER_TC:.4f}"
@@ -60,9 +61,9 @@ def p_ordered(curves_csv):
     for ax, w in zip(axes[0], windows, strict=True):
         _p_by_size(ax, c, w, colors, lambda T, L: T)
         _onsager_vline(ax)
-        lo, hi = (float(x) for x in w[1:].split("-")) if w.startswith("w") else (None, None)
-        if lo is not None:
-            ax.axvspan(lo, hi, color="0.9", zorder=0, label="not trained on")
+        window = parse_window_name(w)
+        if window is not None:
+            ax.axvspan(*window, color="0.9", zorder=0, label="not trained on")
         ax.axhline(0.5, color="0.5", lw=0.6)
         ax.set(title=f"{c['method'][0]}, window {w}", xlabel="T  [J/k_B]")
     axes[0, 0].set_ylabel("p(ordered)")
@@ -200,17 +201,19 @@ def magnetization(obs_csvs):
 def accuracy(curves_csvs):
     """Accuracy against T on configurations no network was trained on (label: T < T_c)."""
     fig, ax = plt.subplots(figsize=(5.5, 3.6), layout="constrained")
-    styles = ["-", "--", ":"]
-    for path, ls in zip(curves_csvs, styles, strict=False):
-        c = results.read_csv(path)
+    tables = [results.read_csv(path) for path in curves_csvs]
+    windows = sorted({w for c in tables for w in _windows(c)})
+    colors = dict(zip(windows, plt.get_cmap("tab10")(np.arange(len(windows)) % 10), strict=True))
+    styles = ["-", "--", ":", "-."]
+    for i, c in enumerate(tables):
         L = c["L"].max()
-        for w, color in zip(_windows(c), ["C0", "C1", "C2", "C3"], strict=False):
+        for w in _windows(c):
             sel = (c["window"] == w) & (c["L"] == L)
             ax.plot(
                 c["T"][sel],
                 c["accuracy_held_out"][sel],
-                ls=ls,
-                color=color,
+                ls=styles[i % len(styles)],
+                color=colors[w],
                 marker=".",
                 ms=3,
                 label=f"{c['method'][0]} {w}, L = {int(L)}",
@@ -221,12 +224,12 @@ def accuracy(curves_csvs):
     return fig
 
 
-def lattices(shards):
+def lattices(paths):
     """Example configurations: one per shard given (e.g. below, near and above T_c)."""
     fig, axes = plt.subplots(
-        1, len(shards), figsize=(3 * len(shards), 3.2), squeeze=False, layout="constrained"
+        1, len(paths), figsize=(3 * len(paths), 3.2), squeeze=False, layout="constrained"
     )
-    for ax, path in zip(axes[0], shards, strict=True):
+    for ax, path in zip(axes[0], paths, strict=True):
         s = shards.read_shard(path)
         ax.imshow(s.spins[-1], cmap="gray", vmin=-1, vmax=1, interpolation="nearest")
         ax.set(title=f"L = {s.L}, T = {s.T:.3f}", xticks=[], yticks=[])

@@ -1,6 +1,9 @@
 import yaml
 from snakemake.utils import validate
 
+from isingml.learning.data import window_name
+from isingml.physics import ONSAGER_TC
+
 
 def _numbers(value):
     """`--config lattice_sizes=[8,16]` arrives as ['8', '16']: read list items as YAML."""
@@ -32,10 +35,6 @@ def _config_error(key, problem):
 
 def _check_config():
     """Checks that JSON Schema cannot express; they run before any job starts."""
-    for L in config["lattice_sizes"]:
-        if L % 2 or L < 4:
-            _config_error("lattice_sizes", f"{L} is not an even size >= 4")
-    all_T = config["temperatures"] + config["binder"]["temperatures"]
     if len({fmt_T(t) for t in config["temperatures"]}) != len(config["temperatures"]):
         _config_error("temperatures", "two temperatures agree to 4 decimals")
     if config["training"]["label"] == "windows":
@@ -67,10 +66,6 @@ def _check_config():
 
 def fmt_T(T):
     return f"{float(T):.4f}"
-
-
-def window_name(window):
-    return f"w{window[0]:g}-{window[1]:g}"
 
 
 _check_config()
@@ -149,18 +144,18 @@ def get_train_flags(wildcards):
 
 
 def get_model(wildcards):
-    d = model_dir(wildcards.model, wildcards.window, wildcards.L, wildcards.seed)
+    """The network trained on L_t whose predictions on L the job makes."""
+    d = model_dir(wildcards.model, wildcards.window, wildcards.Lt, wildcards.seed)
     return {"params": f"{d}/params.npz", "metrics": f"{d}/metrics.json"}
 
 
-def get_cross_model(wildcards):
-    d = model_dir("cnn", wildcards.window, wildcards.Lt, wildcards.seed)
-    return {"params": f"{d}/params.npz", "metrics": f"{d}/metrics.json"}
+def prediction_path(model, window, L, Lt, seed):
+    return f"results/predictions/{model}/{window}/L{L}/from_L{Lt}_seed{seed}.h5"
 
 
 def get_predictions(wildcards):
     return [
-        f"results/predictions/{wildcards.model}/{w}/L{L}/seed{s}.h5"
+        prediction_path(wildcards.model, w, L, L, s)
         for w in WINDOWS
         for L in SIZES
         for s in SEEDS
@@ -170,7 +165,7 @@ def get_predictions(wildcards):
 def get_cross_predictions(wildcards):
     Lt = config["size_crossing"]["train_L"]
     return [
-        f"results/predictions/cnn/{w}/L{L}/from_L{Lt}_seed{s}.h5"
+        prediction_path("cnn", w, L, Lt, s)
         for w in WINDOWS
         for L in SIZES
         for s in SEEDS
@@ -210,11 +205,10 @@ def get_all_metrics(wildcards):
 
 def get_example_shards(wildcards):
     """Below, nearest to, and above T_c on the largest lattice."""
-    tc = 2.269185314213022
     temps = [float(t) for t in TRAIN_T]
-    picks = [min(temps), min(temps, key=lambda t: abs(t - tc)), max(temps)]
-    below = [t for t in temps if t < tc - 0.3]
-    above = [t for t in temps if t > tc + 0.4]
+    picks = [min(temps), min(temps, key=lambda t: abs(t - ONSAGER_TC)), max(temps)]
+    below = [t for t in temps if t < ONSAGER_TC - 0.3]
+    above = [t for t in temps if t > ONSAGER_TC + 0.4]
     picks = [
         below[-1] if below else picks[0],
         picks[1],

@@ -31,31 +31,9 @@ rule predict:
         unpack(get_model),
         shards=get_training_shards,
     output:
-        "results/predictions/{model}/{window}/L{L}/seed{seed}.h5",
+        "results/predictions/{model}/{window}/L{L}/from_L{Lt}_seed{seed}.h5",
     log:
-        "results/logs/predict/{model}/{window}/L{L}/seed{seed}.log",
-    conda:
-        "../envs/isingml.yaml"
-    threads: 1
-    resources:
-        mem_mb=4000,
-        runtime=30,
-    params:
-        n=config["samples"],
-    shell:
-        "isingml predict --model-dir $(dirname {input.params}) --max-per-shard {params.n}"
-        " --threads {threads} --jax-cache results/.jax-cache"
-        " --data {input.shards} --out {output} 2> {log}"
-
-
-rule predict_cross:
-    input:
-        unpack(get_cross_model),
-        shards=get_training_shards,
-    output:
-        "results/predictions/cnn/{window}/L{L}/from_L{Lt}_seed{seed}.h5",
-    log:
-        "results/logs/predict/cnn/{window}/L{L}/from_L{Lt}_seed{seed}.log",
+        "results/logs/predict/{model}/{window}/L{L}/from_L{Lt}_seed{seed}.log",
     conda:
         "../envs/isingml.yaml"
     threads: 1

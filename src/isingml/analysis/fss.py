@@ -237,8 +237,12 @@ def fss_result(method, rows, curves, rng, kind):
     ]
     chi2 = [r["fixed"]["chi2_dof"] for r in per_window.values() if r["fixed"].get("chi2_dof")]
     sizes = sorted({L for r in per_window.values() for L in r["fixed"].get("L_used", [])})
+    networks = {(str(r["model"]), int(r.get("L_train", r["L"]))) for r in rows if "model" in r}
     return {
         "method": method,
+        "networks": [
+            list(n) for n in sorted(networks)
+        ],  # (model, training L) of every network used
         **head,
         "nu": float(np.mean([r["nu"] for r in nu_src])) if nu_src else None,
         "nu_err": float(np.mean([r["nu_err"] for r in nu_src])) if nu_src else None,

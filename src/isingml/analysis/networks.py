@@ -9,6 +9,7 @@ from collections import defaultdict
 import numpy as np
 
 from isingml.analysis import crossing
+from isingml.errors import UserError
 from isingml.learning.data import window_name
 from isingml.physics import ONSAGER_TC
 
@@ -27,7 +28,7 @@ def group_predictions(preds):
         T0 = g[0][0]["T"]
         for cols, attrs in g[1:]:
             if not np.array_equal(cols["T"], T0):
-                raise ValueError(
+                raise UserError(
                     f"predictions of seed {attrs['seed']} ({attrs['model_dir']}) are "
                     "on other configurations than seed 0's; rerun predict"
                 )
@@ -50,6 +51,7 @@ def half_crossing_row(method, window, L, T, per_seed, curve, boot, halfwidth):
     seed_err = float(np.std(seeds, ddof=1) / math.sqrt(n)) if n > 1 else 0.0
     return {
         "method": method,
+        "model": method,
         "window": window,
         "L": L,
         "T_star": t_star,
@@ -93,8 +95,13 @@ def size_crossing_tables(method, preds, rng, n_boot=200, halfwidth=0.12, degree=
     """Crossings of one network's p_L(T) between successive sizes (the network is trained on one
     size and evaluated on all). Error: bootstrap of configurations and spread over seeds."""
     by_window = defaultdict(dict)
-    for (window, L, _), group in group_predictions(preds).items():
+    trained = set()
+    for (window, L, L_train), group in group_predictions(preds).items():
         by_window[window][L] = seed_curves(group, rng, n_boot)
+        trained.add((group[0][1]["model"], L_train))
+    if len(trained) != 1:
+        raise UserError(f"size crossings take one network per seed, got {sorted(trained)}")
+    ((model, L_train),) = trained
     rows = []
     for window, curves in sorted(by_window.items()):
         sizes = sorted(curves)
@@ -102,7 +109,7 @@ def size_crossing_tables(method, preds, rng, n_boot=200, halfwidth=0.12, degree=
             Ta, sa, ca, ba = curves[La]
             Tb, sb, cb, bb = curves[Lb]
             if not np.array_equal(Ta, Tb):
-                raise ValueError(f"L={La} and L={Lb} are on different temperature grids")
+                raise UserError(f"L={La} and L={Lb} are on different temperature grids")
             ea, eb = ba.std(axis=0, ddof=1), bb.std(axis=0, ddof=1)
             ea, eb = np.maximum(ea, 1e-4), np.maximum(eb, 1e-4)
             mean = 0.5 * (ca + cb)
@@ -128,6 +135,8 @@ def size_crossing_tables(method, preds, rng, n_boot=200, halfwidth=0.12, degree=
             rows.append(
                 {
                     "method": method,
+                    "model": model,
+                    "L_train": L_train,
                     "window": window,
                     "L": La,
                     "L2": Lb,

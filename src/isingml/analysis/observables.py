@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 
+from isingml.errors import UserError
 from isingml.sampling.autocorr import tau_int
 
 MIN_BLOCKS = 20
@@ -55,7 +56,7 @@ def measure(e, m, L, T):
     e = np.asarray(e, dtype=np.float64)
     m = np.asarray(m, dtype=np.float64)
     if e.shape != m.shape or e.ndim != 1 or e.size < 2 * MIN_BLOCKS:
-        raise ValueError(f"need two equal 1-D series of >= {2 * MIN_BLOCKS} samples")
+        raise UserError(f"need two equal 1-D series of >= {2 * MIN_BLOCKS} samples")
     am = np.abs(m)
     moments = np.stack([e, e**2, am, m**2, m**4], axis=1)
     taus = [tau_int(x).tau for x in (e, am, m**2)]

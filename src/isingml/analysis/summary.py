@@ -8,6 +8,13 @@ import numpy as np
 from isingml.physics import ONSAGER_TC
 
 
+def metrics_of(result, metrics):
+    """The metrics.json contents of the networks behind one method's result: those whose
+    (model, training L) the result lists under ``networks``."""
+    used = {tuple(n) for n in result.get("networks", [])}
+    return [m for m in metrics if (m["config"]["model"], m["config"]["L"]) in used]
+
+
 def summary_row(result, metrics):
     """One row of results/summary.csv from an FSS result and the metrics of its networks."""
     acc = [m["accuracy"] for m in metrics]

@@ -1,7 +1,8 @@
 """The ``isingml`` command: subcommands parse arguments, call the library and write files.
 
-Every failure a user can cause ends in one line on stderr, ``isingml <command>: error: ...``,
-and exit status 2; nothing half-written is left under an output name.
+Every failure a user can cause (``isingml.errors.UserError``) ends in one line on stderr,
+``isingml <command>: error: ...``, and exit status 2 (``-v`` adds the traceback); any other
+exception is a bug and keeps its traceback. Nothing half-written is left under an output name.
 """
 
 import argparse
@@ -9,7 +10,7 @@ import logging
 import sys
 
 from isingml.cli import analyze, learn, plot, simulate
-from isingml.cli.common import UserError
+from isingml.errors import UserError
 
 
 def build_parser():
@@ -31,8 +32,10 @@ def main(argv=None):
     )
     try:
         args.func(args)
-    except (UserError, ValueError) as err:
-        # ValueError covers io.ShardError and the library's argument checks.
+    except UserError as err:
+        # Bad input is one line; any other exception is a bug and keeps its traceback.
+        if args.verbose:
+            logging.getLogger("isingml").exception("the traceback of this user error")
         name = " ".join(filter(None, [args.command, getattr(args, "analysis", None)]))
         parser.exit(2, f"isingml {name}: error: {err}\n")
     except KeyboardInterrupt:

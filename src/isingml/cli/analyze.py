@@ -15,6 +15,14 @@ def rng_for(seed, *key):
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(ANALYSIS_STREAM, *key)))
 
 
+def name_key(name):
+    """A stable integer for a method's name in a spawn key (CRC-32; a sum of character codes
+    would give anagrams the same stream)."""
+    import zlib
+
+    return zlib.crc32(name.encode())
+
+
 def cmd_observables(args):
     from isingml.analysis.observables import observables_rows
     from isingml.io import results, shards
@@ -51,7 +59,7 @@ def cmd_crossing(args):
     from isingml.io import results
 
     preds = [results.read_predictions(p) for p in args.predictions]
-    rng = rng_for(args.seed, 1, sum(map(ord, args.method)))
+    rng = rng_for(args.seed, 1, name_key(args.method))
     if args.between_sizes:
         rows = networks.size_crossing_tables(args.method, preds, rng)
         results.write_csv(prepare_output(args.out), rows)
@@ -112,16 +120,8 @@ def cmd_compare(args):
     from isingml.io import atomic, results
 
     fss_results = [results.read_json(p) for p in args.fss]
-    metrics = {}
-    for p in args.metrics:
-        m = results.read_json(p)
-        metrics.setdefault(m["config"]["model"], []).append(m)
-    rows = [
-        summary.summary_row(
-            r, metrics.get(r["method"].split("_")[0], []) if r["method"] != "binder" else []
-        )
-        for r in fss_results
-    ]
+    metrics = [results.read_json(p) for p in args.metrics]
+    rows = [summary.summary_row(r, summary.metrics_of(r, metrics)) for r in fss_results]
     results.write_csv(prepare_output(args.out_csv), rows)
     text = summary.summary_markdown(rows, fss_results)
     with atomic.atomic_output(prepare_output(args.out_md)) as tmp:

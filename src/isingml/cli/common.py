@@ -1,14 +1,14 @@
 """Helpers shared by the ``isingml`` subcommands."""
 
 import argparse
+import contextlib
 import os
 import sys
-import time
 from pathlib import Path
 
+from isingml.errors import UserError
 
-class UserError(Exception):
-    """A problem with the user's input, reported as one line without a traceback."""
+__all__ = ["UserError", "positive_int", "prepare_output", "progress"]
 
 
 def positive_int(text):
@@ -19,32 +19,51 @@ def positive_int(text):
 
 
 def prepare_output(path):
-    """Create the parent folder of ``path`` and check that it is writable, before any work."""
+    """Check, before any work, that ``path`` can be written: its folder can be created and
+    ``path`` is not a folder. Folders made for the check are removed again; the atomic writers
+    create them when the output is complete, so a failed job leaves nothing behind."""
     path = Path(path)
+    if path.is_dir():
+        raise UserError(f"cannot write {path}: it is a folder")
+    missing, parent = [], path.parent
+    while not parent.exists():
+        missing.append(parent)
+        parent = parent.parent
+    created = []
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        for folder in reversed(missing):
+            folder.mkdir()
+            created.append(folder)
     except OSError as err:
         raise UserError(f"cannot create the folder for {path}: {err.strerror}") from None
-    if not os.access(path.parent, os.W_OK | os.X_OK) or path.is_dir():
-        raise UserError(f"cannot write {path}: the folder is not writable or the path is a folder")
+    finally:
+        for folder in reversed(created):
+            folder.rmdir()
+    if not os.access(path.parent if path.parent.exists() else parent, os.W_OK | os.X_OK):
+        raise UserError(f"cannot write {path}: the folder is not writable")
     return path
 
 
-class Progress:
-    """A one-line progress bar on a terminal; silent when stderr is a file (e.g. a log)."""
+@contextlib.contextmanager
+def progress(total, label):
+    """A progress bar (rich) on a terminal; silent when stderr is not one (a Snakemake log).
 
-    def __init__(self, total, label):
-        self.total, self.label, self.done = total, label, 0
-        self.enabled = sys.stderr.isatty()
-        self.t0 = time.perf_counter()
+    Yields ``advance(k)``, to be called with the number of items just finished.
+    """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
-    def update(self, k):
-        self.done += k
-        if self.enabled:
-            frac = self.done / self.total
-            bar = "#" * int(30 * frac)
-            rate = self.done / max(time.perf_counter() - self.t0, 1e-9)
-            sys.stderr.write(f"\r{self.label} [{bar:<30}] {self.done}/{self.total} ({rate:.0f}/s)")
-            if self.done >= self.total:
-                sys.stderr.write("\n")
-            sys.stderr.flush()
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, disable=not sys.stderr.isatty(), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda k: bar.advance(task, k)

@@ -4,7 +4,7 @@
 import logging
 from pathlib import Path
 
-from isingml.cli.common import UserError, prepare_output
+from isingml.cli.common import UserError, positive_int, prepare_output
 
 log = logging.getLogger("isingml")
 
@@ -14,11 +14,14 @@ def configure_jax(args):
     import os
 
     if args.threads:
-        flags = os.environ.get("XLA_FLAGS", "")
-        os.environ["XLA_FLAGS"] = (
-            f"{flags} --xla_cpu_multi_thread_eigen=false "
-            f"intra_op_parallelism_threads={args.threads}"
-        ).strip()
+        # XLA:CPU sizes its intra-op thread pool from NPROC when the CPU client starts (the
+        # variable Google's test runners use for a CPU reservation); Eigen's own pool, which
+        # convolutions may use, is switched off for a single thread. The often-quoted
+        # "intra_op_parallelism_threads=N" is not an XLA flag and did nothing.
+        os.environ["NPROC"] = str(args.threads)
+        if args.threads == 1:
+            flags = os.environ.get("XLA_FLAGS", "")
+            os.environ["XLA_FLAGS"] = f"{flags} --xla_cpu_multi_thread_eigen=false".strip()
     if args.jax_cache:
         import jax
 
@@ -34,25 +37,22 @@ def cmd_train(args):
     from isingml.learning import models, train
     from isingml.learning.data import window_name
 
-    try:
-        cfg = train.TrainConfig(
-            model=args.model,
-            L=args.L,
-            seed=args.seed,
-            root_seed=args.root_seed,
-            label="exact" if args.window is None else "windows",
-            window=None if args.window is None else tuple(args.window),
-            epochs=args.epochs,
-            batch_size=args.batch_size,
-            learning_rate=args.lr,
-            weight_decay=args.weight_decay,
-            patience=args.patience,
-            augment_d4=args.augment_d4,
-            channels=tuple(args.channels),
-            hidden=args.hidden,
-        )
-    except ValueError as err:
-        raise UserError(str(err)) from None
+    cfg = train.TrainConfig(
+        model=args.model,
+        L=args.L,
+        seed=args.seed,
+        root_seed=args.root_seed,
+        label="exact" if args.window is None else "windows",
+        window=None if args.window is None else tuple(args.window),
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        learning_rate=args.lr,
+        weight_decay=args.weight_decay,
+        patience=args.patience,
+        augment_d4=args.augment_d4 or None,
+        channels=None if args.channels is None else tuple(args.channels),
+        hidden=args.hidden,
+    )
     out = Path(args.out)
     prepare_output(out / "params.npz")
     spins, T, paths = shards.load_lattices(args.data, args.L, args.max_per_shard)
@@ -157,13 +157,15 @@ def add_commands(sub):
     )
     p.add_argument("--out", required=True, help="output folder for params.npz and metrics.json")
     p.add_argument("--max-per-shard", type=int, help="use at most the first N configurations")
-    p.add_argument("--epochs", type=int, default=40)
-    p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--lr", type=float, default=3e-3)
-    p.add_argument("--weight-decay", type=float, default=1e-4)
-    p.add_argument("--patience", type=int, default=8)
-    p.add_argument("--channels", type=int, nargs="+", default=[8, 16], help="CNN widths")
-    p.add_argument("--hidden", type=int, default=100, help="FCN hidden units")
+    # Hyper-parameters left out take the model's defaults from the config schema
+    # (workflow/schemas/config.schema.yaml, models.<model>): the same as the workflow's.
+    p.add_argument("--epochs", type=positive_int, help="maximum epochs")
+    p.add_argument("--batch-size", type=positive_int)
+    p.add_argument("--lr", type=float, help="AdamW learning rate")
+    p.add_argument("--weight-decay", type=float, help="AdamW weight decay")
+    p.add_argument("--patience", type=positive_int, help="epochs without a better val. loss")
+    p.add_argument("--channels", type=positive_int, nargs="+", help="CNN widths")
+    p.add_argument("--hidden", type=positive_int, help="FCN hidden units")
     p.add_argument("--augment-d4", action="store_true", help="also rotate and reflect")
     p.set_defaults(func=cmd_train)
 

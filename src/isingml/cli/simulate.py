@@ -3,7 +3,7 @@
 import logging
 import time
 
-from isingml.cli.common import Progress, UserError, positive_int, prepare_output
+from isingml.cli.common import positive_int, prepare_output, progress
 
 log = logging.getLogger("isingml")
 
@@ -12,24 +12,21 @@ def cmd_simulate(args):
     from isingml.io.shards import ShardWriter
     from isingml.sampling import sampler
 
-    try:
-        sampler.check_lattice(args.L, args.T)
-        settings = sampler.SamplerSettings(
-            algorithm=args.algorithm,
-            n_thermalize=args.thermalize,
-            max_pilot_sweeps=args.max_pilot_sweeps,
-            min_interval=args.min_interval,
-        )
-    except ValueError as err:
-        raise UserError(str(err)) from None
+    sampler.check_lattice(args.L, args.T)
+    settings = sampler.SamplerSettings(
+        algorithm=args.algorithm,
+        n_thermalize=args.thermalize,
+        max_pilot_sweeps=args.max_pilot_sweeps,
+        min_interval=args.min_interval,
+    )
     out = prepare_output(args.out)
     t0 = time.perf_counter()
     plan, chunks = sampler.sample(args.L, args.T, args.samples, args.seed, settings)
-    progress = Progress(args.samples, f"L={args.L} T={args.T:.4f} {plan.algorithm}")
-    with ShardWriter(out, args.L, settings.chunk) as writer:
+    label = f"L={args.L} T={args.T:.4f} {plan.algorithm}"
+    with ShardWriter(out, args.L, settings.chunk) as writer, progress(args.samples, label) as done:
         for chunk in chunks:
             writer.append(chunk.spins, chunk.energy, chunk.magnetization)
-            progress.update(chunk.spins.shape[0])
+            done(chunk.spins.shape[0])
         writer.finish(**sampler.shard_attributes(plan, settings, args.L, args.T, args.seed))
     p = plan.pilot
     log.info(

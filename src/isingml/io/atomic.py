@@ -14,8 +14,10 @@ def temporary_path(path):
 
 @contextlib.contextmanager
 def atomic_output(path):
-    """Yield a temporary path beside ``path``; rename it to ``path`` only on success."""
+    """Yield a temporary path beside ``path``; rename it to ``path`` only on success. The folder
+    is created here, at writing time, so that a job that fails earlier leaves nothing."""
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temporary_path(path)
     try:
         yield tmp

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import numpy as np
 
+from isingml.errors import UserError
 from isingml.io.atomic import atomic_output
 
 
@@ -18,12 +19,12 @@ def load_checkpoint(path):
     """(spec JSON text, dict of arrays) from ``save_checkpoint``."""
     path = Path(path)
     if not path.is_file():
-        raise ValueError(f"{path}: no such checkpoint; train the model first (`isingml train`)")
+        raise UserError(f"{path}: no such checkpoint; train the model first (`isingml train`)")
     try:
         with np.load(path, allow_pickle=False) as z:
             arrays = {k: z[k] for k in z.files}
     except (OSError, ValueError) as err:
-        raise ValueError(f"{path}: not a readable checkpoint ({err})") from None
+        raise UserError(f"{path}: not a readable checkpoint ({err})") from None
     if "__spec__" not in arrays:
-        raise ValueError(f"{path}: has no model spec; not an isingml checkpoint")
+        raise UserError(f"{path}: has no model spec; not an isingml checkpoint")
     return str(arrays.pop("__spec__")), arrays

@@ -7,6 +7,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 
+from isingml.errors import UserError
 from isingml.io.atomic import atomic_output
 
 
@@ -19,9 +20,9 @@ def read_json(path):
     try:
         return json.loads(Path(path).read_text())
     except FileNotFoundError:
-        raise ValueError(f"{path}: no such file") from None
+        raise UserError(f"{path}: no such file") from None
     except json.JSONDecodeError as err:
-        raise ValueError(f"{path}: not valid JSON ({err})") from None
+        raise UserError(f"{path}: not valid JSON ({err})") from None
 
 
 def _json_default(obj):
@@ -48,14 +49,14 @@ def write_predictions(path, columns, attrs):
 def read_predictions(path):
     path = Path(path)
     if not path.is_file():
-        raise ValueError(f"{path}: no such predictions file; run `isingml predict` first")
+        raise UserError(f"{path}: no such predictions file; run `isingml predict` first")
     try:
         with h5py.File(path, "r") as f:
             if int(f.attrs.get("schema_version", -1)) != PREDICTION_SCHEMA:
-                raise ValueError(f"{path}: predictions schema_version is not {PREDICTION_SCHEMA}")
+                raise UserError(f"{path}: predictions schema_version is not {PREDICTION_SCHEMA}")
             return {k: f[k][...] for k in f}, dict(f.attrs)
     except OSError as err:
-        raise ValueError(f"{path}: not a readable HDF5 file ({err})") from None
+        raise UserError(f"{path}: not a readable HDF5 file ({err})") from None
 
 
 def write_csv(path, rows, columns=None):
@@ -73,7 +74,7 @@ def read_csv(path):
     """{column: numpy array} (numeric where every value parses as a number)."""
     path = Path(path)
     if not path.is_file():
-        raise ValueError(f"{path}: no such results file; run the step that writes it first")
+        raise UserError(f"{path}: no such results file; run the step that writes it first")
     with open(path, newline="") as f:
         rows = list(csv.DictReader(f))
     if not rows:

@@ -23,6 +23,7 @@ import h5py
 import numpy as np
 
 from isingml import __version__
+from isingml.errors import UserError
 from isingml.io.atomic import temporary_path
 
 SCHEMA_VERSION = 1
@@ -45,7 +46,7 @@ REQUIRED_ATTRS = (
 )
 
 
-class ShardError(ValueError):
+class ShardError(UserError):
     """A lattice shard is missing, truncated or does not follow the schema."""
 
     def __init__(self, path, fault):
@@ -82,6 +83,7 @@ class ShardWriter:
         self._finished = False
 
     def __enter__(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._file = h5py.File(self.tmp, "w", track_order=True)
         width = (self.L * self.L + 7) // 8
         chunk = max(1, min(self._chunk, (1 << 20) // width))  # chunks of at most ~1 MiB

@@ -17,6 +17,8 @@ import jax.numpy as jnp
 import numpy as np
 from flax import nnx
 
+from isingml import config
+from isingml.errors import UserError
 from isingml.learning.data import MODELS
 
 
@@ -26,15 +28,20 @@ class ModelSpec:
 
     name: str
     L: int  # the lattice size it was trained on
-    channels: tuple[int, ...] = (8, 16)
-    kernel_size: int = 3
-    head: int = 16
-    hidden: int = 100
+    channels: tuple[int, ...] | None = None  # CNN; None: the schema's default
+    kernel_size: int | None = None  # CNN
+    head: int | None = None  # CNN
+    hidden: int | None = None  # FCN
 
     def __post_init__(self):
         if self.name not in MODELS:
-            raise ValueError(f"unknown model {self.name!r}; choose one of {', '.join(MODELS)}")
-        object.__setattr__(self, "channels", tuple(int(c) for c in self.channels))
+            raise UserError(f"unknown model {self.name!r}; choose one of {', '.join(MODELS)}")
+        defaults = config.model_defaults(self.name)
+        for key in ("channels", "kernel_size", "head", "hidden"):
+            if getattr(self, key) is None and key in defaults:
+                object.__setattr__(self, key, defaults[key])
+        if self.channels is not None:
+            object.__setattr__(self, "channels", tuple(int(c) for c in self.channels))
 
     def to_json(self):
         return json.dumps(dataclasses.asdict(self))
@@ -45,7 +52,7 @@ class ModelSpec:
 
 
 class CNN(nnx.Module):
-    def __init__(self, channels=(8, 16), kernel_size=3, head=16, *, rngs: nnx.Rngs):
+    def __init__(self, channels, kernel_size, head, *, rngs: nnx.Rngs):
         sizes = (1, *channels)
         self.convs = nnx.List(
             nnx.Conv(a, b, (kernel_size, kernel_size), padding="CIRCULAR", rngs=rngs)
@@ -64,14 +71,14 @@ class CNN(nnx.Module):
 
 
 class FCN(nnx.Module):
-    def __init__(self, L, hidden=100, *, rngs: nnx.Rngs):
+    def __init__(self, L, hidden, *, rngs: nnx.Rngs):
         self.L = L
         self.hidden = nnx.Linear(L * L, hidden, rngs=rngs)
         self.out = nnx.Linear(hidden, 1, rngs=rngs)
 
     def __call__(self, x):
         if x.shape[-1] != self.L or x.shape[-2] != self.L:
-            raise ValueError(f"this fully connected network takes L = {self.L}, got {x.shape[-2:]}")
+            raise UserError(f"this fully connected network takes L = {self.L}, got {x.shape[-2:]}")
         h = jax.nn.sigmoid(self.hidden(x.reshape(x.shape[0], -1)))
         return self.out(h)[:, 0]
 
@@ -99,11 +106,11 @@ def model_from_arrays(spec: ModelSpec, arrays, source="checkpoint"):
     leaves, treedef = jax.tree_util.tree_flatten_with_path(state)
     names = [jax.tree_util.keystr(p) for p, _ in leaves]
     if sorted(names) != sorted(arrays):
-        raise ValueError(f"{source}: parameters {sorted(arrays)} do not match {spec.name}")
+        raise UserError(f"{source}: parameters {sorted(arrays)} do not match {spec.name}")
     new = []
     for name, (_, old) in zip(names, leaves, strict=True):
         if arrays[name].shape != old.shape:
-            raise ValueError(
+            raise UserError(
                 f"{source}: {name} has shape {arrays[name].shape}, expected {old.shape}"
             )
         new.append(jnp.asarray(arrays[name]))

@@ -18,6 +18,8 @@ import numpy as np
 import optax
 from flax import nnx
 
+from isingml import config
+from isingml.errors import UserError
 from isingml.learning import data, models
 from isingml.learning.predict import predict_logits
 from isingml.physics import ONSAGER_TC
@@ -25,44 +27,56 @@ from isingml.physics import ONSAGER_TC
 
 @dataclasses.dataclass(frozen=True)
 class TrainConfig:
+    """One training run. Hyper-parameters left as None take their defaults from the config
+    schema (``isingml.config``): ``models.<model>`` for the network and the optimiser,
+    ``training`` for the split and the augmentation."""
+
     model: str
     L: int
     seed: int = 0  # training seed
     root_seed: int = 0
     label: str = "windows"  # "windows" or "exact"
-    window: tuple[float, float] | None = (2.0, 2.6)  # (T_ordered_max, T_disordered_min)
-    epochs: int = 40
-    batch_size: int = 64
-    learning_rate: float = 3e-3
-    weight_decay: float = 1e-4
-    patience: int = 8
-    val_fraction: float = 0.1
-    test_fraction: float = 0.1
-    augment_d4: bool = False
-    channels: tuple[int, ...] = (8, 16)
-    kernel_size: int = 3
-    head: int = 16
-    hidden: int = 100
+    window: tuple[float, float] | None = None  # (T_ordered_max, T_disordered_min)
+    epochs: int | None = None
+    batch_size: int | None = None
+    learning_rate: float | None = None
+    weight_decay: float | None = None
+    patience: int | None = None
+    val_fraction: float | None = None
+    test_fraction: float | None = None
+    augment_d4: bool | None = None
+    channels: tuple[int, ...] | None = None
+    kernel_size: int | None = None
+    head: int | None = None
+    hidden: int | None = None
 
     def __post_init__(self):
+        model = config.model_defaults(self.model)  # also refuses an unknown model
+        training = config.defaults()["training"]
+        for f in dataclasses.fields(self):
+            if getattr(self, f.name) is None and f.name != "window":
+                value = model.get(f.name, training.get(f.name))
+                if f.name == "channels" and value is not None:
+                    value = tuple(value)
+                object.__setattr__(self, f.name, value)
         if self.label not in ("windows", "exact"):
-            raise ValueError(f"label must be 'windows' or 'exact', got {self.label!r}")
+            raise UserError(f"label must be 'windows' or 'exact', got {self.label!r}")
         if self.label == "windows":
             if self.window is None or len(self.window) != 2 or not self.window[0] < self.window[1]:
-                raise ValueError(
+                raise UserError(
                     f"window must be (T_ordered_max, T_disordered_min) with the "
                     f"first below the second, got {self.window}"
                 )
         if self.val_fraction + self.test_fraction >= 1:
-            raise ValueError("val_fraction + test_fraction must be below 1")
-        models.ModelSpec(self.model, self.L)  # validates the model name
+            raise UserError("val_fraction + test_fraction must be below 1")
 
     @classmethod
     def from_dict(cls, d):
         """The inverse of ``dataclasses.asdict`` (metrics.json): lists back to tuples."""
         d = dict(d)
         d["window"] = None if d.get("window") is None else tuple(d["window"])
-        d["channels"] = tuple(d["channels"])
+        if d.get("channels") is not None:
+            d["channels"] = tuple(d["channels"])
         return cls(**d)
 
     @property
@@ -168,12 +182,12 @@ def train_and_evaluate(cfg: TrainConfig, spins: np.ndarray, T: np.ndarray):
     """
     t_start = time.perf_counter()
     if spins.shape[1:] != (cfg.L, cfg.L):
-        raise ValueError(f"data have L = {spins.shape[1]}, the configuration says L = {cfg.L}")
+        raise UserError(f"data have L = {spins.shape[1]}, the configuration says L = {cfg.L}")
     labels = data.labels_for(T, cfg.label, cfg.window)
     split_seq, train_seq = seeds_for(cfg)
     split = data.split_by_temperature(T, labels, cfg.val_fraction, cfg.test_fraction, split_seq)
     if not (labels[split == data.TRAIN] == 1).any() or not (labels[split == data.TRAIN] == 0).any():
-        raise ValueError(
+        raise UserError(
             f"the temperatures {np.unique(T).tolist()} give no ordered or no "
             f"disordered training samples for window {cfg.window}"
         )

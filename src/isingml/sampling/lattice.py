@@ -7,15 +7,16 @@ Spins are ``int8`` arrays of shape (L, L) holding -1 or +1 on the periodic squar
 import numpy as np
 from numba import njit
 
+from isingml.errors import UserError
 from isingml.physics import ONSAGER_TC
 from isingml.sampling.rng import random_words
 
 
 def check_lattice(L, T):
     if not isinstance(L, int | np.integer) or L < 4 or L % 2:
-        raise ValueError(f"L must be an even integer >= 4 (checkerboard update), got {L}")
+        raise UserError(f"L must be an even integer >= 4 (checkerboard update), got {L}")
     if not (np.isfinite(T) and T > 0):
-        raise ValueError(f"T must be a positive finite temperature, got {T}")
+        raise UserError(f"T must be a positive finite temperature, got {T}")
 
 
 def initial_spins(L, T, state):

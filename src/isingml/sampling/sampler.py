@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from isingml.errors import UserError
+from isingml.resources import require_memory
 from isingml.sampling import multispin
 from isingml.sampling.chain import Chain
 from isingml.sampling.lattice import check_lattice
@@ -27,6 +29,10 @@ ALGORITHMS = ("metropolis", "wolff", "multispin", "auto")
 # Metropolis implementations: "split" (split_metropolis.py, vectorised, the default) and
 # "reference" (metropolis.metropolis_sweeps, the plain checkerboard loop it is validated against).
 METROPOLIS_KERNELS = ("split", "reference")
+CHUNK_SITES = 1 << 24  # spins per chunk of configurations, at most (16 MiB of int8)
+# Bytes per site of one chain's arrays: int8 lattice, uint64 start words and Wolff stack, the
+# split layout (~3 L^2), and for multi-spin 64 int8 replicas twice plus their uint64 words.
+WORK_BYTES_PER_SITE = 170
 
 
 @dataclass(frozen=True)
@@ -43,12 +49,12 @@ class SamplerSettings:
 
     def __post_init__(self):
         if self.algorithm not in ALGORITHMS:
-            raise ValueError(f"algorithm must be one of {ALGORITHMS}, got {self.algorithm!r}")
+            raise UserError(f"algorithm must be one of {ALGORITHMS}, got {self.algorithm!r}")
         if self.metropolis_kernel not in METROPOLIS_KERNELS:
-            raise ValueError(f"metropolis_kernel must be one of {METROPOLIS_KERNELS}")
+            raise UserError(f"metropolis_kernel must be one of {METROPOLIS_KERNELS}")
         for name in ("n_thermalize", "pilot_records", "max_pilot_sweeps", "chunk"):
             if getattr(self, name) < (0 if name == "n_thermalize" else 1):
-                raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
+                raise UserError(f"{name} must be positive, got {getattr(self, name)}")
 
 
 @dataclass
@@ -80,14 +86,31 @@ def collect(chain: Chain, plan: Plan, n_samples: int, chunk: int, stats: RunStat
         yield Chunk(snaps, e, m)
 
 
+def chunk_size(L, settings):
+    """Configurations per chunk: ``settings.chunk``, fewer for large L (at most CHUNK_SITES)."""
+    return max(1, min(settings.chunk, CHUNK_SITES // (L * L)))
+
+
+def memory_needed(L, settings):
+    """Bytes a sampling job of size L holds at once: the lattice and its work arrays (random
+    words, Wolff stack, split layout; 64 replicas and their words for multi-spin) and a chunk of
+    configurations, with a margin for copies."""
+    return L * L * (WORK_BYTES_PER_SITE + 2 * chunk_size(L, settings))
+
+
 def sample(L, T, n_samples, seed, settings=SamplerSettings()) -> tuple[Plan, Iterator[Chunk]]:
     """Plan a chain for (L, T) from the root ``seed`` and return (plan, chunk iterator)."""
     check_lattice(L, T)
     if n_samples < 1:
-        raise ValueError(f"samples must be >= 1, got {n_samples}")
+        raise UserError(f"samples must be >= 1, got {n_samples}")
+    require_memory(
+        memory_needed(L, settings),
+        f"sampling L = {L}",
+        "choose a smaller L or a machine with more memory",
+    )
     chain = Chain.start(L, T, seed_sequence(seed, L, T), settings.metropolis_kernel)
     plan = plan_chain(chain, settings, n_samples)
-    return plan, collect(chain, plan, n_samples, settings.chunk)
+    return plan, collect(chain, plan, n_samples, chunk_size(L, settings))
 
 
 def work_name(plan: Plan):

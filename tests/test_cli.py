@@ -1,0 +1,63 @@
+"""The command line as a user meets it: one-line errors for bad input, tracebacks for bugs,
+nothing left behind by a failed job, memory checked before allocating."""
+
+import subprocess
+import sys
+
+import pytest
+
+from isingml.cli import main
+from isingml.errors import UserError
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "isingml", *args], capture_output=True, text=True)
+
+
+def test_a_job_too_large_for_the_machine_is_refused_before_allocating(tmp_path):
+    out = tmp_path / "L100000" / "T2.0000.h5"
+    res = run_cli("simulate", "--L", "100000", "--T", "2", "--samples", "100000000",
+                  "--seed", "1", "--out", str(out))  # fmt: skip
+    assert res.returncode == 2, res.stderr[-2000:]
+    assert "Traceback" not in res.stderr and "MemoryError" not in res.stderr
+    assert "L = 100000 needs about" in res.stderr and "GiB" in res.stderr
+    assert not (tmp_path / "L100000").exists()
+
+
+@pytest.mark.parametrize("fault", ["corrupt shard", "wrong L", "missing folder"])
+def test_failed_training_leaves_no_output_folder(tmp_path, fault):
+    data = tmp_path / "data"
+    data.mkdir()
+    if fault == "corrupt shard":
+        (data / "T2.0000.h5").write_bytes(b"not hdf5")
+    elif fault == "wrong L":
+        main(["simulate", "--L", "6", "--T", "3.0", "--samples", "20", "--seed", "0",
+              "--out", str(data / "T3.0000.h5")])  # fmt: skip
+    else:
+        data = tmp_path / "none"
+    out = tmp_path / "models" / "cnn" / "seed0"
+    res = run_cli("train", "--model", "cnn", "--L", "8", "--window", "2.0", "2.6",
+                  "--data", str(data), "--out", str(out))  # fmt: skip
+    assert res.returncode == 2 and "Traceback" not in res.stderr, res.stderr[-2000:]
+    assert not (tmp_path / "models").exists()
+
+
+def test_a_bug_keeps_its_traceback(monkeypatch, capsys):
+    """Only UserError is turned into one line; any other ValueError is a bug."""
+    from isingml.cli import simulate
+
+    def broken(args):
+        raise ValueError("an internal inconsistency")
+
+    monkeypatch.setattr(simulate, "cmd_simulate", broken)
+    with pytest.raises(ValueError, match="internal inconsistency"):
+        main(["simulate", "--L", "8", "--T", "2", "--samples", "1", "--seed", "0", "--out", "x"])
+
+    def refused(args):
+        raise UserError("data/x.h5: a user's fault")
+
+    monkeypatch.setattr(simulate, "cmd_simulate", refused)
+    with pytest.raises(SystemExit) as exit_:
+        main(["simulate", "--L", "8", "--T", "2", "--samples", "1", "--seed", "0", "--out", "x"])
+    assert exit_.value.code == 2
+    assert "isingml simulate: error: data/x.h5: a user's fault" in capsys.readouterr().err

@@ -1,0 +1,65 @@
+"""The config schema is the one home of every default: it agrees with the shipped config.yaml,
+and the library and the command line take their defaults from it."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from isingml import config
+from isingml.learning import data, models, train
+
+REPO = Path(__file__).resolve().parents[1]
+# Keys whose shipped value differs from the schema's default on purpose (none today).
+DIFFERS_ON_PURPOSE: dict[str, str] = {}
+
+
+def flatten(d, prefix=""):
+    out = {}
+    for key, value in d.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(flatten(value, name + "."))
+        else:
+            out[name] = value
+    return out
+
+
+def test_schema_defaults_equal_the_shipped_config():
+    shipped = flatten(yaml.safe_load((REPO / "config.yaml").read_text()))
+    defaults = flatten(config.defaults())
+    assert set(shipped) <= set(defaults), set(shipped) - set(defaults)
+    for key, value in shipped.items():
+        if key in DIFFERS_ON_PURPOSE:
+            continue
+        assert defaults[key] == value, f"{key}: schema default {defaults[key]!r}, config {value!r}"
+
+
+def test_every_schema_key_has_a_description_and_a_default():
+    def walk(node, path):
+        node = config._resolve(node, config.schema())
+        for key, sub in node.get("properties", {}).items():
+            sub_r = config._resolve(sub, config.schema())
+            assert "description" in sub_r, f"{path}{key} has no description"
+            if sub_r.get("type") != "object" or "properties" not in sub_r:
+                assert "default" in sub_r, f"{path}{key} has no default"
+            walk(sub_r, f"{path}{key}.")
+
+    walk(config.schema(), "")
+
+
+@pytest.mark.parametrize("model", data.MODELS)
+def test_library_defaults_come_from_the_schema(model):
+    cfg = train.TrainConfig(model=model, L=8, window=(2.0, 2.6))
+    expected = config.model_defaults(model)
+    for key in ("epochs", "batch_size", "learning_rate", "weight_decay", "patience"):
+        assert getattr(cfg, key) == expected[key], key
+    assert cfg.val_fraction == config.defaults()["training"]["val_fraction"]
+    spec = models.ModelSpec(model, 8)
+    assert spec == cfg.spec
+
+
+def test_window_names_round_trip():
+    for window in [(2.0, 2.6), (1.85, 2.725), None]:
+        assert data.parse_window_name(data.window_name(window)) == window
+    assert data.window_name((2.0, 2.6)) == "w2-2.6"
