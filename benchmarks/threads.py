@@ -1,84 +1,75 @@
-"""Does ``isingml train --threads N`` use N threads? CPU utilisation of a short training.
+"""Does ``isingml train --threads N`` use N threads? Busy cores of a training loop.
 
-    python benchmarks/threads.py [--L 16] [--epochs 3] [--repeats 2]
+    python benchmarks/threads.py [--L 32] [--repeats 2]
 
-Samples a small data set once, then trains the CNN with ``--threads 1``, ``--threads 2`` and no
-limit, in alternating rounds (the machine's speed drifts), and prints for each the wall time,
-the CPU time (user + system) of the training process, their ratio (the mean number of busy
-cores) and the peak number of threads the process had.
+For each setting (``--threads 1``, ``--threads 2``, no limit) a fresh process applies the CLI's
+own ``configure_jax``, compiles one CNN epoch and then times three more, and reports the CPU
+time (user + system) over the wall time of those three: the mean number of busy cores while
+training (compilation, which LLVM spreads over threads of its own, is excluded). Settings run in
+alternating rounds, since the machine's speed drifts.
 """
 
 import argparse
-import resource
 import subprocess
 import sys
-import tempfile
-import threading
 import time
-from pathlib import Path
+from types import SimpleNamespace
 
-TEMPERATURES = (1.5, 2.0, 2.6, 3.5)
-
-
-def peak_threads(proc, out):
-    """Poll /proc/PID/status for the thread count until the process ends."""
-    while proc.poll() is None:
-        try:
-            for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
-                if line.startswith("Threads:"):
-                    out.append(int(line.split()[1]))
-        except OSError:
-            pass
-        time.sleep(0.05)
+SETTINGS = (1, 2, None)
 
 
-def train_once(data, out, threads, epochs, L):
-    cmd = [sys.executable, "-m", "isingml", "train", "--model", "cnn", "--L", str(L),
-           "--window", "2.0", "2.6", "--data", str(data), "--out", str(out),
-           "--epochs", str(epochs), "--patience", str(epochs)]  # fmt: skip
-    if threads:
-        cmd += ["--threads", str(threads)]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    counts = []
-    watcher = threading.Thread(target=peak_threads, args=(proc, counts))
-    watcher.start()
-    proc.wait()
-    watcher.join()
-    wall = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    if proc.returncode:
-        raise SystemExit(f"training failed: {' '.join(cmd)}")
-    return wall, cpu, max(counts, default=0)
+def worker(threads, L):
+    from isingml.cli.learn import configure_jax
+
+    configure_jax(SimpleNamespace(threads=threads, jax_cache=None))
+    import jax
+    import jax.numpy as jnp
+    import numpy as np
+    import optax
+    from flax import nnx
+
+    from isingml.learning import models, train
+
+    graphdef, params = nnx.split(models.build(models.ModelSpec("cnn", L), nnx.Rngs(0)))
+    tx = optax.adamw(1e-3)
+    opt = tx.init(params)
+    n = 64 * 60
+    rng = np.random.default_rng(0)
+    X = jnp.asarray(rng.choice(np.array([-1, 1], np.int8), size=(n, L, L)))
+    y = jnp.asarray(rng.integers(0, 2, n).astype(np.float32))
+    epoch = train.make_epoch(graphdef, tx, 64, False)
+    key, idx = jax.random.key(0), jnp.arange(n)
+    jax.block_until_ready(epoch(params, opt, key, X, y, idx))
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    for _ in range(3):
+        jax.block_until_ready(epoch(params, opt, key, X, y, idx))
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    status = open("/proc/self/status").read().split("Threads:")[1].split()[0]
+    print(f"{wall} {cpu} {status}")
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--L", type=int, default=16)
-    ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--L", type=int, default=32)
     ap.add_argument("--repeats", type=int, default=2)
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp) / "data"
-        for T in TEMPERATURES:
-            subprocess.run([sys.executable, "-m", "isingml", "simulate", "--L", str(args.L),
-                            "--T", str(T), "--samples", "600", "--seed", "1",
-                            "--out", str(data / f"T{T:.4f}.h5")], check=True,
-                           stderr=subprocess.DEVNULL)  # fmt: skip
-        rows = {t: [] for t in (1, 2, None)}
-        for r in range(args.repeats):
-            for threads in rows:
-                out = Path(tmp) / f"model_{threads}_{r}"
-                rows[threads].append(train_once(data, out, threads, args.epochs, args.L))
-    print(f"CNN, L = {args.L}, {args.epochs} epochs, {args.repeats} runs each (mean)")
+    if args.worker is not None:
+        worker(None if args.worker == "-" else int(args.worker), args.L)
+        return
+    runs = {t: [] for t in SETTINGS}
+    for _ in range(args.repeats):
+        for t in SETTINGS:
+            cmd = [sys.executable, __file__, "--L", str(args.L), "--worker", str(t or "-")]
+            out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+            runs[t].append([float(v) for v in out.split()[-3:]])
+    print(f"CNN training loop, L = {args.L}, batch 64, 3 epochs of 60 steps, {args.repeats} runs")
     print(f"{'--threads':>10}{'wall s':>9}{'CPU s':>9}{'busy cores':>12}{'threads':>9}")
-    for threads, runs in rows.items():
-        wall = sum(r[0] for r in runs) / len(runs)
-        cpu = sum(r[1] for r in runs) / len(runs)
-        print(f"{threads or '-':>10}{wall:>9.1f}{cpu:>9.1f}{cpu / wall:>12.2f}"
-              f"{max(r[2] for r in runs):>9}")  # fmt: skip
+    for t, rs in runs.items():
+        wall, cpu = sum(r[0] for r in rs) / len(rs), sum(r[1] for r in rs) / len(rs)
+        print(
+            f"{t or '-':>10}{wall:>9.1f}{cpu:>9.1f}{cpu / wall:>12.2f}{max(r[2] for r in rs):>9.0f}"
+        )
 
 
 if __name__ == "__main__":

@@ -15,13 +15,11 @@ def configure_jax(args):
 
     if args.threads:
         # XLA:CPU sizes its intra-op thread pool from NPROC when the CPU client starts (the
-        # variable Google's test runners use for a CPU reservation); Eigen's own pool, which
-        # convolutions may use, is switched off for a single thread. The often-quoted
-        # "intra_op_parallelism_threads=N" is not an XLA flag and did nothing.
+        # variable Google's test runners use for a CPU reservation). Measured with
+        # benchmarks/threads.py: 1.01 busy cores while training with --threads 1, against 1.25
+        # without. The often-quoted "intra_op_parallelism_threads=N" is not an XLA flag, and
+        # --xla_cpu_multi_thread_eigen=false alone changed nothing.
         os.environ["NPROC"] = str(args.threads)
-        if args.threads == 1:
-            flags = os.environ.get("XLA_FLAGS", "")
-            os.environ["XLA_FLAGS"] = f"{flags} --xla_cpu_multi_thread_eigen=false".strip()
     if args.jax_cache:
         import jax
 
