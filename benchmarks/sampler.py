@@ -95,12 +95,12 @@ class Runner:
 
 def pilot_tau(L, T, algorithm):
     """tau_int from a run of ``LONG_TAUS`` tau_int after the sampler's own pilot (which stops at
-    50 tau_int, where the estimate still scatters by tens of per cent)."""
+    100 tau_int, where the estimate still scatters by about 20 per cent)."""
     settings = SamplerSettings(algorithm=algorithm, n_thermalize=200)
     chain = Chain.start(L, T, seed_sequence(0, L, T))
     p = plan.plan_chain(chain, settings).pilot
     records = math.ceil(LONG_TAUS * p.tau_max / p.sweeps_per_record)
-    return plan.run_pilot(chain, algorithm, p.per_record, max(records, p.records), L)
+    return plan.run_pilot(chain, algorithm, p.per_record, max(records, p.records), L, settings)
 
 
 def table(sizes, seconds):

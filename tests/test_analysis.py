@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from isingml.analysis import binder, crossing, fss, networks
+from isingml.analysis import crossing, fss, networks
 from isingml.cli import main
 from isingml.io import results
 
@@ -83,21 +83,6 @@ def test_collapse_recovers_planted_values():
     assert res["ok"]
     assert abs(res["T_c"] - tc) <= max(3 * res["T_c_err"], 1e-3)
     assert abs(res["nu"] - nu) <= max(3 * res["nu_err"], 0.02)
-
-
-def test_binder_crossing_recovers_planted_tc():
-    """Synthetic U4_L(T) = U* - 0.3 tanh((T - T_c) L) cross exactly at T_c; with noise of
-    0.002 per point the crossing lies within 3 of its bootstrap errors."""
-    rng = np.random.default_rng(8)
-    T = np.round(np.arange(2.20, 2.345, 0.01), 4)
-    obs = {}
-    for L in (8, 16, 32):
-        u = 0.61 - 0.3 * np.tanh((T - 2.2692) * L / 3)
-        obs[L] = {"T": T, "U4": u + rng.normal(0, 0.002, T.size), "U4_err": np.full(T.size, 0.002)}
-    rows = binder.binder_rows(obs, np.random.default_rng(9))
-    assert len(rows) == 2
-    for r in rows:
-        assert abs(r["T_star"] - 2.2692) <= 3 * r["T_star_err"], r
 
 
 def test_analysis_cli_and_figures_from_tiny_results(tmp_path):

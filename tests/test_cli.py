@@ -61,3 +61,24 @@ def test_a_bug_keeps_its_traceback(monkeypatch, capsys):
         main(["simulate", "--L", "8", "--T", "2", "--samples", "1", "--seed", "0", "--out", "x"])
     assert exit_.value.code == 2
     assert "isingml simulate: error: data/x.h5: a user's fault" in capsys.readouterr().err
+
+
+def test_binder_analysis_refuses_bad_input(tmp_path):
+    shards = {}
+    for L in (8, 16):
+        for T in (2.25, 2.29):
+            path = tmp_path / f"L{L}" / f"T{T:.4f}.h5"
+            main(["simulate", "--L", str(L), "--T", str(T), "--samples", "640", "--seed", "2",
+                  "--spins", "0", "--grid", "critical", "--out", str(path)])  # fmt: skip
+            shards.setdefault(L, []).append(str(path))
+    out = tmp_path / "tc.csv"
+    res = run_cli("analyze", "binder", "--shards", *shards[8], "--out", str(out))
+    assert res.returncode == 2 and "at least two lattice sizes" in res.stderr, res.stderr
+    both = shards[8] + shards[16]
+    res = run_cli("analyze", "binder", "--shards", *both, str(tmp_path / "L16/T2.2700.h5"),
+                  "--out", str(out))  # fmt: skip
+    assert res.returncode == 2 and "L16/T2.2700.h5: no such shard" in res.stderr
+    res = run_cli("analyze", "binder", "--shards", *both, "--t-range", "2.2", "2.3",
+                  "--out", str(out))  # fmt: skip
+    assert res.returncode == 2 and "T = 2.20000 lies outside the sampled" in res.stderr
+    assert not out.exists()

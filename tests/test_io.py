@@ -186,3 +186,24 @@ def test_cli_refuses_bad_arguments(tmp_path, args, message):
     assert message in res.stderr
     assert "Traceback" not in res.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_binder_grid_shard_keeps_only_some_spins_and_training_refuses_it(tmp_path):
+    """A shard of the Binder grid stores E and M of every sample but the spins of only the
+    first few (here 64 of 300, or none): it reads back, and the training reader refuses it
+    naming the file, instead of training on a fraction of the data."""
+    for keep in (64, 0):
+        path = tmp_path / f"T2.2690_{keep}.h5"
+        main(["simulate", "--L", "8", "--T", "2.269", "--samples", "300", "--seed", "1",
+              "--spins", str(keep), "--grid", "critical", "--out", str(path)])  # fmt: skip
+        s = shards.read_shard(path)
+        assert s.energy.shape == (300,) and s.spins.shape == (keep, 8, 8)
+        assert s.attrs["n_spins"] == keep and s.attrs["grid"] == "critical"
+        assert 0.3 < s.attrs["stored_tau_int_abs_m"] < 1.5
+        with h5py.File(path) as f:
+            assert ("spins" in f) == (keep > 0)
+        with pytest.raises(shards.ShardError, match=f"{path.name}: holds"):
+            shards.load_lattices(path)
+    # a critical-grid shard draws its own stream: not a copy of the network grid's chain
+    net = simulate(tmp_path / "net.h5", L=8, T=2.269, n=300, seed=1)
+    assert not np.array_equal(shards.read_shard(net).energy, s.energy)

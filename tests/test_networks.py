@@ -96,7 +96,8 @@ def test_labels_and_stratified_split():
 
 
 def test_cnn_learns_a_real_dataset_and_is_deterministic(lattices):
-    spins, T, _ = shards.load_lattices(lattices, 8)
+    lat = shards.load_lattices(lattices, 8)
+    spins, T = lat.spins, lat.T
     cfg = train.TrainConfig(model="cnn", L=8, seed=1, window=(2.0, 2.6), epochs=10, patience=10)
     model, metrics = train.train_and_evaluate(cfg, spins, T)
     assert metrics["accuracy"]["test"] >= 0.95, metrics["accuracy"]
@@ -111,7 +112,8 @@ def test_checkpoint_and_predict_reproduce_the_model_as_trained(lattices, tmp_pat
     """`isingml train` then `isingml predict` must give the outputs of the network as it left
     training (trained here in-process with the same configuration; training is deterministic on
     the CPU), not merely agree with a second load of the same file."""
-    spins, T, _ = shards.load_lattices(lattices, 8)
+    lat = shards.load_lattices(lattices, 8)
+    spins, T = lat.spins, lat.T
     cfg = train.TrainConfig(model="cnn", L=8, seed=0, window=(2.0, 2.6), epochs=2)
     trained, _ = train.train_and_evaluate(cfg, spins, T)
     expected = predict_logits(trained, spins, symmetrize=True)

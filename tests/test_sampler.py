@@ -152,3 +152,42 @@ def test_split_kernel_acceptance_is_exact_to_32_bits(t_hi, t_lo):
     n = reps * L * L // 2
     p = float(t) / 2**32
     assert abs(accepted - n * p) < 4 * np.sqrt(n * p * (1 - p))
+
+
+def test_split_kernel_never_undoes_a_forced_flip():
+    """A forced flip (s h = -4) makes s h = +4. If that site's 16 random bits equal the high
+    half of t4, and the same chunk holds a genuine tie (an uphill site with the same bits), a
+    tie pass that re-tested the updated spins would take the flipped site for a tie too and,
+    with t4's low half 0xFFFF, flip it back. The random bits are known in advance (a counter-
+    based hash), so the test picks a chunk with two equal values and places the two sites."""
+    L = 64
+    lattice = split_metropolis.SplitLattice(np.ones((L, L), np.int8))
+    P = L // 2 + 2
+    start = split_layout.flat_index(0, 0, P, False)
+    stop = split_layout.flat_index(L - 1, L // 2 - 1, P, False) + 1
+    n = stop - start
+    valid = lattice.VB[start:stop] == 1
+    for rep in range(1000):  # find a key whose bits repeat within a chunk at valid sites
+        rk = np.uint64((rep + 1) * 0x9E3779B97F4A7C15 % 2**64)
+        split_metropolis._fill(lattice.words, (n + 1) // 2, np.uint32(rk & np.uint64(2**32 - 1)),
+                               np.uint32(rk >> np.uint64(32)))  # fmt: skip
+        r16 = lattice.words.view(np.uint16)[:n].copy()
+        pair = None
+        for c0 in range(0, n, split_metropolis.CHUNK):
+            idx = np.flatnonzero(valid[c0 : c0 + split_metropolis.CHUNK]) + c0
+            values, first, counts = np.unique(r16[idx], return_index=True, return_counts=True)
+            if (counts > 1).any():
+                v = values[np.argmax(counts > 1)]
+                pair = idx[r16[idx] == v][:2]
+                break
+        if pair is not None:
+            break
+    assert pair is not None
+    uphill, forced = start + pair[0], start + pair[1]
+    lattice.B[forced] = -1  # its four (white) neighbours are +1: s h = -4
+    t4 = np.uint64((int(r16[pair[0]]) << 16) | 0xFFFF)
+    split_metropolis._colour(
+        lattice.B, lattice.W, lattice.VB, -P, P + 1, 0, 1, start, stop, t4, t4, rk, lattice.words
+    )
+    assert lattice.B[forced] == 1, "a forced flip was undone by the tie pass"
+    assert lattice.B[uphill] == -1  # the genuine tie: accepted unless its 16 more bits are all 1

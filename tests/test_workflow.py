@@ -70,15 +70,18 @@ def test_full_dag_produces_well_formed_results(finished_run):
     tc = results.read_csv(d / "results/tc/cnn.csv")
     assert {"method", "L", "T_star", "T_star_err"} <= set(tc)
     assert set(tc["L"].astype(int)) == {8, 12}
-    obs = results.read_csv(d / "results/observables/L12.csv")
-    assert np.all(np.isfinite(obs["U4"])) and obs["T"].size == 13
+    obs = results.read_csv(d / "results/observables/lattices/L12.csv")
+    assert np.all(np.isfinite(obs["U4"])) and obs["T"].size == len(TINY["temperatures"])
+    binder = results.read_json(d / "results/fss/binder.json")
+    assert binder["L_used"] == TINY["binder"]["lattice_sizes"] and "model" in binder
     figures = rule_outputs(d, "results/figures/")
     assert any(f.endswith(".png") for f in figures), figures
     for f in figures:
         assert (d / f).stat().st_size > 1000, f
-    shard = shards.read_shard(d / "data/lattices/L8/T2.2500.h5")
-    assert shard.spins.shape == (300, 8, 8)  # a Binder temperature: binder.samples
-    assert shards.read_shard(d / "data/lattices/L8/T1.4000.h5").spins.shape == (60, 8, 8)
+    shard = shards.read_shard(d / "data/critical/L16/T2.2500.h5")  # the Binder grid
+    b = TINY["binder"]
+    assert shard.energy.shape == (b["samples"],) and shard.spins.shape == (b["spins"], 16, 16)
+    assert shards.read_shard(d / "data/lattices/L8/T1.4000.h5").spins.shape == (100, 8, 8)
     for log in (d / "results/logs/train").rglob("*.log"):
         assert "INFO" in log.read_text()
 

@@ -71,48 +71,53 @@ def p_ordered(curves_csv):
     return fig
 
 
+def _crossing_panel(ax, t, f):
+    """Pair crossings T_x(L, L2) against L^-x per window, each window's extrapolation."""
+    x = f["crossing_exponent"]
+    for w in _windows(t):
+        sel = t["window"] == w
+        X = t["L"][sel] ** -x
+        label = "crossings of $L$, $L_2$" if w == "-" else w
+        h = ax.errorbar(X, t["T_star"][sel], t["T_star_err"][sel], marker="o", ms=3, ls="",
+                        capsize=2, label=label)  # fmt: skip
+        fit = f.get("per_window", {}).get(w, f)
+        if fit.get("b") is not None:
+            xx = np.linspace(0, X.max() * 1.05, 50)
+            ax.plot(xx, fit["T_c_fit"] + fit["b"] * xx, color=h[0].get_color(), lw=0.8)
+    ax.set_xlabel(f"$L^{{-{x:g}}}$ ($L$ the smaller size of the pair)")
+
+
+def _half_panel(ax, t, f):
+    """T*(L) per window against 1/L with the fixed-nu fits."""
+    for w in _windows(t):
+        sel = t["window"] == w
+        X = t["L"][sel] ** -1.0
+        h = ax.errorbar(X, t["T_star"][sel], t["T_star_err"][sel], marker="o", ms=3, ls="",
+                        capsize=2, label=w)  # fmt: skip
+        fit = f["per_window"].get(w, {}).get("fixed", {})
+        if fit.get("ok") and "a" in fit:
+            xx = np.linspace(0, X.max() * 1.05, 50)
+            ax.plot(xx, fit["T_c"] + fit["a"] * xx, color=h[0].get_color(), lw=0.8)
+    ax.set_xlabel("$L^{-1/\\nu}$, $\\nu = 1$")
+
+
 def tc_extrapolation(tc_csvs, fss_jsons):
-    """T*(L) against L^-1 (or crossings against L^-3) with the fits and Onsager's T_c."""
+    """T*(L) against L^-1 (window-trained networks) or pair crossings against L^-x, with the
+    fits, the extrapolated T_c and Onsager's T_c."""
     fig, axes = plt.subplots(
         1, len(tc_csvs), figsize=(4 * len(tc_csvs), 3.4), squeeze=False, layout="constrained"
     )
     for ax, path, fpath in zip(axes[0], tc_csvs, fss_jsons, strict=True):
         t, f = results.read_csv(path), results.read_json(fpath)
-        crossing = "L2" in t
-        power = 3.0 if crossing else 1.0
-        Ls = t["L"]  # for crossings, the smaller size of each pair, as in the fit
-        for w in _windows(t):
-            sel = t["window"] == w
-            x = Ls[sel] ** -power
-            h = ax.errorbar(
-                x,
-                t["T_star"][sel],
-                t["T_star_err"][sel],
-                marker="o",
-                ms=3,
-                ls="",
-                capsize=2,
-                label=w if w != "-" else "U4 crossings",
-            )
-            fit = f["per_window"].get(w, {}).get("fixed", {})
-            if fit.get("ok") and "a" in fit:
-                xx = np.linspace(0, x.max() * 1.05, 50)
-                # the fit is in L^(-1/nu) = L^-power for the sizes used
-                ax.plot(xx, fit["T_c"] + fit["a"] * xx, color=h[0].get_color(), lw=0.8)
+        if f.get("kind") == "crossing":
+            _crossing_panel(ax, t, f)
+        else:
+            _half_panel(ax, t, f)
         ax.axhline(ONSAGER_TC, color="k", ls="--", lw=0.8, label=TC_LABEL)
         if f.get("ok"):
-            ax.errorbar(
-                [0],
-                [f["T_c"]],
-                [f["T_c_err"]],
-                color="r",
-                marker="*",
-                ms=9,
-                capsize=3,
-                label=f"$T_c(\\infty)$ = {f['T_c']:.4f} ± {f['T_c_err']:.4f}",
-            )
-        xlabel = "$L^{-3}$ (L = smaller size of the pair)" if crossing else "$L^{-1/\\nu}$, ν = 1"
-        ax.set(title=f["method"], xlabel=xlabel, ylabel="T*  [J/k_B]")
+            ax.errorbar([0], [f["T_c"]], [f["T_c_err"]], color="r", marker="*", ms=9, capsize=3,
+                        label=f"$T_c(\\infty)$ = {f['T_c']:.4f} ± {f['T_c_err']:.4f}")  # fmt: skip
+        ax.set(title=f["method"], ylabel="$T^*$  [$J/k_B$]")
         ax.legend(fontsize=6)
     return fig
 
@@ -180,16 +185,28 @@ def _observable(tables, key, ylabel, exact=None):
     return fig
 
 
-def binder(obs_csvs):
-    tables = [results.read_csv(p) for p in obs_csvs]
-    fig = _observable(tables, "U4", "Binder cumulant $U_4 = 1 - <m^4>/(3<m^2>^2)$")
-    ax = fig.axes[0]
-    inset = ax.inset_axes([0.08, 0.08, 0.4, 0.4])
+def binder(obs_csvs, curves_csv, tc_csv):
+    """U4 against T near T_c: measured points of each size (the Binder grid), the reweighted
+    curves with their jackknife bands, and the crossings of successive sizes."""
+    fig, ax = plt.subplots(figsize=(5.2, 3.8), layout="constrained")
+    tables = sorted((results.read_csv(p) for p in obs_csvs), key=lambda t: t["L"][0])
+    curves, tc = results.read_csv(curves_csv), results.read_csv(tc_csv)
+    colors = _sizes_colors([int(t["L"][0]) for t in tables])
     for t in tables:
-        sel = np.abs(t["T"] - ONSAGER_TC) < 0.08
-        inset.errorbar(t["T"][sel], t["U4"][sel], t["U4_err"][sel], marker=".", ms=2, lw=0.6)
-    inset.axvline(ONSAGER_TC, color="k", ls="--", lw=0.6)
-    inset.tick_params(labelsize=6)
+        L = int(t["L"][0])
+        sel = curves["L"] == L
+        T, u, e = curves["T"][sel], curves["U4"][sel], curves["U4_err"][sel]
+        ax.fill_between(T, u - e, u + e, color=colors[L], alpha=0.25, lw=0)
+        ax.plot(T, u, color=colors[L], lw=0.9)
+        ax.errorbar(t["T"], t["U4"], t["U4_err"], color=colors[L], marker="o", ms=3, ls="",
+                    capsize=2, label=f"$L = {L}$")  # fmt: skip
+    for r in range(tc["L"].size):
+        ax.axvline(tc["T_star"][r], color="0.6", lw=0.6, ls=":")
+    _onsager_vline(ax)
+    ax.set(
+        xlabel="$T$  [$J/k_B$]", ylabel="$U_4 = 1 - \\langle m^4\\rangle / 3\\langle m^2\\rangle^2$"
+    )
+    ax.legend(fontsize=7, loc="lower left")
     return fig
 
 

@@ -1,18 +1,18 @@
 rule binder:
     input:
-        get_observables,
+        get_binder_shards,
     output:
-        "results/tc/binder.csv",
+        tc="results/tc/binder.csv",
+        curves="results/binder/curves.csv",
     log:
         "results/logs/binder.log",
+    benchmark:
+        "results/benchmarks/binder.tsv"
     conda:
         "../envs/isingml.yaml"
-    params:
-        seed=config["seed"],
-        t_range=get_binder_range,
     shell:
-        "isingml analyze binder --observables {input} --seed {params.seed}"
-        " --t-range {params.t_range} --out {output} 2> {log}"
+        "isingml analyze binder --shards {input} --out {output.tc} --curves {output.curves}"
+        " 2> {log}"
 
 
 rule crossing:

@@ -72,8 +72,10 @@ _check_config()
 
 SIZES = sorted(config["lattice_sizes"])
 TRAIN_T = sorted({fmt_T(t) for t in config["temperatures"]}, key=float)
+BINDER_SIZES = sorted(config["binder"]["lattice_sizes"])
 BINDER_T = sorted({fmt_T(t) for t in config["binder"]["temperatures"]}, key=float)
-ALL_T = sorted(set(TRAIN_T) | set(BINDER_T), key=float)
+# data/{grid}/: "lattices" holds the networks' grid, "critical" the Binder grid near T_c
+GRID_OF = {"lattices": "network", "critical": "critical"}
 MODELS = sorted(config["models"])
 SEEDS = config["training"]["seeds"]
 if config["training"]["label"] == "windows":
@@ -88,14 +90,15 @@ wildcard_constraints:
     L=r"\d+",
     Lt=r"\d+",
     T=r"\d+\.\d{4}",
+    grid="lattices|critical",
     model="|".join(MODELS),
     window="|".join(WINDOWS),
     seed=r"\d+",
     method="|".join(METHODS),
 
 
-def shard_path(L, T):
-    return f"data/lattices/L{L}/T{T}.h5"
+def shard_path(L, T, grid="lattices"):
+    return f"data/{grid}/L{L}/T{T}.h5"
 
 
 def model_dir(model, window, L, seed):
@@ -106,19 +109,30 @@ def get_model_dir(wildcards):
     return model_dir(wildcards.model, wildcards.window, wildcards.L, wildcards.seed)
 
 
-def get_samples(wildcards):
-    n = config["samples"] if wildcards.T in TRAIN_T else 0
-    if wildcards.T in BINDER_T:
-        n = max(n, config["binder"]["samples"])
-    return n
+def get_simulate_flags(wildcards):
+    """`isingml simulate` flags of one shard: its grid's sample count and stored spins."""
+    if wildcards.grid == "lattices":
+        return f"--samples {config['samples']} --grid network"
+    b = config["binder"]
+    return f"--samples {b['samples']} --spins {min(b['spins'], b['samples'])} --grid critical"
 
 
 def get_training_shards(wildcards):
     return [shard_path(wildcards.L, T) for T in TRAIN_T]
 
 
-def get_all_shards(wildcards):
-    return [shard_path(wildcards.L, T) for T in ALL_T]
+def get_grid_shards(wildcards):
+    """The shards of one L on one grid (for its observables table)."""
+    temps = TRAIN_T if wildcards.grid == "lattices" else BINDER_T
+    return [shard_path(wildcards.L, T, wildcards.grid) for T in temps]
+
+
+def get_binder_shards(wildcards):
+    return [shard_path(L, T, "critical") for L in BINDER_SIZES for T in BINDER_T]
+
+
+def get_binder_observables(wildcards):
+    return [f"results/observables/critical/L{L}.csv" for L in BINDER_SIZES]
 
 
 def get_train_flags(wildcards):
@@ -172,12 +186,8 @@ def get_cross_predictions(wildcards):
     ]
 
 
-def get_binder_range(wildcards):
-    return f"{BINDER_T[0]} {BINDER_T[-1]}"
-
-
 def get_observables(wildcards):
-    return [f"results/observables/L{L}.csv" for L in SIZES]
+    return [f"results/observables/lattices/L{L}.csv" for L in SIZES]
 
 
 def get_fss_inputs(wildcards):

@@ -60,7 +60,9 @@ rule figure_tc_extrapolation:
 
 rule figure_binder:
     input:
-        get_observables,
+        observables=get_binder_observables,
+        curves="results/binder/curves.csv",
+        tc="results/tc/binder.csv",
     output:
         png=report(
             "results/figures/binder.png",
@@ -73,7 +75,8 @@ rule figure_binder:
     conda:
         "../envs/isingml.yaml"
     shell:
-        "isingml plot binder --observables {input} --out {output.png} 2> {log}"
+        "isingml plot binder --observables {input.observables} --curves {input.curves}"
+        " --tc {input.tc} --out {output.png} 2> {log}"
 
 
 rule figure_magnetization:

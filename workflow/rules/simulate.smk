@@ -1,10 +1,10 @@
 rule simulate:
     output:
-        "data/lattices/L{L}/T{T}.h5",
+        "data/{grid}/L{L}/T{T}.h5",
     log:
-        "results/logs/simulate/L{L}/T{T}.log",
+        "results/logs/simulate/{grid}/L{L}/T{T}.log",
     benchmark:
-        "results/benchmarks/simulate/L{L}/T{T}.tsv"
+        "results/benchmarks/simulate/{grid}/L{L}/T{T}.tsv"
     conda:
         "../envs/isingml.yaml"
     threads: 1
@@ -12,23 +12,23 @@ rule simulate:
         mem_mb=1000,
         runtime=60,
     params:
-        samples=get_samples,
+        flags=get_simulate_flags,
         seed=config["seed"],
         algorithm=config["algorithm"],
         thermalize=config["thermalize"],
     shell:
         "NUMBA_NUM_THREADS=1 isingml simulate --L {wildcards.L} --T {wildcards.T}"
-        " --samples {params.samples} --seed {params.seed} --algorithm {params.algorithm}"
+        " {params.flags} --seed {params.seed} --algorithm {params.algorithm}"
         " --thermalize {params.thermalize} --out {output} 2> {log}"
 
 
 rule observables:
     input:
-        get_all_shards,
+        get_grid_shards,
     output:
-        "results/observables/L{L}.csv",
+        "results/observables/{grid}/L{L}.csv",
     log:
-        "results/logs/observables/L{L}.log",
+        "results/logs/observables/{grid}/L{L}.log",
     conda:
         "../envs/isingml.yaml"
     threads: 1

@@ -1,34 +1,180 @@
-"""The Binder-cumulant baseline: crossings of U4(T) between successive sizes."""
+"""Crossings of Binder cumulants between lattice sizes, on reweighted curves, and their
+extrapolation to L -> infinity.
+
+A size's shards (several temperatures near T_c) are reduced to per-level tables with jackknife
+groups (``size_tables``) and reweighted (``reweighting.Reweighted``). Two sizes' cumulants
+U_a(T), U_b(T) then cross where their difference has a root, found with Brent's method on the
+reweighted curves, with no interpolation between grid points. The error of T_x is the jackknife
+of each size (its groups deleted one at a time, the other size held fixed), added in
+quadrature: the sizes are independent simulations.
+
+The cumulant can be that of the magnetization (the baseline) or of any per-sample scalar that
+is odd under the spin flip (a learned order parameter, the first principal component): the
+crossing of such a quantity converges to T_c as L -> infinity, with the shift
+T_x(L) - T_c ~ L^-(1/nu + omega) at a fixed size ratio (Binder, Z. Phys. B 43, 119 (1981)).
+"""
 
 import numpy as np
+from scipy.optimize import brentq
 
-from isingml.analysis import crossing
+from isingml.analysis import chains
+from isingml.analysis.chains import jackknife
+from isingml.analysis.reweighting import LevelTables, Reweighted, cumulant
+from isingml.errors import UserError
+
+SCAN_POINTS = 41  # the crossing is bracketed on this many temperatures before Brent's method
 
 
-def binder_rows(obs_by_L, rng, halfwidth=0.04, degree=3, t_range=None):
-    """Crossings of U4(T) between successive sizes, on their common temperatures.
+def shard_groups(n, attrs, x):
+    """Jackknife groups of one shard's n samples (whole replicas, or blocks >= 10 tau_int of the
+    observable ``x`` of a single chain): (group (n,), G)."""
+    lay = chains.layout(n, attrs)
+    tau = float(np.mean(chains.tau_per_chain(x, lay))) if lay.n_chains == 1 else 1.0
+    group, G, _ = chains.groups(lay, tau)
+    return group, G
 
-    ``t_range`` (T_min, T_max), the span of the Binder grid, is where the crossing is sought.
-    """
-    sizes = sorted(obs_by_L)
+
+def size_tables(L, shards, moments):
+    """LevelTables of one size from ``shards``: a list of (T, e (n,), x (n, q), attrs) with e
+    the energy per site and x the observable columns; ``moments(x)`` gives the (n, J) columns
+    to average. Every shard's groups are mapped onto the smallest number of groups among them."""
+    shards = sorted(shards, key=lambda s: s[0])
+    per = [shard_groups(e.size, attrs, np.abs(x).sum(axis=1)) for _, e, x, attrs in shards]
+    G = min(g for _, g in per)
+    E = np.concatenate([e * L * L for _, e, _, _ in shards])
+    k = np.concatenate([np.full(e.size, i) for i, (_, e, _, _) in enumerate(shards)])
+    group = np.concatenate([grp % G for grp, _ in per])
+    X = np.concatenate([moments(x) for _, _, x, _ in shards])
+    return LevelTables.build(E, k, group, G, X, [T for T, _, _, _ in shards])
+
+
+def binder_of(column):
+    """The statistic U of column ``column`` of moments laid out as (x^2, x^4) per column."""
+    return lambda mo: cumulant(mo[2 * column], mo[2 * column + 1])
+
+
+def even_moments(x):
+    """(x_1^2, x_1^4, x_2^2, x_2^4, ...) of the columns of x (n, q)."""
+    return np.stack([p for c in x.T for p in (c**2, c**4)], axis=1)
+
+
+def _near_root(f, t0, width, lo, hi):
+    """The root of f near a known root t0 of a slightly different function (a jackknife
+    replica): Brent's method on [t0 - width, t0 + width] when that brackets it, else a scan of
+    the whole range."""
+    a, b = max(lo, t0 - width), min(hi, t0 + width)
+    fa, fb = f(a), f(b)
+    if fa * fb < 0:
+        return float(brentq(f, a, b, xtol=1e-9))
+    return _root(f, lo, hi)
+
+
+def _root(f, lo, hi):
+    """The root of f in [lo, hi] nearest the middle of a sign change on a scan; NaN if none."""
+    T = np.linspace(lo, hi, SCAN_POINTS)
+    d = np.array([f(t) for t in T])
+    idx = np.flatnonzero(np.sign(d[:-1]) * np.sign(d[1:]) <= 0)
+    if idx.size == 0:
+        return np.nan
+    i = idx[np.argmin(np.abs(idx - (SCAN_POINTS - 1) / 2))]
+    if d[i] == 0:
+        return float(T[i])
+    return float(brentq(f, T[i], T[i + 1], xtol=1e-9))
+
+
+def crossing_roots(ra, rb, statistic, t_range):
+    """Where statistic(size a) = statistic(size b) in ``t_range``: the root of the full data and
+    those with one group of size a (then b) left out, (tx, ta (Ga,), tb (Gb,)); NaNs where the
+    curves do not cross in the range."""
+    lo, hi = t_range
+    ra.check_range([lo, hi])
+    rb.check_range([lo, hi])
+
+    def diff(ga, gb):
+        return lambda t: statistic(ra.moments(t, ga)) - statistic(rb.moments(t, gb))
+
+    tx = _root(diff(None, None), lo, hi)
+    if not np.isfinite(tx):
+        return tx, np.full(ra.n_groups, np.nan), np.full(rb.n_groups, np.nan)
+    width = (hi - lo) / 8  # each replica's root lies near the full one
+    ta = np.array([_near_root(diff(g, None), tx, width, lo, hi) for g in range(ra.n_groups)])
+    tb = np.array([_near_root(diff(None, g), tx, width, lo, hi) for g in range(rb.n_groups)])
+    if np.isnan(ta).any() or np.isnan(tb).any():
+        raise UserError(
+            f"{ra.where} / {rb.where}: the crossing near T = {tx:.4f} vanishes when one group of "
+            "samples is left out; the data cannot locate it (more samples or temperatures)"
+        )
+    return tx, ta, tb
+
+
+def crossing(ra: Reweighted, rb: Reweighted, statistic, t_range):
+    """``crossing_roots`` as T_star with its jackknife error and the part from each size (the
+    sizes are independent simulations: the parts add in quadrature)."""
+    tx, ta, tb = crossing_roots(ra, rb, statistic, t_range)
+    if not np.isfinite(tx):
+        nan = float("nan")
+        return {"T_star": nan, "T_star_err": nan, "T_star_err_a": nan, "T_star_err_b": nan}
+    ea, eb = float(jackknife(ta)), float(jackknife(tb))
+    return {
+        "T_star": tx,
+        "T_star_err": float(np.hypot(ea, eb)),
+        "T_star_err_a": ea,
+        "T_star_err_b": eb,
+    }
+
+
+def pair_rows(method, reweighted, statistic, t_range, extra=None):
+    """One row per pair of successive sizes of ``reweighted`` ({L: Reweighted})."""
+    sizes = sorted(reweighted)
+    if len(sizes) < 2:
+        raise UserError(f"{method}: crossings need at least two lattice sizes, got {sizes}")
     rows = []
     for La, Lb in zip(sizes[:-1], sizes[1:], strict=True):
-        a, b = obs_by_L[La], obs_by_L[Lb]
-        T = np.intersect1d(a["T"], b["T"])
-        ia, ib = np.searchsorted(a["T"], T), np.searchsorted(b["T"], T)
-        search = None if t_range is None else (T >= t_range[0]) & (T <= t_range[1])
-        tx, err = crossing.curve_crossing_error(
-            T,
-            a["U4"][ia],
-            b["U4"][ib],
-            a["U4_err"][ia],
-            b["U4_err"][ib],
-            rng,
-            halfwidth=halfwidth,
-            degree=degree,
-            search=search,
-        )
+        res = crossing(reweighted[La], reweighted[Lb], statistic, t_range)
         rows.append(
-            {"method": "binder", "window": "-", "L": La, "L2": Lb, "T_star": tx, "T_star_err": err}
+            {
+                "method": method,
+                "window": "-",
+                "L": La,
+                "L2": Lb,
+                **res,
+                "n_groups": min(reweighted[La].n_groups, reweighted[Lb].n_groups),
+                **(extra or {}),
+            }
         )
     return rows
+
+
+def curve_rows(reweighted, statistic, t_range, points=61, name="U4"):
+    """The reweighted statistic of each size on a grid over ``t_range``, with jackknife errors."""
+    T = np.linspace(*t_range, points)
+    rows = []
+    for L, rw in sorted(reweighted.items()):
+        value, err = rw.curve(statistic, T)
+        rows += [
+            {"L": L, "T": float(t), name: float(v), f"{name}_err": float(e)}
+            for t, v, e in zip(T, value, err, strict=True)
+        ]
+    return rows
+
+
+def by_size(series):
+    """{L: [(T, e, x, attrs), ...]} from (L, T, e, x, attrs) tuples."""
+    out = {}
+    for L, T, e, x, attrs in series:
+        out.setdefault(int(L), []).append((T, e, x, attrs))
+    return out
+
+
+def magnetization_analysis(shards, t_range):
+    """The Binder baseline from shards (objects with L, T, energy, magnetization, attrs; spins
+    are not needed): pair rows and reweighted U4 curves."""
+    series = [(s.L, s.T, s.energy, s.magnetization[:, None], s.attrs) for s in shards]
+    reweighted = {
+        L: Reweighted(size_tables(L, group, even_moments), where=f"binder L = {L}")
+        for L, group in by_size(series).items()
+    }
+    statistic = binder_of(0)
+    return pair_rows("binder", reweighted, statistic, t_range), curve_rows(
+        reweighted, statistic, t_range
+    )

@@ -13,7 +13,8 @@ from collections import defaultdict
 import numpy as np
 from scipy import optimize
 
-from isingml.physics import CROSSING_EXPONENT, ONSAGER_TC
+from isingml.analysis import extrapolate
+from isingml.physics import ONSAGER_TC
 
 MIN_SIZES_FREE = 4
 MIN_SIZES_FIXED = 2
@@ -198,9 +199,17 @@ def combine_windows(per_window):
     }
 
 
+def networks_of(rows):
+    """(model, training L) of every network behind a method's rows, for its metrics."""
+    used = {(str(r["model"]), int(r.get("L_train", r["L"]))) for r in rows if "model" in r}
+    return [list(n) for n in sorted(used)]
+
+
 def fss_result(method, rows, curves, rng, kind):
     """The FSS JSON of one method. ``kind`` is "half" (T*(L) from p = 1/2: fit with 1/nu) or
-    "crossing" (pair crossings: fit with L^-CROSSING_EXPONENT)."""
+    "crossing" (pair crossings: ``extrapolate.crossing_result``)."""
+    if kind == "crossing":
+        return {**extrapolate.crossing_result(method, rows), "networks": networks_of(rows)}
     by_window = defaultdict(list)
     for r in rows:
         if np.isfinite(r["T_star"]) and np.isfinite(r["T_star_err"]) and r["T_star_err"] > 0:
@@ -210,19 +219,6 @@ def fss_result(method, rows, curves, rng, kind):
         L = np.array([r["L"] for r in rs], float)
         t = np.array([r["T_star"] for r in rs])
         e = np.array([r["T_star_err"] for r in rs])
-        if kind == "crossing":
-            fixed = fit_fixed_nu(L, t, e, nu=1.0 / CROSSING_EXPONENT)
-            if not fixed["ok"] and L.size == 1:
-                fixed = {
-                    "ok": True,
-                    "T_c": float(t[0]),
-                    "T_c_err": float(e[0]),
-                    "chi2_dof": None,
-                    "L_used": [int(L[0])],
-                    "note": "one crossing: not extrapolated",
-                }
-            per_window[window] = {"fixed": fixed}
-            continue
         res = {"fixed": fit_fixed_nu(L, t, e), "free": fit_free_nu(L, t, e)}
         cs = [
             (c["L"], c["T"], c["p"], np.maximum(c["p_err"], 1e-3)) for c in curves.get(window, [])
@@ -237,21 +233,17 @@ def fss_result(method, rows, curves, rng, kind):
     ]
     chi2 = [r["fixed"]["chi2_dof"] for r in per_window.values() if r["fixed"].get("chi2_dof")]
     sizes = sorted({L for r in per_window.values() for L in r["fixed"].get("L_used", [])})
-    networks = {(str(r["model"]), int(r.get("L_train", r["L"]))) for r in rows if "model" in r}
     return {
         "method": method,
-        "networks": [
-            list(n) for n in sorted(networks)
-        ],  # (model, training L) of every network used
+        "networks": networks_of(rows),
         **head,
         "nu": float(np.mean([r["nu"] for r in nu_src])) if nu_src else None,
         "nu_err": float(np.mean([r["nu_err"] for r in nu_src])) if nu_src else None,
         "nu_note": None if nu_src else "nu is not determined by these sizes",
         "chi2_dof": float(np.mean(chi2)) if chi2 else None,
         "L_used": sizes,
-        "headline_fit": "T*(L) = T_c + a L^-1 (nu = 1)"
-        if kind == "half"
-        else f"T_x(L) = T_c + b L^-{CROSSING_EXPONENT:g}",
+        "kind": kind,
+        "model": "mean over windows of T*(L) = T_c + a L^-1 (nu = 1)",
         "onsager_T_c": ONSAGER_TC,
         "per_window": per_window,
     }

@@ -37,17 +37,15 @@ def cmd_observables(args):
 
 def cmd_binder(args):
     from isingml.analysis import binder
-    from isingml.io import results
+    from isingml.io import results, shards
 
-    obs = {}
-    for path in args.observables:
-        table = results.read_csv(path)
-        obs[int(table["L"][0])] = table
-    if len(obs) < 2:
-        raise UserError("Binder crossings need observables of at least two lattice sizes")
-    t_range = None if args.t_range is None else tuple(args.t_range)
-    rows = binder.binder_rows(obs, rng_for(args.seed, 0), t_range=t_range)
+    loaded = [shards.read_shard(p, spins=False) for p in args.shards]
+    temperatures = [s.T for s in loaded]
+    t_range = tuple(args.t_range) if args.t_range else (min(temperatures), max(temperatures))
+    rows, curves = binder.magnetization_analysis(loaded, t_range)
     results.write_csv(prepare_output(args.out), rows)
+    if args.curves:
+        results.write_csv(prepare_output(args.curves), curves)
     for r in rows:
         log.info(
             "U4 crossing L=%d/%d: T_x = %.5f +- %.5f", r["L"], r["L2"], r["T_star"], r["T_star_err"]
@@ -104,12 +102,11 @@ def cmd_fss(args):
     results.write_json(prepare_output(args.out), result)
     if result.get("ok"):
         log.info(
-            "%s: T_c = %.4f +- %.4f (stat %.4f, window %.4f)",
+            "%s: T_c = %.5f +- %.5f (%s)",
             args.method,
             result["T_c"],
             result["T_c_err"],
-            result["T_c_err_stat"],
-            result["T_c_err_window"],
+            result.get("model"),
         )
     else:
         log.warning("%s: no finite-size estimate: %s", args.method, result.get("note"))
@@ -138,17 +135,17 @@ def add_commands(sub):
     p.add_argument("--out", required=True, help="e.g. results/observables/L32.csv")
     p.set_defaults(func=cmd_observables)
 
-    p = an.add_parser("binder", help="U4 crossings between successive sizes")
-    p.add_argument("--observables", nargs="+", required=True)
+    p = an.add_parser("binder", help="U4 crossings of successive sizes on reweighted curves")
+    p.add_argument("--shards", nargs="+", required=True, help="the Binder grid's shards, all L")
     p.add_argument("--out", required=True, help="results/tc/binder.csv")
+    p.add_argument("--curves", help="also write the reweighted U4(T) of each L here")
     p.add_argument(
         "--t-range",
         type=float,
         nargs=2,
         metavar=("T_MIN", "T_MAX"),
-        help="seek the crossings only here (the span of the Binder grid)",
+        help="seek the crossings here (default: the span of the shards' temperatures)",
     )
-    p.add_argument("--seed", type=int, default=0, help="root seed of the bootstrap")
     p.set_defaults(func=cmd_binder)
 
     p = an.add_parser("crossing", help="T*(L) where p(ordered) = 1/2, or between sizes")

@@ -53,7 +53,8 @@ def cmd_train(args):
     )
     out = Path(args.out)
     prepare_output(out / "params.npz")
-    spins, T, paths = shards.load_lattices(args.data, args.L, args.max_per_shard)
+    lat = shards.load_lattices(args.data, args.L, args.max_per_shard)
+    spins, T, paths = lat.spins, lat.T, lat.paths
     log.info(
         "training %s on %d configurations of L=%d from %d shards in %s",
         args.model,
@@ -98,7 +99,8 @@ def cmd_predict(args):
     metrics = results.read_json(Path(args.model_dir) / "metrics.json")
     out = prepare_output(args.out)
     limit = metrics.get("max_per_shard") if args.max_per_shard is None else args.max_per_shard
-    spins, T, _ = shards.load_lattices(args.data, max_per_shard=limit)
+    lat = shards.load_lattices(args.data, max_per_shard=limit)
+    spins, T = lat.spins, lat.T
     L = spins.shape[1]
     if L == spec.L and limit != metrics.get("max_per_shard"):
         raise UserError(

@@ -9,6 +9,11 @@ to whole bytes), so with plain h5py::
         bits = np.unpackbits(f["spins"][:], axis=1, count=L * L)
         spins = (2 * bits.astype(np.int8) - 1).reshape(n, L, L)
 
+The per-sample series /energy and /magnetization cover all ``n_samples`` samples; /spins holds
+the first ``n_spins`` of them (all, for the networks' shards; a Binder-grid shard may store only
+some, or none and then has no /spins). A multi-spin shard (attribute ``n_replicas``) holds 64
+independent chains stored time-major: sample i is replica i % 64 at time i // 64.
+
 ``read_shard`` does exactly this and validates the file. Writes go to a temporary file in the
 same folder, renamed over the target only once complete, so a crash never leaves a partial
 shard under the final name.
@@ -25,8 +30,13 @@ import numpy as np
 from isingml import __version__
 from isingml.errors import UserError
 from isingml.io.atomic import temporary_path
+from isingml.resources import require_memory
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Version 2 added n_spins (a shard may store the spins of only its first n_spins samples, or
+# none: a Binder-grid shard of E and M series) and the tau_int of the stored series. Version 1
+# shards are read as holding every configuration.
+READABLE_VERSIONS = (1, 2)
 SPIN_ENCODING = "packbits-msb-rowmajor-v1"  # the layout described in the module docstring
 REQUIRED_ATTRS = (
     "L",
@@ -73,13 +83,15 @@ class ShardWriter:
     without an exception and ``finish`` was called with the provenance attributes.
     """
 
-    def __init__(self, path, L, chunk=512):
+    def __init__(self, path, L, chunk=512, max_spins=None):
         self.path = Path(path)
         self.L = int(L)
         self.tmp = temporary_path(self.path)
         self._file = None
         self._chunk = chunk
         self._n = 0
+        self._n_spins = 0
+        self._max_spins = max_spins  # store the spins of the first max_spins samples (None: all)
         self._finished = False
 
     def __enter__(self):
@@ -87,17 +99,18 @@ class ShardWriter:
         self._file = h5py.File(self.tmp, "w", track_order=True)
         width = (self.L * self.L + 7) // 8
         chunk = max(1, min(self._chunk, (1 << 20) // width))  # chunks of at most ~1 MiB
-        d = self._file.create_dataset(
-            "spins",
-            (0, width),
-            np.uint8,
-            maxshape=(None, width),
-            chunks=(chunk, width),
-            compression="gzip",
-            compression_opts=4,
-        )
-        d.attrs["encoding"] = SPIN_ENCODING
-        d.attrs["shape_unpacked"] = np.array([0, self.L, self.L])
+        if self._max_spins != 0:
+            d = self._file.create_dataset(
+                "spins",
+                (0, width),
+                np.uint8,
+                maxshape=(None, width),
+                chunks=(chunk, width),
+                compression="gzip",
+                compression_opts=4,
+            )
+            d.attrs["encoding"] = SPIN_ENCODING
+            d.attrs["shape_unpacked"] = np.array([0, self.L, self.L])
         for name in ("energy", "magnetization"):
             self._file.create_dataset(name, (0,), np.float64, maxshape=(None,), chunks=(4096,))
         self._file["energy"].attrs["meaning"] = "energy per site, J = 1"
@@ -113,21 +126,25 @@ class ShardWriter:
         ):
             raise ValueError("chunk shapes do not match the shard")
         f, n = self._file, self._n
-        for name, data in (
-            ("spins", pack_spins(spins)),
-            ("energy", energy),
-            ("magnetization", magnetization),
-        ):
+        for name, data in (("energy", energy), ("magnetization", magnetization)):
             f[name].resize(n + k, axis=0)
             f[name][n:] = data
         self._n += k
+        room = k if self._max_spins is None else min(k, self._max_spins - self._n_spins)
+        if room > 0:
+            d = f["spins"]
+            d.resize(self._n_spins + room, axis=0)
+            d[self._n_spins :] = pack_spins(spins[:room])
+            self._n_spins += room
 
     def finish(self, **attrs):
         f = self._file
-        f["spins"].attrs["shape_unpacked"] = np.array([self._n, self.L, self.L])
+        if "spins" in f:
+            f["spins"].attrs["shape_unpacked"] = np.array([self._n_spins, self.L, self.L])
         now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
         base = {"schema_version": SCHEMA_VERSION, "isingml_version": __version__, "created": now}
-        for key, value in {**attrs, **base, "n_samples": self._n, "L": self.L}.items():
+        sizes = {"n_samples": self._n, "n_spins": self._n_spins, "L": self.L}
+        for key, value in {**attrs, **base, **sizes}.items():
             f.attrs[key] = value
         self._finished = True
 
@@ -149,7 +166,7 @@ class Shard:
     attrs: dict
     energy: np.ndarray
     magnetization: np.ndarray
-    spins: np.ndarray | None  # int8 (n, L, L), None when read without spins
+    spins: np.ndarray | None  # int8 (n_spins, L, L), None when read without spins
 
     @property
     def L(self):
@@ -170,40 +187,64 @@ def _open(path):
         raise ShardError(path, f"not a readable HDF5 file (truncated or corrupt?): {err}") from None
 
 
+def n_spins(attrs):
+    """Configurations whose spins a shard stores: its first ``n_spins`` samples (version 1
+    shards store all)."""
+    return int(attrs.get("n_spins", attrs["n_samples"]))
+
+
 def _validate(path, f):
     attrs = dict(f.attrs)
     missing = [k for k in REQUIRED_ATTRS if k not in attrs]
-    if "schema_version" in attrs and int(attrs["schema_version"]) != SCHEMA_VERSION:
+    if "schema_version" in attrs and int(attrs["schema_version"]) not in READABLE_VERSIONS:
         raise ShardError(
             path,
-            f"schema_version {attrs['schema_version']} is not {SCHEMA_VERSION}, the version this "
-            "isingml reads; re-simulate it with this version",
+            f"schema_version {attrs['schema_version']} is not one this isingml reads "
+            f"{READABLE_VERSIONS}; re-simulate it with this version",
         )
     if missing:
         raise ShardError(path, f"missing attributes {missing}; it was not written completely")
-    for name in ("spins", "energy", "magnetization"):
+    L, n, k = int(attrs["L"]), int(attrs["n_samples"]), n_spins(attrs)
+    for name in ("energy", "magnetization"):
         if name not in f:
             raise ShardError(path, f"missing dataset /{name}")
-    L, n = int(attrs["L"]), int(attrs["n_samples"])
-    for name in ("energy", "magnetization"):
         d = f[name]
         if d.dtype != np.float64 or d.shape != (n,):
             raise ShardError(path, f"/{name} is {d.dtype} {d.shape}, expected float64 ({n},)")
+    if not 0 <= k <= n:
+        raise ShardError(path, f"n_spins = {k} is not between 0 and n_samples = {n}")
+    if k == 0:
+        return attrs
+    if "spins" not in f:
+        raise ShardError(path, "missing dataset /spins")
     d = f["spins"]
     if d.dtype == np.uint8:
         width = (L * L + 7) // 8
-        if d.attrs.get("encoding") != SPIN_ENCODING or d.shape != (n, width):
+        if d.attrs.get("encoding") != SPIN_ENCODING or d.shape != (k, width):
             raise ShardError(
                 path,
                 f"/spins is uint8 {d.shape} with encoding "
-                f"{d.attrs.get('encoding')!r}, expected ({n}, {width}) {SPIN_ENCODING}",
+                f"{d.attrs.get('encoding')!r}, expected ({k}, {width}) {SPIN_ENCODING}",
             )
     elif d.dtype == np.int8:
-        if d.shape != (n, L, L):
-            raise ShardError(path, f"/spins is int8 {d.shape}, expected ({n}, {L}, {L})")
+        if d.shape != (k, L, L):
+            raise ShardError(path, f"/spins is int8 {d.shape}, expected ({k}, {L}, {L})")
     else:
         raise ShardError(path, f"/spins has dtype {d.dtype}; expected bit-packed uint8 or int8")
     return attrs
+
+
+def require_spins(path, attrs, needed):
+    """Refuse a shard that stores the spins of fewer than ``needed`` configurations."""
+    k = n_spins(attrs)
+    if k < needed:
+        what = "no configurations" if k == 0 else f"the spins of only its first {k} samples"
+        raise ShardError(
+            path,
+            f"holds {what} ({attrs['n_samples']} E and M values); {needed} configurations are "
+            "needed: networks train on the network grid's shards (data/lattices/), which store "
+            "every configuration",
+        )
 
 
 def _read_spins(path, d, L, n=None):
@@ -226,14 +267,20 @@ def _read_spins(path, d, L, n=None):
 
 
 def read_shard(path, spins=True):
-    """Read and validate one shard; spins come back as int8 +-1 of shape (n, L, L)."""
+    """Read and validate one shard. Spins come back as int8 +-1 of shape (n_spins, L, L): the
+    first ``n_spins`` of the n samples (all of them but on the Binder grid; none is an empty
+    array); with ``spins=False`` they are not read (None)."""
     f = _open(path)
     try:
         with f:
             attrs = _validate(path, f)
             energy = f["energy"][...]
             magnetization = f["magnetization"][...]
-            s = _read_spins(path, f["spins"], int(attrs["L"])) if spins else None
+            s = None
+            if spins:
+                L = int(attrs["L"])
+                k = n_spins(attrs)
+                s = _read_spins(path, f["spins"], L) if k else np.empty((0, L, L), np.int8)
     except ShardError:
         raise
     except (OSError, KeyError, ValueError) as err:
@@ -265,8 +312,19 @@ def expand_sources(sources):
     return paths
 
 
+@dataclass
+class Lattices:
+    """Configurations of one L from several shards, concatenated in the order of ``paths``;
+    ``counts[i]`` of them come from ``paths[i]``."""
+
+    spins: np.ndarray  # int8 (n, L, L)
+    T: np.ndarray  # float64 (n,)
+    paths: list
+    counts: list
+
+
 def load_lattices(sources, L=None, max_per_shard=None):
-    """All shards of one L: (spins int8 (n, L, L), T float64 (n,), paths).
+    """All shards of one L as ``Lattices``.
 
     ``sources`` is a folder of shards, a shard, or a list of either. With ``max_per_shard``
     only the first that many configurations of each shard are used (shards on the Binder grid
@@ -288,6 +346,13 @@ def load_lattices(sources, L=None, max_per_shard=None):
     counts = [int(m["n_samples"]) for m in metas]
     if max_per_shard is not None:
         counts = [min(c, int(max_per_shard)) for c in counts]
+    for p, m, k in zip(paths, metas, counts, strict=True):
+        require_spins(p, m, k)
+    require_memory(
+        2 * sum(counts) * found * found,  # the int8 array and its copy on the device
+        f"loading {sum(counts)} configurations of L = {found} from {folder}",
+        "use --max-per-shard, fewer shards, or a machine with more memory",
+    )
     spins = np.empty((sum(counts), found, found), dtype=np.int8)
     T = np.empty(sum(counts))
     start = 0
@@ -296,4 +361,4 @@ def load_lattices(sources, L=None, max_per_shard=None):
             spins[start : start + k] = _read_spins(p, f["spins"], found, k)
         T[start : start + k] = float(m["T"])
         start += k
-    return spins, T, paths
+    return Lattices(spins, T, paths, counts)

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 import numpy as np
 
 WINDOW_C = 6.0
-# A series shorter than this many tau_int gives an unreliable estimate. 50 was too short: for
-# Metropolis |m| at T_c on L = 32 (tau_int = 42 sweeps from 4e5 sweeps) pilots that stopped at
-# 50 estimated tau_int of 17 to 34, because a short series underestimates the slow tail and the
-# stopping rule then trusts it. At 200 tau_int the estimates scatter by about 25 %.
-RELIABLE_LENGTH = 200.0
+# A series shorter than this many tau_int gives an unreliable estimate (Sokal: the relative
+# error of tau_int is about sqrt(2 (2W + 1) / n), 20 % at 100 tau with W = 6 tau). A length test
+# alone is circular: a short series underestimates tau_int and then passes it (for Metropolis
+# |m| at T_c, L = 32, true tau 42 sweeps, pilots stopped at 15-34). The sampler's pilot therefore
+# also needs a floor in sweeps and an estimate that stopped rising (sampling.plan.is_reliable).
+RELIABLE_LENGTH = 100.0
 
 
 @dataclass(frozen=True)

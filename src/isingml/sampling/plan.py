@@ -6,8 +6,9 @@ Protocol (steps 2-4 of ``sampler``):
 2. Thermalise for ``n_thermalize`` sweeps (Wolff: sweep-equivalents, flipped spins / L**2).
 3. Pilot run: record E and |m| once per sweep (Wolff: once per ``c`` clusters, c chosen from the
    mean cluster size seen while thermalising, about one sweep-equivalent) and estimate tau_int
-   of both. The pilot series doubles until it is ``RELIABLE_LENGTH`` (200) tau_int long or
-   reaches ``max_pilot_sweeps``; tau_int is estimated from the whole series each time.
+   of both. The pilot series doubles until it is ``RELIABLE_LENGTH`` (100) tau_int and at
+   least ``pilot_min_sweeps`` long and the estimate has stopped rising (``is_reliable``), or
+   until it reaches ``max_pilot_sweeps``; tau_int is estimated from the whole series each time.
 4. Fix the spacing of stored samples in advance: at least 2 tau_int (the larger of the two), in
    whole sweeps for Metropolis and in a whole number of clusters for Wolff. The number of
    clusters between samples is never decided on the fly from the number of flipped spins,
@@ -40,6 +41,9 @@ COST_NS = {"metropolis": 0.82, "wolff": 17.0, "multispin": 0.17}
 # random above) and are run this many tau_int (at least n_thermalize sweeps) before the first
 # sample; each replica is a Metropolis chain, so the Metropolis pilot's tau_int applies.
 BURN_IN_TAUS = 20
+# The pilot's estimate is trusted once the series is RELIABLE_LENGTH tau_int long (100, from
+# autocorr) and, doubled, the estimate rose by less than this factor.
+STABLE_GROWTH = 1.25
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ class Pilot:
     sweeps_per_record: float
     tau_int_energy: float
     tau_int_abs_m: float
-    reliable: bool
+    reliable: bool  # long enough, and the estimate stopped rising (``is_reliable``)
     work_per_update: float  # acceptance (Metropolis) or mean cluster size (Wolff)
 
     records: int  # length of the pilot series
@@ -61,11 +65,9 @@ class Pilot:
         return max(self.tau_int_energy, self.tau_int_abs_m)
 
     def tau_for_cost(self):
-        """tau_max, or when the pilot was too short, the lower bound it still implies."""
-        tau = self.tau_max
-        if not self.reliable:  # the estimate is only a lower bound; don't let it win cheaply
-            tau = max(tau, self.records / RELIABLE_LENGTH * self.sweeps_per_record)
-        return tau
+        """tau_max. Under 'auto' the cheapest algorithm's pilot is made reliable before the
+        choice is final, so an unreliable estimate never decides the choice by itself."""
+        return self.tau_max
 
     def cost_ns(self, L):
         """Modelled single-core cost of one independent sample (2 tau_int apart)."""
@@ -87,12 +89,24 @@ def job_cost_ns(algorithm, pilot: Pilot, L, n_samples, settings):
     return sweeps * L * L * multispin.REPLICAS * COST_NS["multispin"]
 
 
-def run_pilot(chain, algorithm, per_record, records, L):
+def is_reliable(records, spr, tau_e, tau_m, settings, previous=None):
+    """Whether a pilot series of ``records`` records (``spr`` sweeps each) with these tau_int
+    estimates (in records) can be trusted: it is at least RELIABLE_LENGTH tau_int long, at least
+    ``settings.pilot_min_sweeps`` sweeps long (a short series underestimates tau_int and then
+    passes the length test by itself), and the estimate grew by less than STABLE_GROWTH since
+    the previous, half as long, series (it has stopped rising with the length)."""
+    tau = max(tau_e, tau_m)
+    if records < RELIABLE_LENGTH * tau or records * spr < settings.pilot_min_sweeps:
+        return False
+    return previous is not None and tau * spr <= STABLE_GROWTH * previous.tau_max
+
+
+def run_pilot(chain, algorithm, per_record, records, L, settings, previous=None):
     """Extend the chain's pilot series of ``algorithm`` by ``records`` records and estimate
     tau_int from the whole series. Each extension continues the same chain, so the series is
     one run (under 'auto' the other algorithm's pilot may sit between two segments); estimating
     from it all, rather than from the newest segment, keeps a short lucky segment from passing
-    the length test."""
+    the length test. ``previous`` is the estimate before this extension."""
     e, m, _, work = chain.record(algorithm, records, per_record)
     past = chain.pilot_series.get(algorithm)
     if past is not None and past["per_record"] == per_record:
@@ -112,19 +126,21 @@ def run_pilot(chain, algorithm, per_record, records, L):
         spr,
         te.tau * spr,
         tm.tau * spr,
-        te.reliable and tm.reliable,
+        is_reliable(records, spr, te.tau, tm.tau, settings, previous),
         per_update,
         records,
     )
 
 
-def pilot_until_reliable(chain, algorithm, per_record, settings, records=None):
-    records = records or settings.pilot_records
+def pilot_until_reliable(chain, algorithm, per_record, settings, previous=None):
+    """Double the pilot series (from ``previous``, or from ``settings.pilot_records``) until
+    its estimate is reliable or the next doubling would pass ``max_pilot_sweeps``."""
+    records = previous.records if previous is not None else settings.pilot_records
     while True:
-        p = run_pilot(chain, algorithm, per_record, records, chain.L)
+        p = run_pilot(chain, algorithm, per_record, records, chain.L, settings, previous)
         if p.reliable or 2 * p.records * p.sweeps_per_record > settings.max_pilot_sweeps:
             return p
-        records = p.records  # double the series
+        records, previous = p.records, p  # double the series
 
 
 @dataclass(frozen=True)
@@ -135,6 +151,11 @@ class Plan:
     n_thermalize: int
     pilot: Pilot
     burn_in: int = 0  # multi-spin: sweeps of the replicas before their first sample
+
+    @property
+    def n_replicas(self):
+        """Independent chains in the stored series (stored time-major)."""
+        return multispin.REPLICAS if self.algorithm == "multispin" else 1
 
 
 PILOT_OF = {"metropolis": "metropolis", "wolff": "wolff", "multispin": "metropolis"}
@@ -155,7 +176,8 @@ def plan_chain(chain: Chain, settings, n_samples: int = 1) -> Plan:
     per_record = {"metropolis": 1, "wolff": clusters_per_sweep}
     if settings.algorithm == "auto":
         pilots = {
-            a: run_pilot(chain, a, per_record[a], settings.pilot_records, L) for a in per_record
+            a: run_pilot(chain, a, per_record[a], settings.pilot_records, L, settings)
+            for a in per_record
         }
         while True:
             cost = {
@@ -169,7 +191,7 @@ def plan_chain(chain: Chain, settings, n_samples: int = 1) -> Plan:
             ):
                 break
             pilots[pilot.algorithm] = pilot_until_reliable(
-                chain, pilot.algorithm, per_record[pilot.algorithm], settings, pilot.records
+                chain, pilot.algorithm, per_record[pilot.algorithm], settings, pilot
             )
     else:
         algorithm = settings.algorithm

@@ -13,13 +13,15 @@ No file I/O here.
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from isingml import config
 from isingml.errors import UserError
 from isingml.resources import require_memory
-from isingml.sampling import multispin
+from isingml.sampling import GRIDS, multispin
+from isingml.sampling.autocorr import tau_int
 from isingml.sampling.chain import Chain
 from isingml.sampling.lattice import check_lattice
 from isingml.sampling.plan import Plan, plan_chain
@@ -40,19 +42,30 @@ class SamplerSettings:
     """How to sample; the physics (L, T) and the seed are passed separately."""
 
     algorithm: str = "auto"
-    n_thermalize: int = 1000  # sweeps before the pilot run
+    # sweeps before the pilot run; the default is the config schema's ``thermalize``
+    n_thermalize: int = field(default_factory=lambda: config.defaults()["thermalize"])
     pilot_records: int = 1000  # first pilot length, in records of about one sweep
+    pilot_min_sweeps: int = 4000  # floor of a trusted pilot series
     max_pilot_sweeps: int = 200_000
     min_interval: int = 1  # sweeps (Wolff: sweep-equivalents) between samples, at least
     chunk: int = 512  # samples per yielded chunk
     metropolis_kernel: str = "split"
+    grid: str = "network"  # which grid the shard belongs to: its seed stream (rng.spawn_key)
 
     def __post_init__(self):
         if self.algorithm not in ALGORITHMS:
             raise UserError(f"algorithm must be one of {ALGORITHMS}, got {self.algorithm!r}")
+        if self.grid not in GRIDS:
+            raise UserError(f"grid must be one of {GRIDS}, got {self.grid!r}")
         if self.metropolis_kernel not in METROPOLIS_KERNELS:
             raise UserError(f"metropolis_kernel must be one of {METROPOLIS_KERNELS}")
-        for name in ("n_thermalize", "pilot_records", "max_pilot_sweeps", "chunk"):
+        for name in (
+            "n_thermalize",
+            "pilot_records",
+            "pilot_min_sweeps",
+            "max_pilot_sweeps",
+            "chunk",
+        ):
             if getattr(self, name) < (0 if name == "n_thermalize" else 1):
                 raise UserError(f"{name} must be positive, got {getattr(self, name)}")
 
@@ -108,7 +121,7 @@ def sample(L, T, n_samples, seed, settings=SamplerSettings()) -> tuple[Plan, Ite
         f"sampling L = {L}",
         "choose a smaller L or a machine with more memory",
     )
-    chain = Chain.start(L, T, seed_sequence(seed, L, T), settings.metropolis_kernel)
+    chain = Chain.start(L, T, seed_sequence(seed, L, T, settings.grid), settings.metropolis_kernel)
     plan = plan_chain(chain, settings, n_samples)
     return plan, collect(chain, plan, n_samples, chunk_size(L, settings))
 
@@ -144,5 +157,17 @@ def shard_attributes(plan: Plan, settings: SamplerSettings, L, T, seed):
         tau_int_reliable=p.reliable,
         **{work_name(plan): p.work_per_update},
         seed=int(seed),
-        spawn_key=list(spawn_key(L, T)),
+        spawn_key=list(spawn_key(L, T, settings.grid)),
+        grid=settings.grid,
     )
+
+
+def stored_tau(e, m, n_replicas=1):
+    """tau_int of E and |m| measured on the stored series, per chain (replica) and averaged, in
+    units of the stored spacing: about 0.5-0.7 when samples are >= 2 tau_int apart, above 1
+    when the pilot underestimated tau_int."""
+    taus = [
+        [tau_int(x[r::n_replicas]).tau for r in range(n_replicas) if x[r::n_replicas].size >= 4]
+        for x in (np.asarray(e), np.abs(m))
+    ]
+    return tuple(float(np.mean(t)) if t else float("nan") for t in taus)

@@ -150,6 +150,7 @@ def _colour(a, o, va, d0, d1, d2, d3, start, stop, t2, t4, rk, words):
     O2, O3 = o[start + d2 : stop + d2], o[start + d3 : stop + d3]
     V = va[start:stop]
     H = np.empty(CHUNK, np.int8)
+    tie = np.empty(CHUNK, np.uint8)
     accepted = 0
     for c0 in range(0, n, CHUNK):
         c1 = min(c0 + CHUNK, n)
@@ -165,18 +166,22 @@ def _colour(a, o, va, d0, d1, d2, d3, start, stop, t2, t4, rk, words):
             h = H[j]
             r = Rc[j]
             v = Vc[j]
-            ties = _or8(ties, _tie_v(s, h, r, t2h, t4h, v))
+            t = _tie_v(s, h, r, t2h, t4h, v)
+            tie[j] = t
+            ties = _or8(ties, t)
             new = _update(s, h, r, t2h, t4h)
             flips = _flips(flips, s, new, v)
             Ac[j] = new
         accepted += flips
         if ties:
+            # The ties are read from ``tie``, flagged before the update: testing the updated
+            # spins again would take a site whose forced flip (s h < 0) made s h > 0 with r at
+            # the new threshold for a tie, and could flip it back.
             tie_key = _mix(rk ^ TIE_SALT)
             for j in range(m):
-                s = Ac[j]
-                h = H[j]
-                if _tie_v(s, h, Rc[j], t2h, t4h, Vc[j]):
-                    t = t4 if s * h == 4 else t2
+                if tie[j]:
+                    s = Ac[j]  # a tie was not flipped by the vector loop
+                    t = t4 if s * H[j] == 4 else t2
                     lo = _mix(tie_key + np.uint64(c0 + j + 1) * GOLDEN) >> np.uint64(48)
                     if lo < (t & np.uint64(0xFFFF)):
                         Ac[j] = -s

@@ -1,0 +1,102 @@
+"""Do the error bars cover? Reruns methods of the workflow with other root seeds and prints the
+pulls (T_c - 2.2691853...) / sigma.
+
+    python benchmarks/coverage.py [--seeds 8] [--methods binder] [--set binder.samples=5000]
+                                  [--configfile config.yaml] [--cores 2] [--keep DIR]
+
+Each seed runs ``snakemake results/fss/<method>.json`` in a fresh folder with the configuration
+given (config.yaml by default; ``--set key=value`` overrides a key, YAML-valued, dotted for
+nested keys) and ``seed`` replaced: new shards, new networks, new bootstrap streams. A correct
+error bar gives pulls with mean about 0 and RMS about 1; with n seeds the RMS itself scatters
+by about 1/sqrt(2n) (0.25 for 8). The table ends with the mean, the RMS and the wall time.
+"""
+
+import argparse
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from isingml.physics import ONSAGER_TC
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def configured(path, overrides, seed):
+    config = yaml.safe_load(Path(path).read_text())
+    for item in overrides:
+        key, value = item.split("=", 1)
+        node = config
+        *parents, last = key.split(".")
+        for k in parents:
+            node = node.setdefault(k, {})
+        node[last] = yaml.safe_load(value)
+    config["seed"] = seed
+    return config
+
+
+def run_seed(folder, config, methods, cores):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "config.yaml").write_text(yaml.safe_dump(config))
+    targets = [f"results/fss/{m}.json" for m in methods]
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    cmd = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
+           "--directory", str(folder), "--cores", str(cores), *targets,
+           "--quiet", "all"]  # fmt: skip
+    t0 = time.perf_counter()
+    res = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if res.returncode:
+        raise SystemExit(f"seed {config['seed']} failed in {folder}:\n{res.stderr[-3000:]}")
+    out = {m: json.loads((folder / t).read_text()) for m, t in zip(methods, targets, strict=True)}
+    return out, time.perf_counter() - t0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seeds", type=int, default=8, help="number of root seeds (1, 2, ...)")
+    ap.add_argument("--first-seed", type=int, default=1)
+    ap.add_argument("--methods", nargs="+", default=["binder"])
+    ap.add_argument("--configfile", default=str(REPO / "config.yaml"))
+    ap.add_argument("--set", nargs="*", default=[], help="overrides, e.g. binder.samples=5000")
+    ap.add_argument("--cores", type=int, default=os.cpu_count())
+    ap.add_argument("--keep", help="keep the runs in this folder (default: a temporary one)")
+    args = ap.parse_args()
+    base = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="isingml-coverage-"))
+    pulls = {m: [] for m in args.methods}
+    print(f"methods {' '.join(args.methods)}; config {args.configfile} {' '.join(args.set)}")
+    print(f"{'seed':>6}{'method':>12}{'T_c':>12}{'sigma':>10}{'pull':>8}{'wall s':>9}  model")
+    t_all = time.perf_counter()
+    for seed in range(args.first_seed, args.first_seed + args.seeds):
+        config = configured(args.configfile, args.set, seed)
+        results, wall = run_seed(base / f"seed{seed}", config, args.methods, args.cores)
+        for m, r in results.items():
+            if not r.get("ok"):
+                print(f"{seed:>6}{m:>12}  no estimate: {r.get('note')}")
+                continue
+            pull = (r["T_c"] - ONSAGER_TC) / r["T_c_err"]
+            pulls[m].append(pull)
+            print(f"{seed:>6}{m:>12}{r['T_c']:>12.5f}{r['T_c_err']:>10.5f}{pull:>8.2f}"
+                  f"{wall:>9.0f}  {r.get('model', '')}", flush=True)  # fmt: skip
+    print()
+    print(f"{'method':>12}{'n':>4}{'mean pull':>11}{'RMS':>7}{'RMS range (1 sigma)':>22}")
+    for m, p in pulls.items():
+        if not p:
+            continue
+        n, mean = len(p), sum(p) / len(p)
+        rms = math.sqrt(sum(x * x for x in p) / n)
+        lo, hi = 1 - 1 / math.sqrt(2 * n), 1 + 1 / math.sqrt(2 * n)
+        print(f"{m:>12}{n:>4}{mean:>11.2f}{rms:>7.2f}{f'{lo:.2f}-{hi:.2f}':>22}")
+    print(f"wall time {time.perf_counter() - t_all:.0f} s, {args.cores} cores")
+    if not args.keep:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,214 @@
+"""The Binder baseline against exact answers: reweighting of exact histograms, the crossing code
+on exact curves, coverage of its error bars on independent samples from the exact distribution,
+per-replica statistics, and sampled U4 against the transfer matrix."""
+
+import functools
+
+import numpy as np
+import pytest
+
+from isingml import exact, physics
+from isingml.analysis import binder, chains, extrapolate, observables
+from isingml.analysis.reweighting import LevelTables, Reweighted, cumulant
+from isingml.errors import UserError
+
+Z = 4.0  # tolerance of the statistical comparisons, in standard errors
+
+
+density_of_states = functools.cache(exact.density_of_states)
+
+
+def exact_distribution(L, T):
+    """(E total, m per site, probability) over the levels of the exact g(E, M) at T."""
+    e, m, g = density_of_states(L)
+    N = L * L
+    E, M = np.meshgrid(e * N, m, indexing="ij")
+    logw = np.log(np.where(g > 0, g, 1.0)) - E / T
+    p = np.where(g > 0, np.exp(logw - logw[g > 0].max()), 0.0)
+    return E.ravel(), M.ravel(), p.ravel() / p.sum()
+
+
+def exact_tables(L, temperatures, n=1e6):
+    """LevelTables whose 'samples' are the exact distribution at each temperature with total
+    weight n, split over two groups: reweighting them must be exact at any T in range."""
+    dists = [exact_distribution(L, T) for T in temperatures]
+    levels = np.unique(np.rint(np.concatenate([E for E, _, _ in dists])))
+    G, K = 2, len(temperatures)
+    counts, N, sums = np.zeros((G, levels.size)), np.zeros((G, K)), np.zeros((G, levels.size, 2))
+    for i, (E, M, p) in enumerate(dists):
+        lev = np.searchsorted(levels, np.rint(E))
+        w = n * p / G
+        for g in range(G):
+            np.add.at(counts[g], lev, w)
+            np.add.at(sums[g], lev, w[:, None] * np.stack([M**2, M**4], axis=1))
+            N[g, i] = n / G
+    return LevelTables(levels, counts, N, sums, np.asarray(temperatures, dtype=float))
+
+
+@pytest.mark.parametrize("temperatures", [[2.3], [2.2, 2.3, 2.4]])
+def test_reweighting_exact_histograms_is_exact(temperatures):
+    """Single and multi-histogram reweighting of the exact L = 6 distribution reproduce the
+    transfer matrix's U4 at temperatures between (and beyond) the simulated ones."""
+    rw = Reweighted(exact_tables(6, temperatures))
+    for T in (2.25, 2.3, 2.35):
+        u = cumulant(*rw.moments(T))
+        assert u == pytest.approx(exact.moments(6, T)["U4"], abs=1e-9), T
+
+
+class ExactCurve:
+    """The crossing code's view of a size (moments at T, groups, range check) on exact U4."""
+
+    n_groups, where = 2, "exact"
+
+    def __init__(self, L):
+        self.L = L
+        self.moments = functools.cache(self._moments)
+
+    def _moments(self, T, g=None):
+        mo = exact.moments(self.L, T)
+        return np.array([mo["m2"], mo["m4"]])
+
+    def check_range(self, T):
+        pass
+
+
+@pytest.mark.slow
+def test_crossing_code_recovers_the_exact_crossing_of_8_and_12():
+    """T_x(8, 12) = 2.2605572 from the transfer matrix (the audit quotes it truncated,
+    2.26055); the crossing code on the exact curves must find it to 1e-6."""
+    res = binder.crossing(ExactCurve(8), ExactCurve(12), binder.binder_of(0), (2.24, 2.28))
+    assert res["T_star"] == pytest.approx(2.2605572, abs=1e-6)
+    assert res["T_star"] == pytest.approx(exact.binder_crossing(8, 12), abs=1e-7)
+    assert res["T_star_err"] == 0.0
+
+
+def test_exact_crossings_approach_tc_from_below():
+    """Pairs (L, 2L): T_x < T_c, rising with L, the shift falling faster than L^-2.3 (its
+    exponent tends to 1/nu + omega = 2.75 from below: 2.36, 2.46, 2.53 up to L = 7)."""
+    sizes = [4, 5, 6]
+    shift = np.array([physics.ONSAGER_TC - exact.binder_crossing(L, 2 * L) for L in sizes])
+    assert np.all(shift > 0) and np.all(np.diff(shift) < 0)
+    slopes = -np.diff(np.log(shift)) / np.diff(np.log(sizes))
+    assert np.all(np.diff(slopes) > 0) and slopes[0] > 2.3 and slopes[-1] < 2.75
+
+
+def iid_series(L, temperatures, n, rng):
+    """n independent (e, m) samples per temperature from the exact distribution."""
+    out = []
+    for T in temperatures:
+        E, M, p = exact_distribution(L, T)
+        idx = rng.choice(p.size, size=n, p=p)
+        out.append((T, E[idx] / L**2, M[idx][:, None], {"interval": 1.0}))
+    return out
+
+
+def test_crossing_errors_cover_the_exact_crossing():
+    """Coverage: 200 data sets of independent samples from the exact distributions of L = 4 and
+    8 at five temperatures, each analysed like the Binder grid (multi-histogram reweighting,
+    crossing, jackknife over blocks): the pulls (T_x - exact) / sigma must have RMS between
+    0.8 and 1.25 and a mean within 4 standard errors of zero. Fixed seed."""
+    exact_tx = exact.binder_crossing(4, 8)
+    temperatures = [2.17, 2.21, 2.25, 2.29, 2.33]
+    rng = np.random.default_rng(2026)
+    pulls = []
+    for _ in range(200):
+        rws = {
+            L: Reweighted(
+                binder.size_tables(L, iid_series(L, temperatures, 2000, rng), binder.even_moments)
+            )  # fmt: skip
+            for L in (4, 8)
+        }
+        res = binder.crossing(rws[4], rws[8], binder.binder_of(0), (2.17, 2.33))
+        pulls.append((res["T_star"] - exact_tx) / res["T_star_err"])
+    pulls = np.array(pulls)
+    rms = np.sqrt(np.mean(pulls**2))
+    assert 0.8 <= rms <= 1.25, f"RMS of the pulls {rms:.3f}"
+    assert abs(pulls.mean()) < Z * pulls.std(ddof=1) / np.sqrt(pulls.size), pulls.mean()
+
+
+def ar1_chains(R, n, a, rng):
+    """R independent AR(1) chains of length n, stored time-major like a multi-spin shard."""
+    x = np.empty((n, R))
+    x[0] = rng.normal(size=R) / np.sqrt(1 - a * a)
+    for t in range(1, n):
+        x[t] = a * x[t - 1] + rng.normal(size=R)
+    return x.ravel()
+
+
+def test_replicas_are_analysed_as_separate_chains():
+    """64 interleaved AR(1) chains (tau_int = (1 + a) / (2 (1 - a)) = 2.5 at a = 2/3): the
+    per-replica tau_int finds 2.5, where the interleaved series would read about 0.5, and the
+    jackknife error of the mean matches the exact sqrt(2 tau var / n) within 15 %."""
+    a = 2 / 3
+    rng = np.random.default_rng(5)
+    x = ar1_chains(64, 400, a, rng)
+    lay = chains.layout(x.size, {"n_replicas": 64, "interval": 1.0})
+    tau = chains.tau_per_chain(x, lay).mean()
+    assert tau == pytest.approx(2.5, rel=0.1)
+    group, G, _ = chains.groups(lay, tau)
+    full, loo = chains.leave_one_out_means(x[:, None], group, G)
+    err = chains.jackknife(loo[:, 0])
+    var = 1 / (1 - a * a)
+    assert err == pytest.approx(np.sqrt(2 * 2.5 * var / x.size), rel=0.15)
+
+
+def test_observables_of_a_multispin_series_measure_tau_per_replica():
+    rng = np.random.default_rng(6)
+    e = ar1_chains(64, 300, 0.5, rng) * 0.01 - 1.4
+    m = ar1_chains(64, 300, 0.5, rng) * 0.05 + 0.6
+    obs = observables.measure(e, m, 16, 2.3, n_replicas=64, interval=3.0)
+    assert obs["n_chains"] == 64 and obs["n_groups"] == 64
+    # tau_int of AR(1) with a = 0.5 is 1.5 samples = 4.5 sweeps at 3 sweeps per sample
+    assert obs["tau_int_e_sweeps"] == pytest.approx(4.5, rel=0.15)
+    plain = observables.measure(e, m, 16, 2.3)
+    assert plain["tau_int_e_sweeps"] < 1.0  # the interleaved series hides it
+
+
+def test_reweighting_refuses_temperatures_outside_the_samples():
+    rng = np.random.default_rng(1)
+    rw = Reweighted(binder.size_tables(8, iid_series(8, [2.25, 2.3], 500, rng),
+                                       binder.even_moments), where="binder L = 8")  # fmt: skip
+    with pytest.raises(UserError, match=r"binder L = 8: T = 2\.40000 lies outside"):
+        rw.check_range([2.4])
+    rw.check_range([2.27])
+
+
+@pytest.mark.parametrize(
+    ("t", "model"),
+    [
+        ([2.2660, 2.2687, 2.26916], "fit"),  # three pairs, consistent with L^-2.75: fitted
+        ([2.2780, 2.2683, 2.2690], "largest pair"),  # chi2 too large: not fitted
+    ],
+)
+def test_pair_extrapolation_chooses_its_model_honestly(t, model):
+    res = extrapolate.pair_extrapolation([8, 16, 32], [16, 32, 64], t, [0.001, 0.0008, 0.0008])
+    assert res["ok"] and res["model"].startswith(model), res["model"]
+    if model == "fit":
+        assert res["chi2_dof"] <= extrapolate.MAX_CHI2_DOF
+        assert abs(res["T_c"] - physics.ONSAGER_TC) < 3 * res["T_c_err"]
+
+
+def test_two_pairs_use_the_largest_when_its_predicted_shift_is_small():
+    # shifts of -0.0009 and -0.00013 (ratio 2^2.75) with errors of 0.0008
+    tc = physics.ONSAGER_TC
+    res = extrapolate.pair_extrapolation([16, 32], [32, 64], [tc - 0.0009, tc - 0.00013],
+                                         [0.0008, 0.0008])  # fmt: skip
+    assert res["model"].startswith("largest pair")
+    assert res["T_c"] == tc - 0.00013
+    assert res["T_c_err"] > 0.0008 and res["predicted_shift"] < 0
+    assert res["nu"] is None  # nu is never reported where it was not fitted
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("algorithm", ["multispin", "wolff"])
+@pytest.mark.parametrize("L", [8, 12])
+def test_sampled_binder_cumulant_against_the_transfer_matrix(chain, algorithm, L):
+    """U4 at three temperatures near T_c from the sampler, with per-replica jackknife errors,
+    agrees with the exact transfer-matrix value within 4 standard errors (fixed seeds)."""
+    for i, T in enumerate((2.24, 2.27, 2.30)):
+        plan, e, m = chain(L, T, 12_800, seed=40 + i, algorithm=algorithm)
+        obs = observables.measure(e, m, L, T, plan.n_replicas, plan.interval)
+        ex = exact.moments(L, T)
+        for key in ("U4", "m2", "e", "C"):
+            err = obs[key + "_err"]
+            assert abs(obs[key] - ex[key]) <= Z * err, f"{algorithm} L={L} T={T} {key}"
