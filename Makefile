@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 # Rules call the `isingml` command, so the venv's bin/ goes first on PATH.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: run test test-fast lint clean-results
+.PHONY: run test test-fast lint docs clean-results
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,13 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow and not workflow and not slurm"
 
+# After `make run`: copy its summary table into the README and its key figures into docs/.
+docs: $(STAMP)
+	$(BIN)/python docs/update.py
+
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks docs
+	$(BIN)/ruff format --check src tests benchmarks docs
 	$(BIN)/snakefmt --check Snakefile workflow/rules
 	$(BIN)/snakemake --lint
 

@@ -1,4 +1,4 @@
-"""Analysis on synthetic data with planted answers: crossings, FSS, collapse, Binder, figures."""
+"""Analysis on synthetic data with planted answers: crossings, FSS, Binder, figures."""
 
 import numpy as np
 import pytest
@@ -70,21 +70,6 @@ def test_fss_refuses_free_fit_with_too_few_sizes():
     assert not res["ok"] and "nu is not determined" in res["note"]
 
 
-def test_collapse_recovers_planted_values():
-    rng = np.random.default_rng(4)
-    tc, nu = 2.2692, 1.0
-    curves = []
-    for L in (8, 16, 32):
-        T = np.arange(2.0, 2.6, 0.02)
-        p = 1 / (1 + np.exp((T - tc) * L ** (1 / nu) / 1.5))
-        e = np.full(T.size, 0.005)
-        curves.append((L, T, p + rng.normal(0, 0.005, T.size), e))
-    res = fss.collapse(curves, (2.3, 0.9), rng, n_boot=20)
-    assert res["ok"]
-    assert abs(res["T_c"] - tc) <= max(3 * res["T_c_err"], 1e-3)
-    assert abs(res["nu"] - nu) <= max(3 * res["nu_err"], 0.02)
-
-
 def test_analysis_cli_and_figures_from_tiny_results(tmp_path):
     pred = tmp_path / "pred"
     pred.mkdir()
@@ -96,17 +81,15 @@ def test_analysis_cli_and_figures_from_tiny_results(tmp_path):
     tc, curves, fj = tmp_path / "tc.csv", tmp_path / "curves.csv", tmp_path / "fss.json"
     main(["analyze", "crossing", "--method", "cnn", "--predictions", *files, "--out", str(tc),
           "--curves", str(curves)])  # fmt: skip
-    main(["analyze", "fss", "--method", "cnn", "--tc", str(tc), "--curves", str(curves),
-          "--out", str(fj)])  # fmt: skip
+    main(["analyze", "fss", "--method", "cnn", "--tc", str(tc), "--out", str(fj)])
     result = results.read_json(fj)
     assert result["ok"]
-    # The synthetic curves are the same at both sizes, so no collapse can fix nu: it must say so
-    # rather than print a number (2 sizes also rule out a free fit).
+    # Two sizes cannot fix nu (nor can a data collapse, which the summary no longer shows): it
+    # must say so rather than print a number.
     assert result["nu"] is None and "not determined" in result["nu_note"]
     assert "not determined" in result["per_window"]["w2-2.6"]["free"]["note"]
     for fig, extra in [("p_ordered", ["--curves", str(curves)]),
                        ("tc_extrapolation", ["--tc", str(tc), "--fss", str(fj)]),
-                       ("collapse", ["--curves", str(curves), "--fss", str(fj)]),
                        ("accuracy", ["--curves", str(curves)])]:  # fmt: skip
         out = tmp_path / "fig" / f"{fig}.png"
         main(["plot", fig, *extra, "--out", str(out)])

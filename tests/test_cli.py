@@ -82,3 +82,14 @@ def test_binder_analysis_refuses_bad_input(tmp_path):
                   "--out", str(out))  # fmt: skip
     assert res.returncode == 2 and "T = 2.20000 lies outside the sampled" in res.stderr
     assert not out.exists()
+
+
+def test_asking_for_a_gpu_where_there_is_none_stops_with_the_install_hint(tmp_path):
+    import jax
+
+    if jax.default_backend() != "cpu":
+        pytest.skip("this machine has an accelerator")
+    res = run_cli("train", "--model", "cnn", "--L", "8", "--gpus", "1", "--data", str(tmp_path),
+                  "--out", str(tmp_path / "m"))  # fmt: skip
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert "--gpus 1 asks for a GPU" in res.stderr and "pip install -e '.[cuda]'" in res.stderr

@@ -10,8 +10,8 @@ import pytest
 from flax import nnx
 
 from isingml.cli import main
-from isingml.io import results, shards
-from isingml.learning import data, models, train
+from isingml.io import checkpoint, results, shards
+from isingml.learning import data, models, run, train
 from isingml.learning.predict import predict_logits
 
 TEMPS = (1.5, 1.8, 3.0, 3.5)  # far from T_c: an easy, real classification problem
@@ -53,16 +53,21 @@ def test_output_shapes(name, L):
     assert np.all(np.isfinite(out))
 
 
-def test_cnn_is_invariant_under_every_translation():
+def test_cnn_symmetries_translations_and_the_spin_flip():
+    """The logit is invariant under every roll of the torus and under the global spin flip; the
+    learned order parameter phi is invariant under rolls and odd under the flip."""
     model = models.build(models.ModelSpec("cnn", 12), nnx.Rngs(1))
     x = random_spins(12, n=4, seed=1).astype(np.float32)
-    base = np.asarray(model(x))
+    base, phi = np.asarray(model(x)), np.asarray(model.order_parameter(x))
     rng = np.random.default_rng(2)
     for shift in rng.integers(0, 12, size=(10, 2)):
         rolled = np.roll(x, tuple(shift), axis=(1, 2))
         np.testing.assert_allclose(model(rolled), base, rtol=1e-5, atol=1e-5)
-    # ...and it is not trivially constant: another configuration gives another logit.
-    assert not np.allclose(model(-np.abs(x)), model(np.abs(x)))
+        np.testing.assert_allclose(model.order_parameter(rolled), phi, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(model(-x), base, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(model.order_parameter(-x), -phi, rtol=1e-6, atol=1e-7)
+    # ...and neither is trivially constant: other configurations give other values.
+    assert np.ptp(phi) > 1e-4 and np.ptp(base) > 1e-6
 
 
 def test_cnn_accepts_other_sizes_fcn_does_not():
@@ -95,13 +100,29 @@ def test_labels_and_stratified_split():
     assert exact.tolist() == (T < 2.2692).astype(int).tolist()
 
 
+def test_each_seed_trains_on_its_own_bootstrap_of_the_training_split():
+    T = np.repeat([1.5, 2.2, 3.0], 200)
+    labels = data.labels_for(T, "windows", (2.0, 2.6))
+    splits = [
+        run.make_split(run.TrainConfig(model="cnn", L=8, seed=s, window=(2.0, 2.6)), T, labels)
+        for s in (0, 1)
+    ]
+    for sp in splits:
+        assert np.all(sp.train_counts[sp.codes != data.TRAIN] == 0)  # held out: never trained
+        for t in (1.5, 3.0):  # as many draws as training configurations, per temperature
+            sel = (T == t) & (sp.codes == data.TRAIN)
+            assert sp.train_counts[T == t].sum() == sel.sum()
+        assert sp.train_counts.max() > 1  # with replacement
+    assert not np.array_equal(splits[0].train_counts, splits[1].train_counts)
+
+
 def test_cnn_learns_a_real_dataset_and_is_deterministic(lattices):
     lat = shards.load_lattices(lattices, 8)
     spins, T = lat.spins, lat.T
     cfg = train.TrainConfig(model="cnn", L=8, seed=1, window=(2.0, 2.6), epochs=10, patience=10)
-    model, metrics = train.train_and_evaluate(cfg, spins, T)
+    model, metrics, _ = train.train_and_evaluate(cfg, spins, T)
     assert metrics["accuracy"]["test"] >= 0.95, metrics["accuracy"]
-    _, again = train.train_and_evaluate(cfg, spins, T)
+    _, again, _ = train.train_and_evaluate(cfg, spins, T)
     timing = ("wall_seconds",)
     assert {k: v for k, v in metrics.items() if k not in timing} == {
         k: v for k, v in again.items() if k not in timing
@@ -115,12 +136,12 @@ def test_checkpoint_and_predict_reproduce_the_model_as_trained(lattices, tmp_pat
     lat = shards.load_lattices(lattices, 8)
     spins, T = lat.spins, lat.T
     cfg = train.TrainConfig(model="cnn", L=8, seed=0, window=(2.0, 2.6), epochs=2)
-    trained, _ = train.train_and_evaluate(cfg, spins, T)
+    trained, _, _ = train.train_and_evaluate(cfg, spins, T)
     expected = predict_logits(trained, spins, symmetrize=True)
     out = tmp_path / "cnn"
     main(["train", "--model", "cnn", "--L", "8", "--seed", "0", "--window", "2.0", "2.6",
           "--data", str(lattices), "--out", str(out), "--epochs", "2"])  # fmt: skip
-    assert sorted(p.name for p in out.iterdir()) == ["metrics.json", "params.npz"]
+    assert sorted(p.name for p in out.iterdir()) == ["metrics.json", "params.npz", "split.npz"]
     metrics = json.loads((out / "metrics.json").read_text())
     for key in ("train", "val", "test", "critical"):
         assert key in metrics["accuracy"]
@@ -136,6 +157,34 @@ def test_checkpoint_and_predict_reproduce_the_model_as_trained(lattices, tmp_pat
     # misassigns parameters: the untrained network must differ
     untrained = models.build(cfg.spec, nnx.Rngs(0))
     assert not np.allclose(predict_logits(untrained, spins, symmetrize=True), expected, atol=1e-3)
+    # the stored split, not a rebuilt one: held-out configurations were never trained on
+    codes, counts, _ = checkpoint.load_split(out / "split.npz")
+    np.testing.assert_array_equal(cols["split"], codes)
+    assert np.all(counts[np.isin(codes, (data.VAL, data.TEST, data.CRITICAL))] == 0)
+
+
+def test_predict_refuses_data_other_than_the_training_data(lattices, tmp_path):
+    """If the data folder gains a shard, or a shard changes, the stored split would point at
+    other configurations: predict refuses, naming the shard."""
+    out = tmp_path / "cnn"
+    main(["train", "--model", "cnn", "--L", "8", "--window", "2.0", "2.6",
+          "--data", str(lattices), "--out", str(out), "--epochs", "1"])  # fmt: skip
+    grown = tmp_path / "grown"
+    grown.mkdir()
+    for shard in lattices.iterdir():
+        (grown / shard.name).write_bytes(shard.read_bytes())
+    main(["simulate", "--L", "8", "--T", "2.2", "--samples", "250", "--seed", "3",
+          "--out", str(grown / "T2.2000.h5")])  # fmt: skip
+    res = run_cli("predict", "--model-dir", str(out), "--data", str(grown),
+                  "--out", str(tmp_path / "p.h5"))  # fmt: skip
+    assert res.returncode == 2 and "trained on 4 shards" in res.stderr, res.stderr
+    (grown / "T2.2000.h5").unlink()
+    main(["simulate", "--L", "8", "--T", "1.5", "--samples", "250", "--seed", "4",
+          "--out", str(grown / "T1.5000.h5")])  # fmt: skip
+    res = run_cli("predict", "--model-dir", str(out), "--data", str(grown),
+                  "--out", str(tmp_path / "p.h5"))  # fmt: skip
+    assert res.returncode == 2 and "T1.5000.h5 (T = 1.5" in res.stderr, res.stderr
+    assert not (tmp_path / "p.h5").exists()
 
 
 def run_cli(*args):
@@ -229,3 +278,32 @@ def test_train_cli_errors(lattices, tmp_path):
         str(tmp_path / "x"),
     )
     assert res.returncode == 2 and "no such folder" in res.stderr
+
+
+@pytest.mark.parametrize("model", ["cnn", "fcn"])
+def test_scan_and_python_epoch_loops_agree(lattices, model):
+    """The accelerator path (one compiled lax.scan per epoch) and the CPU path (the compiled step
+    driven from Python) apply the same steps with the same keys: the trained parameters and the
+    predictions agree to float32 rounding, on whatever device JAX has."""
+    lat = shards.load_lattices(lattices, 8)
+    cfg = train.TrainConfig(model=model, L=8, seed=2, window=(2.0, 2.6), epochs=2, patience=2)
+    trained = {}
+    for loop in ("scan", "python"):
+        net, metrics, _ = train.train_and_evaluate(cfg, lat.spins, lat.T, loop)
+        assert metrics["epoch_loop"] == loop
+        trained[loop] = (models.params_to_arrays(net), predict_logits(net, lat.spins))
+    for name, value in trained["scan"][0].items():
+        np.testing.assert_allclose(value, trained["python"][0][name], rtol=2e-4, atol=2e-5)
+    np.testing.assert_allclose(trained["scan"][1], trained["python"][1], rtol=1e-3, atol=1e-4)
+
+
+def test_epoch_loop_choice_is_measured_per_device_and_model(monkeypatch):
+    if jax.default_backend() == "cpu":
+        assert train.epoch_loop("cnn") == "python" and train.epoch_loop("fcn") == "scan"
+    else:
+        assert train.epoch_loop("cnn") == "scan"
+    monkeypatch.setenv("ISINGML_EPOCH_LOOP", "scan")
+    assert train.epoch_loop("cnn") == "scan"
+    monkeypatch.setenv("ISINGML_EPOCH_LOOP", "loop")
+    with pytest.raises(ValueError, match="ISINGML_EPOCH_LOOP"):
+        train.epoch_loop("cnn")

@@ -58,15 +58,22 @@ def rule_outputs(directory, folder):
 def test_full_dag_produces_well_formed_results(finished_run):
     d = finished_run
     summary = results.read_csv(d / "results/summary.csv")
-    assert sorted(summary["method"].tolist()) == ["binder", "cnn", "cnn_cross", "fcn"]
-    assert np.all(np.isfinite(summary["T_c"])), dict(
-        zip(summary["method"], summary["T_c"], strict=True)
+    methods = summary["method"].tolist()
+    assert sorted(methods) == sorted(
+        ["binder", "cnn_binder", "confusion", "rg", "pca", "cnn", "fcn", "magnetization"]
     )
-    assert np.all(np.isfinite(summary["T_c_err"])) and np.all(summary["T_c_err"] > 0)
-    assert "Onsager" in (d / "results/summary.md").read_text()
-    for method in summary["method"]:
+    # window-free estimators first, then the window-trained reproductions
+    assert methods.index("cnn") > max(methods.index(m) for m in ("binder", "cnn_binder", "pca"))
+    md = (d / "results/summary.md").read_text()
+    assert "Onsager" in md and "not T_c estimates" in md
+    for method, tc, err in zip(methods, summary["T_c"], summary["T_c_err"], strict=True):
         fss = results.read_json(d / f"results/fss/{method}.json")
-        assert {"T_c", "T_c_err", "nu", "chi2_dof", "L_used"} <= set(fss)
+        assert {"T_c", "T_c_err", "nu", "chi2_dof", "L_used", "ok"} <= set(fss)
+        if method == "confusion" and not fss["ok"]:
+            # two tiny sizes with two seeds may leave a size without a peak: it must say so
+            assert fss["note"] and not np.isfinite(tc), fss
+            continue
+        assert fss["ok"] and np.isfinite(tc) and np.isfinite(err) and err > 0, (method, fss)
     tc = results.read_csv(d / "results/tc/cnn.csv")
     assert {"method", "L", "T_star", "T_star_err"} <= set(tc)
     assert set(tc["L"].astype(int)) == {8, 12}
@@ -106,11 +113,14 @@ def test_adding_a_size_reruns_only_that_size(finished_run):
     per_size = [(rule, w) for rule, w in jobs if "L" in w]
     assert per_size and all(w["L"] == "16" for _, w in per_size), per_size
     rules = {rule for rule, _ in jobs}
-    assert {"simulate", "train", "predict", "observables"} <= rules
-    aggregates = {"binder", "crossing", "size_crossing", "fss", "compare", "all"}
-    assert rules - {"simulate", "train", "predict", "observables"} <= (
-        aggregates | {r for r in rules if r.startswith("figure_")}
-    )
+    per_size_rules = {"simulate", "train", "baseline", "confusion", "observables"}
+    assert per_size_rules <= rules
+    assert {rule for rule, _ in per_size} == per_size_rules
+    # the Binder grid and the networks evaluated on it (cnn_binder, rg) do not depend on the
+    # networks' sizes: nothing of theirs reruns; the aggregates over sizes do
+    aggregates = {"crossing", "fss", "compare", "confusion_peaks", "shortcut", "pca", "all"}
+    assert rules - per_size_rules <= aggregates | {r for r in rules if r.startswith("figure_")}
+    assert not {"binder", "features", "cnn_binder", "rg_fixed_points"} & rules
     # an unchanged config plans nothing
     assert (
         "Nothing to be done"
@@ -149,8 +159,19 @@ def test_config_errors_stop_before_any_job(tmp_path, name, change, message):
     assert not (d / "data").exists() and not (d / "results").exists()
 
 
+def sampling_and_training_only(config):
+    """The tiny config without the estimators and studies that the finished run covers: what
+    an interruption and a resumption need, at a third of the cost."""
+    config = yaml.safe_load(yaml.safe_dump(config))
+    config["training"]["windows"] = config["training"]["windows"][:1]
+    config["confusion"]["enabled"] = False
+    config["cnn_binder"]["enabled"] = False
+    config["studies"].update(rg=False, pca=False)
+    return config
+
+
 def test_interrupted_run_resumes_without_corrupt_files(tmp_path):
-    d = workdir(tmp_path)
+    d = workdir(tmp_path, sampling_and_training_only(TINY))
     cmd = [*SNAKEMAKE, "--directory", str(d), "--cores", "2", "--rerun-incomplete"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env=env(), start_new_session=True)  # fmt: skip

@@ -15,6 +15,39 @@ rule binder:
         " 2> {log}"
 
 
+rule cnn_binder:
+    input:
+        get_features,
+    output:
+        tc="results/tc/cnn_binder.csv",
+        curves="results/binder/cnn_binder_curves.csv",
+        networks="results/diagnostics/cnn_binder_networks.csv",
+    log:
+        "results/logs/cnn_binder.log",
+    conda:
+        "../envs/isingml.yaml"
+    shell:
+        "isingml analyze order-binder --method cnn_binder --features {input}"
+        " --out {output.tc} --curves {output.curves} --networks {output.networks} 2> {log}"
+
+
+rule confusion_peaks:
+    input:
+        get_confusion_curves,
+    output:
+        tc="results/tc/confusion.csv",
+        accuracy="results/confusion/accuracy.csv",
+    log:
+        "results/logs/confusion_peaks.log",
+    conda:
+        "../envs/isingml.yaml"
+    params:
+        seed=config["seed"],
+    shell:
+        "isingml analyze confusion --curves {input} --seed {params.seed} --out {output.tc}"
+        " --accuracy {output.accuracy} 2> {log}"
+
+
 rule crossing:
     input:
         get_predictions,
@@ -32,43 +65,38 @@ rule crossing:
         " --seed {params.seed} --out {output.tc} --curves {output.curves} 2> {log}"
 
 
-rule size_crossing:
+rule shortcut:
     input:
-        get_cross_predictions,
+        get_window_predictions,
     output:
-        "results/tc/cnn_cross.csv",
+        "results/diagnostics/shortcut.csv",
     log:
-        "results/logs/crossing/cnn_cross.log",
+        "results/logs/shortcut.log",
     conda:
         "../envs/isingml.yaml"
-    params:
-        seed=config["seed"],
     shell:
-        "isingml analyze crossing --method cnn_cross --between-sizes --predictions {input}"
-        " --seed {params.seed} --out {output} 2> {log}"
+        "isingml analyze shortcut --predictions {input} --out {output} 2> {log}"
 
 
 rule fss:
     input:
-        unpack(get_fss_inputs),
+        tc="results/tc/{method}.csv",
     output:
         "results/fss/{method}.json",
     log:
         "results/logs/fss/{method}.log",
     conda:
         "../envs/isingml.yaml"
-    params:
-        flags=get_fss_flags,
-        seed=config["seed"],
     shell:
-        "isingml analyze fss --method {wildcards.method} --tc {input.tc} {params.flags}"
-        " --seed {params.seed} --out {output} 2> {log}"
+        "isingml analyze fss --method {wildcards.method} --tc {input.tc} --out {output}"
+        " 2> {log}"
 
 
 rule compare:
     input:
         fss=expand("results/fss/{method}.json", method=METHODS),
         metrics=get_all_metrics,
+        shortcut="results/diagnostics/shortcut.csv",
     output:
         csv=report(
             "results/summary.csv", caption="../report/summary.rst", category="Summary"
@@ -80,4 +108,4 @@ rule compare:
         "../envs/isingml.yaml"
     shell:
         "isingml analyze compare --fss {input.fss} --metrics {input.metrics}"
-        " --out-csv {output.csv} --out-md {output.md} 2> {log}"
+        " --shortcut {input.shortcut} --out-csv {output.csv} --out-md {output.md} 2> {log}"

@@ -1,6 +1,7 @@
 import yaml
 from snakemake.utils import validate
 
+from isingml.config import model_defaults
 from isingml.learning.data import window_name
 from isingml.physics import ONSAGER_TC
 
@@ -56,12 +57,38 @@ def _check_config():
                     "training.windows",
                     f"[{lo}, {hi}] leaves no training temperature on one side",
                 )
-    sc = config["size_crossing"]
-    if sc["enabled"] and "cnn" in config["models"]:
-        if sc["train_L"] not in config["lattice_sizes"]:
-            _config_error(
-                "size_crossing.train_L", f"{sc['train_L']} is not in lattice_sizes"
-            )
+    window_free = [k for k in ("cnn_binder", "confusion") if config[k]["enabled"]]
+    for key in window_free:
+        if "cnn" not in config["models"]:
+            _config_error(key, "needs the cnn in models (or set enabled: false)")
+    cb = config["cnn_binder"]
+    if cb["enabled"] and cb["train_L"] not in config["lattice_sizes"]:
+        _config_error("cnn_binder.train_L", f"{cb['train_L']} is not in lattice_sizes")
+    if cb["enabled"] and config["binder"]["spins"] < 64:
+        _config_error(
+            "binder.spins",
+            "cnn_binder evaluates the networks on the Binder grid's stored spins: keep at "
+            "least 64 (or set cnn_binder.enabled: false)",
+        )
+    eff = config["studies"]["data_efficiency"]
+    if eff["L"] not in config["lattice_sizes"]:
+        _config_error(
+            "studies.data_efficiency.L", f"{eff['L']} is not in lattice_sizes"
+        )
+    most = int(config["samples"] * (1 - 2 * config["training"]["val_fraction"]))
+    if max(eff["per_temperature"]) > most:
+        _config_error(
+            "studies.data_efficiency.per_temperature",
+            f"{max(eff['per_temperature'])} exceeds the ~{most} training configurations per "
+            "temperature that `samples` leaves",
+        )
+    lo, hi = config["confusion"]["range"]
+    inside = [t for t in config["temperatures"] if lo <= t <= hi]
+    if config["confusion"]["enabled"] and (lo >= hi or len(inside) < 4):
+        _config_error(
+            "confusion.range",
+            f"[{lo}, {hi}] must hold at least 4 of the temperatures (3 proposed boundaries)",
+        )
 
 
 def fmt_T(T):
@@ -74,16 +101,20 @@ SIZES = sorted(config["lattice_sizes"])
 TRAIN_T = sorted({fmt_T(t) for t in config["temperatures"]}, key=float)
 BINDER_SIZES = sorted(config["binder"]["lattice_sizes"])
 BINDER_T = sorted({fmt_T(t) for t in config["binder"]["temperatures"]}, key=float)
-# data/{grid}/: "lattices" holds the networks' grid, "critical" the Binder grid near T_c
-GRID_OF = {"lattices": "network", "critical": "critical"}
-MODELS = sorted(config["models"])
+MODELS = sorted(config["models"])  # the networks
+WINDOW_MODELS = MODELS + ["magnetization"]  # and the baseline: read T* off p = 1/2
 SEEDS = config["training"]["seeds"]
 if config["training"]["label"] == "windows":
     WINDOWS = {window_name(w): w for w in config["training"]["windows"]}
 else:
     WINDOWS = {"exact": None}
-CROSS = config["size_crossing"]["enabled"] and "cnn" in MODELS
-METHODS = MODELS + ["binder"] + (["cnn_cross"] if CROSS else [])
+WINDOW_FREE = [m for m in ("cnn_binder", "confusion") if config[m]["enabled"]]
+STUDY_ROWS = [
+    m for m in ("rg", "pca") if config["studies"][m]
+]  # studies with a T_c row
+METHODS = ["binder"] + WINDOW_FREE + STUDY_ROWS + WINDOW_MODELS
+EFFICIENCY = config["studies"]["data_efficiency"]
+STUDY_MODELS = ("fcn", "cnn", "cnn_d4", "ecnn")
 
 
 wildcard_constraints:
@@ -91,9 +122,11 @@ wildcard_constraints:
     Lt=r"\d+",
     T=r"\d+\.\d{4}",
     grid="lattices|critical",
-    model="|".join(MODELS),
+    model="|".join(WINDOW_MODELS),
     window="|".join(WINDOWS),
     seed=r"\d+",
+    n=r"\d+",
+    study_model="|".join(STUDY_MODELS),
     method="|".join(METHODS),
 
 
@@ -135,9 +168,9 @@ def get_binder_observables(wildcards):
     return [f"results/observables/critical/L{L}.csv" for L in BINDER_SIZES]
 
 
-def get_train_flags(wildcards):
-    """Command-line flags of `isingml train` from the model's and the window's config."""
-    m = config["models"][wildcards.model]
+def hyper_flags(model):
+    """`isingml train`-style flags of a network's hyper-parameters (config models.<model>)."""
+    m = {**model_defaults(model), **config["models"].get(model, {})}
     flags = [
         f"--epochs {m['epochs']}",
         f"--batch-size {m['batch_size']}",
@@ -145,62 +178,140 @@ def get_train_flags(wildcards):
         f"--weight-decay {m['weight_decay']}",
         f"--patience {m['patience']}",
     ]
-    if wildcards.model == "cnn":
+    if model in ("cnn", "ecnn"):
         flags.append("--channels " + " ".join(str(c) for c in m["channels"]))
     else:
         flags.append(f"--hidden {m['hidden']}")
-    window = WINDOWS[wildcards.window]
-    if window is not None:
-        flags.append(f"--window {window[0]} {window[1]}")
     if config["training"]["augment_d4"]:
         flags.append("--augment-d4")
+    if not config["training"]["resample"]:
+        flags.append("--no-resample")
+    return flags
+
+
+def get_window_flag(wildcards):
+    window = WINDOWS[wildcards.window]
+    return "" if window is None else f"--window {window[0]} {window[1]}"
+
+
+def get_train_flags(wildcards):
+    """Command-line flags of `isingml train` from the model's and the window's config."""
+    return " ".join(hyper_flags(wildcards.model) + [get_window_flag(wildcards)])
+
+
+def get_confusion_flags(wildcards):
+    c = config["confusion"]
+    flags = hyper_flags("cnn") + [
+        f"--range {c['range'][0]} {c['range'][1]}",
+        f"--epochs-per-point {c['epochs_per_point']}",
+    ]
     return " ".join(flags)
 
 
-def get_model(wildcards):
-    """The network trained on L_t whose predictions on L the job makes."""
-    d = model_dir(wildcards.model, wildcards.window, wildcards.Lt, wildcards.seed)
-    return {"params": f"{d}/params.npz", "metrics": f"{d}/metrics.json"}
-
-
-def prediction_path(model, window, L, Lt, seed):
-    return f"results/predictions/{model}/{window}/L{L}/from_L{Lt}_seed{seed}.h5"
+def prediction_path(model, window, L, seed):
+    return f"results/predictions/{model}/{window}/L{L}/seed{seed}.h5"
 
 
 def get_predictions(wildcards):
+    """Predictions of one model (a network or the baseline) for every window, size, seed."""
     return [
-        prediction_path(wildcards.model, w, L, L, s)
+        prediction_path(wildcards.model, w, L, s)
         for w in WINDOWS
         for L in SIZES
         for s in SEEDS
     ]
 
 
-def get_cross_predictions(wildcards):
-    Lt = config["size_crossing"]["train_L"]
+def get_window_predictions(wildcards):
+    """Predictions of the networks and of the baseline, every window, size and seed."""
     return [
-        prediction_path("cnn", w, L, Lt, s)
+        prediction_path(m, w, L, s)
+        for m in WINDOW_MODELS
         for w in WINDOWS
         for L in SIZES
         for s in SEEDS
     ]
+
+
+def get_feature_model(wildcards):
+    d = model_dir("cnn", wildcards.window, wildcards.Lt, wildcards.seed)
+    return {"params": f"{d}/params.npz", "metrics": f"{d}/metrics.json"}
+
+
+def get_features(wildcards):
+    Lt = config["cnn_binder"]["train_L"]
+    return [
+        f"results/features/cnn/{w}/L{Lt}/seed{s}.h5" for w in WINDOWS for s in SEEDS
+    ]
+
+
+def get_confusion_curves(wildcards):
+    return [f"results/confusion/L{L}/seed{s}.h5" for L in SIZES for s in SEEDS]
+
+
+def get_shortcut_examples(wildcards):
+    """One network per model (and the baseline) at the largest L: first window, first seed."""
+    w = next(iter(WINDOWS))
+    return [prediction_path(m, w, SIZES[-1], SEEDS[0]) for m in WINDOW_MODELS]
+
+
+def get_features_flags(wildcards):
+    return f"--native-below {BINDER_SIZES[-1]}"
+
+
+def get_rg_features(wildcards):
+    return get_features(wildcards)
+
+
+def get_largest_training_shards(wildcards):
+    return [shard_path(SIZES[-1], T) for T in TRAIN_T]
+
+
+def get_efficiency_shards(wildcards):
+    return [shard_path(EFFICIENCY["L"], T) for T in TRAIN_T]
+
+
+def get_efficiency_flags(wildcards):
+    lo, hi = EFFICIENCY["window"]
+    base = "cnn" if wildcards.study_model == "cnn_d4" else wildcards.study_model
+    flags = [f for f in hyper_flags(base) if f not in ("--augment-d4", "--no-resample")]
+    return " ".join(flags + [f"--L {EFFICIENCY['L']} --window {lo} {hi}"])
+
+
+def efficiency_dir(model, n, seed):
+    return f"results/efficiency/{model}/n{n}/seed{seed}"
+
+
+def get_efficiency_rows(wildcards):
+    return [
+        f"{efficiency_dir(m, n, s)}/row.json"
+        for m in STUDY_MODELS
+        for n in EFFICIENCY["per_temperature"]
+        for s in SEEDS
+    ]
+
+
+def get_inspected_model(wildcards):
+    """The study's network trained on the most data, first seed: CNN and ECNN side by side."""
+    n = max(EFFICIENCY["per_temperature"])
+    return f"{efficiency_dir(wildcards.study_model, n, SEEDS[0])}/params.npz"
+
+
+def get_study_outputs(everything=False):
+    """The studies' results and figures: those switched on in config.yaml, or all of them
+    (the `studies` target)."""
+    on = {k: everything or bool(config["studies"][k]) for k in ("rg", "pca", "filters")}
+    on["data_efficiency"] = everything or EFFICIENCY["enabled"]
+    out = [f"results/fss/{m}.json" for m in ("rg", "pca") if on[m]]
+    figures = [f for f in ("rg", "pca", "filters", "data_efficiency") if on[f]]
+    out += [f"results/figures/{f}.{ext}" for f in figures for ext in ("png", "pdf")]
+    if on["data_efficiency"]:
+        out.append("results/diagnostics/data_efficiency.csv")
+    return out
 
 
 def get_observables(wildcards):
     return [f"results/observables/lattices/L{L}.csv" for L in SIZES]
-
-
-def get_fss_inputs(wildcards):
-    inputs = {"tc": f"results/tc/{wildcards.method}.csv"}
-    if wildcards.method in MODELS:
-        inputs["curves"] = f"results/curves/{wildcards.method}.csv"
-    return inputs
-
-
-def get_fss_flags(wildcards):
-    if wildcards.method in MODELS:
-        return f"--curves results/curves/{wildcards.method}.csv"
-    return ""
 
 
 def get_all_metrics(wildcards):
@@ -228,12 +339,12 @@ def get_example_shards(wildcards):
 
 
 def get_final_outputs():
-    figures = ["tc_extrapolation", "binder", "magnetization", "lattices"]
-    figures += [f"p_ordered_{m}" for m in MODELS] + [f"collapse_{m}" for m in MODELS]
-    if len(MODELS) > 0:
-        figures.append("accuracy")
+    figures = ["tc_extrapolation", "binder", "magnetization", "lattices", "shortcut"]
+    figures += [f"p_ordered_{m}" for m in WINDOW_MODELS] + ["accuracy"]
+    figures += [f for f in ("cnn_binder", "confusion") if f in WINDOW_FREE]
     return (
         ["results/summary.csv", "results/summary.md"]
         + [f"results/figures/{f}.{ext}" for f in figures for ext in ("png", "pdf")]
         + [f"results/fss/{m}.json" for m in METHODS]
+        + get_study_outputs()
     )

@@ -17,27 +17,6 @@ rule figure_p_ordered:
         "isingml plot p_ordered --curves {input.curves} --out {output.png} 2> {log}"
 
 
-rule figure_collapse:
-    input:
-        curves="results/curves/{model}.csv",
-        fss="results/fss/{model}.json",
-    output:
-        png=report(
-            "results/figures/collapse_{model}.png",
-            caption="../report/collapse.rst",
-            category="Finite-size scaling",
-            subcategory="{model}",
-        ),
-        pdf="results/figures/collapse_{model}.pdf",
-    log:
-        "results/logs/figures/collapse_{model}.log",
-    conda:
-        "../envs/isingml.yaml"
-    shell:
-        "isingml plot collapse --curves {input.curves} --fss {input.fss} --out {output.png}"
-        " 2> {log}"
-
-
 rule figure_tc_extrapolation:
     input:
         tc=expand("results/tc/{method}.csv", method=METHODS),
@@ -99,7 +78,7 @@ rule figure_magnetization:
 
 rule figure_accuracy:
     input:
-        expand("results/curves/{model}.csv", model=MODELS),
+        expand("results/curves/{model}.csv", model=WINDOW_MODELS),
     output:
         png=report(
             "results/figures/accuracy.png",
@@ -131,3 +110,141 @@ rule figure_lattices:
         "../envs/isingml.yaml"
     shell:
         "isingml plot lattices --shards {input} --out {output.png} 2> {log}"
+
+
+rule figure_shortcut:
+    input:
+        predictions=get_shortcut_examples,
+        shortcut="results/diagnostics/shortcut.csv",
+    output:
+        png=report(
+            "results/figures/shortcut.png",
+            caption="../report/shortcut.rst",
+            category="Networks",
+        ),
+        pdf="results/figures/shortcut.pdf",
+    log:
+        "results/logs/figures/shortcut.log",
+    conda:
+        "../envs/isingml.yaml"
+    shell:
+        "isingml plot shortcut --predictions {input.predictions}"
+        " --diagnostics {input.shortcut} --out {output.png} 2> {log}"
+
+
+rule figure_confusion:
+    input:
+        accuracy="results/confusion/accuracy.csv",
+        tc="results/tc/confusion.csv",
+        fss="results/fss/confusion.json",
+    output:
+        png=report(
+            "results/figures/confusion.png",
+            caption="../report/confusion.rst",
+            category="Window-free estimators",
+        ),
+        pdf="results/figures/confusion.pdf",
+    log:
+        "results/logs/figures/confusion.log",
+    conda:
+        "../envs/isingml.yaml"
+    shell:
+        "isingml plot confusion --curves {input.accuracy} --tc {input.tc} --fss {input.fss}"
+        " --out {output.png} 2> {log}"
+
+
+rule figure_cnn_binder:
+    input:
+        curves="results/binder/cnn_binder_curves.csv",
+        networks="results/diagnostics/cnn_binder_networks.csv",
+        tc="results/tc/cnn_binder.csv",
+    output:
+        png=report(
+            "results/figures/cnn_binder.png",
+            caption="../report/cnn_binder.rst",
+            category="Window-free estimators",
+        ),
+        pdf="results/figures/cnn_binder.pdf",
+    log:
+        "results/logs/figures/cnn_binder.log",
+    conda:
+        "../envs/isingml.yaml"
+    shell:
+        "isingml plot cnn_binder --curves {input.curves} --diagnostics {input.networks}"
+        " --tc {input.tc} --out {output.png} 2> {log}"
+
+
+rule figure_rg:
+    input:
+        curves="results/rg/curves.csv",
+        tc="results/tc/rg.csv",
+    output:
+        png=report(
+            "results/figures/rg.png",
+            caption="../report/rg.rst",
+            category="Studies",
+        ),
+        pdf="results/figures/rg.pdf",
+    log:
+        "results/logs/figures/rg.log",
+    conda:
+        "../envs/isingml.yaml"
+    shell:
+        "isingml plot rg --curves {input.curves} --tc {input.tc} --out {output.png} 2> {log}"
+
+
+rule figure_pca:
+    input:
+        components="results/pca/components.npz",
+        variance="results/pca/variance.csv",
+        curves="results/pca/curves.csv",
+    output:
+        png=report(
+            "results/figures/pca.png",
+            caption="../report/pca.rst",
+            category="Studies",
+        ),
+        pdf="results/figures/pca.pdf",
+    log:
+        "results/logs/figures/pca.log",
+    conda:
+        "../envs/isingml.yaml"
+    shell:
+        "isingml plot pca --components {input.components} --variance {input.variance}"
+        " --curves {input.curves} --out {output.png} 2> {log}"
+
+
+rule figure_data_efficiency:
+    input:
+        "results/diagnostics/data_efficiency.csv",
+    output:
+        png=report(
+            "results/figures/data_efficiency.png",
+            caption="../report/data_efficiency.rst",
+            category="Studies",
+        ),
+        pdf="results/figures/data_efficiency.pdf",
+    log:
+        "results/logs/figures/data_efficiency.log",
+    conda:
+        "../envs/isingml.yaml"
+    shell:
+        "isingml plot data_efficiency --diagnostics {input} --out {output.png} 2> {log}"
+
+
+rule figure_filters:
+    input:
+        expand("results/diagnostics/filters_{m}.npz", m=["cnn", "ecnn"]),
+    output:
+        png=report(
+            "results/figures/filters.png",
+            caption="../report/filters.rst",
+            category="Studies",
+        ),
+        pdf="results/figures/filters.pdf",
+    log:
+        "results/logs/figures/filters.log",
+    conda:
+        "../envs/isingml.yaml"
+    shell:
+        "isingml plot filters --diagnostics {input} --out {output.png} 2> {log}"

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import stats
 
 from isingml.errors import UserError
 from isingml.sampling.autocorr import tau_int
@@ -94,3 +95,12 @@ def leave_one_out_means(columns, group, G):
     sums, counts = group_sums(columns, group, G)
     total, n = sums.sum(axis=0), counts.sum()
     return total / n, (total - sums) / (n - counts)[:, None]
+
+
+def student_error(values):
+    """t_(n-1)(0.8413) s / sqrt(n): a 1-sigma error of the mean of n values (0 for n = 1)."""
+    values = np.asarray(values, dtype=np.float64)
+    n = values.size
+    if n < 2:
+        return 0.0
+    return float(stats.t.ppf(0.8413, n - 1) * values.std(ddof=1) / math.sqrt(n))

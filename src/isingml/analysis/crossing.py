@@ -1,12 +1,8 @@
-"""Where curves cross: p(ordered) = 1/2 for one size, and two sizes' curves crossing each other.
+"""Where p(ordered) = 1/2 for one size, and bootstrap means per temperature.
 
 ``half_crossing``: T* where a decreasing curve p(T) crosses 1/2, from a straight-line fit of
 logit p against T over the temperatures within ``halfwidth`` of the interpolated crossing (a
 local logistic fit, not the nearest grid point). It is vectorised over bootstrap replicas.
-
-``curve_crossing``: where two curves y_a(T), y_b(T) (Binder cumulants of two sizes, or one
-network's p_L(T) at two sizes) cross, from local polynomial fits of each within ``halfwidth``
-of the crossing; a global polynomial biased the Binder crossing by -0.14 % in planning.
 """
 
 import numpy as np
@@ -52,62 +48,6 @@ def half_crossing(T, p, halfwidth=0.15, min_points=3):
     xm, zm = x.mean(), z.mean(axis=-1)
     slope = ((x - xm) * (z - zm[..., None])).sum(axis=-1) / ((x - xm) ** 2).sum()
     return t0 + xm - zm / slope
-
-
-def _local_poly(T, y, w, t0, halfwidth, degree):
-    sel = np.abs(T - t0) <= halfwidth
-    if sel.sum() < degree + 2:
-        sel = np.zeros(T.size, bool)
-        sel[np.argsort(np.abs(T - t0))[: degree + 2]] = True
-    return np.polynomial.Polynomial.fit(T[sel], y[sel], degree, w=w[sel]), T[sel]
-
-
-def curve_crossing(T, ya, yb, ea, eb, halfwidth=0.04, degree=3, search=None):
-    """Crossing of two curves on the same grid; ``ea``, ``eb`` are their standard errors.
-
-    ``search`` (a boolean mask over T) restricts where a sign change of ya - yb counts as the
-    crossing: far from T_c the curves of two sizes coincide (U4 = 2/3, p = 0 or 1) and their
-    difference changes sign by noise alone. Returns T_x, or NaN if they do not cross there.
-    """
-    T = np.asarray(T, dtype=np.float64)
-    diff = np.asarray(ya) - np.asarray(yb)
-    if search is not None:
-        idx = np.flatnonzero(search)
-        if idx.size < 2:
-            return np.nan
-        lo, hi = idx.min(), idx.max() + 1
-        t0 = bracket(T[lo:hi], diff[lo:hi], level=0.0)
-    else:
-        t0 = bracket(T, diff, level=0.0)
-    if not np.isfinite(t0):
-        return np.nan
-    fa, sa = _local_poly(T, ya, 1 / np.asarray(ea), t0, halfwidth, degree)
-    fb, _ = _local_poly(T, yb, 1 / np.asarray(eb), t0, halfwidth, degree)
-    roots = (fa - fb).roots()
-    roots = roots[np.isreal(roots)].real
-    roots = roots[(roots >= sa.min()) & (roots <= sa.max())]
-    if roots.size == 0:
-        return t0
-    return float(roots[np.argmin(np.abs(roots - t0))])
-
-
-def curve_crossing_error(T, ya, yb, ea, eb, rng, n_boot=300, **kw):
-    """(T_x, standard error) with a parametric bootstrap of both curves within their errors.
-
-    The points of each curve come from independent shards, so they are resampled
-    independently.
-    """
-    tx = curve_crossing(T, ya, yb, ea, eb, **kw)
-    if not np.isfinite(tx):
-        return np.nan, np.nan
-    reps = [
-        curve_crossing(
-            T, ya + ea * rng.normal(size=ya.size), yb + eb * rng.normal(size=yb.size), ea, eb, **kw
-        )
-        for _ in range(n_boot)
-    ]
-    reps = np.asarray(reps)
-    return tx, float(np.nanstd(reps, ddof=1))
 
 
 def bootstrap_means(values, groups, rng, n_boot):

@@ -1,6 +1,8 @@
-"""Finite-size scaling: T*(L) = T_c + a L^(-1/nu), and the data collapse of p(T, L).
+"""Finite-size scaling of pseudo-critical temperatures: T*(L) = T_c + a L^(-1/nu).
 
-The fits are weighted by the standard errors of T*(L) (independent between sizes: each size has
+Used for the window-trained networks' T*(L) (where p(ordered) = 1/2) and the confusion peaks.
+Pair crossings (the Binder cumulants) have their own extrapolation (``extrapolate``). The fits
+are weighted by the standard errors of T*(L) (independent between sizes: each size has
 its own shards and networks). When chi^2/dof > 1 the parameter errors are scaled by
 sqrt(chi^2/dof), as the Particle Data Group does, so that an error bar never claims more than
 the scatter allows. A free-nu fit needs at least 4 sizes (one degree of freedom); with fewer
@@ -107,70 +109,6 @@ def fit_free_nu(L, t, err):
     }
 
 
-def collapse_quality(params, curves):
-    """Houdayer & Hartmann, PRB 70, 014418 (2004), eq. 3: mean squared distance of every point
-    from the other sizes' curves at the same scaled x, in units of the combined errors."""
-    tc, nu = params
-    if nu <= 0.05:
-        return np.inf
-    scaled = [((T - tc) * L ** (1.0 / nu), y, e) for L, T, y, e in curves]
-    total, count = 0.0, 0
-    for i, (x, y, e) in enumerate(scaled):
-        for j, (xo, yo, eo) in enumerate(scaled):
-            if i == j:
-                continue
-            inside = (x >= xo[0]) & (x <= xo[-1])
-            if not inside.any():
-                continue
-            yi = np.interp(x[inside], xo, yo)
-            ei = np.interp(x[inside], xo, eo)
-            total += np.sum((y[inside] - yi) ** 2 / (e[inside] ** 2 + ei**2))
-            count += inside.sum()
-    return total / count if count >= 3 else np.inf
-
-
-def collapse(curves, start, rng, n_boot=30):
-    """Estimate (T_c, nu) by minimising the collapse quality; errors by resampling the curves.
-
-    ``curves`` is a list of (L, T, y, y_err) with T increasing. Returns a dict.
-    """
-    if len(curves) < 2:
-        return {"ok": False, "note": "a collapse needs at least two sizes"}
-
-    def best(cs, x0):
-        res = optimize.minimize(
-            collapse_quality,
-            x0,
-            args=(cs,),
-            method="Nelder-Mead",
-            options={"xatol": 1e-5, "fatol": 1e-6, "maxiter": 2000},
-        )
-        return res.x, res.fun
-
-    x, s = best(curves, np.asarray(start, dtype=float))
-    reps = []
-    for _ in range(n_boot):
-        noisy = [(L, T, y + e * rng.normal(size=y.size), e) for L, T, y, e in curves]
-        reps.append(best(noisy, x)[0])
-    reps = np.asarray(reps)
-    if not nu_determined(x[1], reps[:, 1].std(ddof=1)):
-        return {
-            "ok": False,
-            "note": f"the collapse leaves nu undetermined (nu = {x[1]:.3g}): "
-            "p(T) hardly depends on L",
-            "quality": float(s),
-        }
-    return {
-        "ok": bool(np.isfinite(s)),
-        "T_c": float(x[0]),
-        "T_c_err": float(reps[:, 0].std(ddof=1)),
-        "nu": float(x[1]),
-        "nu_err": float(reps[:, 1].std(ddof=1)),
-        "quality": float(s),
-        "L_used": [int(c[0]) for c in curves],
-    }
-
-
 def combine_windows(per_window):
     """Headline from per-window results: the mean over windows, the statistical error (the
     windows share their data, so their errors are not averaged down) and the window systematic
@@ -205,7 +143,7 @@ def networks_of(rows):
     return [list(n) for n in sorted(used)]
 
 
-def fss_result(method, rows, curves, rng, kind):
+def fss_result(method, rows, kind):
     """The FSS JSON of one method. ``kind`` is "half" (T*(L) from p = 1/2: fit with 1/nu) or
     "crossing" (pair crossings: ``extrapolate.crossing_result``)."""
     if kind == "crossing":
@@ -219,18 +157,9 @@ def fss_result(method, rows, curves, rng, kind):
         L = np.array([r["L"] for r in rs], float)
         t = np.array([r["T_star"] for r in rs])
         e = np.array([r["T_star_err"] for r in rs])
-        res = {"fixed": fit_fixed_nu(L, t, e), "free": fit_free_nu(L, t, e)}
-        cs = [
-            (c["L"], c["T"], c["p"], np.maximum(c["p_err"], 1e-3)) for c in curves.get(window, [])
-        ]
-        if res["fixed"]["ok"] and len(cs) >= 2:
-            res["collapse"] = collapse(cs, (res["fixed"]["T_c"], 1.0), rng)
-        per_window[window] = res
+        per_window[window] = {"fixed": fit_fixed_nu(L, t, e), "free": fit_free_nu(L, t, e)}
     head = combine_windows({w: r["fixed"] for w, r in per_window.items()})
     nu_src = [r.get("free") for r in per_window.values() if r.get("free", {}).get("ok")]
-    nu_src = nu_src or [
-        r.get("collapse") for r in per_window.values() if r.get("collapse", {}).get("ok")
-    ]
     chi2 = [r["fixed"]["chi2_dof"] for r in per_window.values() if r["fixed"].get("chi2_dof")]
     sizes = sorted({L for r in per_window.values() for L in r["fixed"].get("L_used", [])})
     return {
@@ -243,7 +172,8 @@ def fss_result(method, rows, curves, rng, kind):
         "chi2_dof": float(np.mean(chi2)) if chi2 else None,
         "L_used": sizes,
         "kind": kind,
-        "model": "mean over windows of T*(L) = T_c + a L^-1 (nu = 1)",
+        "model": "T*(L) = T_c + a/L (nu = 1)"
+        + (", mean over windows" if len(per_window) > 1 else ""),
         "onsager_T_c": ONSAGER_TC,
         "per_window": per_window,
     }

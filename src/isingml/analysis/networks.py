@@ -1,5 +1,5 @@
-"""Network results: T*(L) where the seed-averaged p(ordered) crosses 1/2, its bootstrap and seed
-errors, the p(T) curves for the figures, and crossings of one network's p_L(T) between sizes.
+"""Window-trained networks: T*(L) where the seed-averaged p(ordered) crosses 1/2, with its
+bootstrap and seed errors, and the p(T) curves for the figures.
 Pure functions on arrays and dicts; reading and writing files is the CLI's job.
 """
 
@@ -9,6 +9,7 @@ from collections import defaultdict
 import numpy as np
 
 from isingml.analysis import crossing
+from isingml.analysis.chains import student_error
 from isingml.errors import UserError
 from isingml.learning.data import window_name
 from isingml.physics import ONSAGER_TC
@@ -48,7 +49,8 @@ def half_crossing_row(method, window, L, T, per_seed, curve, boot, halfwidth):
     boot_err = float(np.nanstd(crossing.half_crossing(T, boot, halfwidth), ddof=1))
     seeds = crossing.half_crossing(T, per_seed, halfwidth)
     n = per_seed.shape[0]
-    seed_err = float(np.std(seeds, ddof=1) / math.sqrt(n)) if n > 1 else 0.0
+    # each seed trains on its own bootstrap of the training data: a Student-t error of the mean
+    seed_err = student_error(seeds[np.isfinite(seeds)])
     return {
         "method": method,
         "model": method,
@@ -89,62 +91,3 @@ def network_tables(method, preds, rng, n_boot=200, halfwidth=0.15):
                 }
             )
     return tc_rows, curve_rows
-
-
-def size_crossing_tables(method, preds, rng, n_boot=200, halfwidth=0.12, degree=2):
-    """Crossings of one network's p_L(T) between successive sizes (the network is trained on one
-    size and evaluated on all). Error: bootstrap of configurations and spread over seeds."""
-    by_window = defaultdict(dict)
-    trained = set()
-    for (window, L, L_train), group in group_predictions(preds).items():
-        by_window[window][L] = seed_curves(group, rng, n_boot)
-        trained.add((group[0][1]["model"], L_train))
-    if len(trained) != 1:
-        raise UserError(f"size crossings take one network per seed, got {sorted(trained)}")
-    ((model, L_train),) = trained
-    rows = []
-    for window, curves in sorted(by_window.items()):
-        sizes = sorted(curves)
-        for La, Lb in zip(sizes[:-1], sizes[1:], strict=True):
-            Ta, sa, ca, ba = curves[La]
-            Tb, sb, cb, bb = curves[Lb]
-            if not np.array_equal(Ta, Tb):
-                raise UserError(f"L={La} and L={Lb} are on different temperature grids")
-            ea, eb = ba.std(axis=0, ddof=1), bb.std(axis=0, ddof=1)
-            ea, eb = np.maximum(ea, 1e-4), np.maximum(eb, 1e-4)
-            mean = 0.5 * (ca + cb)
-            search = (mean > 0.05) & (mean < 0.95)  # where the curves can tell sizes apart
-            tx, boot_err = crossing.curve_crossing_error(
-                Ta,
-                ca,
-                cb,
-                ea,
-                eb,
-                rng,
-                n_boot=100,
-                halfwidth=halfwidth,
-                degree=degree,
-                search=search,
-            )
-            seeds = [
-                crossing.curve_crossing(Ta, sa[s], sb[s], ea, eb, halfwidth, degree, search)
-                for s in range(sa.shape[0])
-            ]
-            n = len(seeds)
-            seed_err = float(np.nanstd(seeds, ddof=1) / math.sqrt(n)) if n > 1 else 0.0
-            rows.append(
-                {
-                    "method": method,
-                    "model": model,
-                    "L_train": L_train,
-                    "window": window,
-                    "L": La,
-                    "L2": Lb,
-                    "T_star": tx,
-                    "T_star_err": math.hypot(boot_err, seed_err),
-                    "T_star_err_boot": boot_err,
-                    "T_star_err_seed": seed_err,
-                    "n_seeds": n,
-                }
-            )
-    return rows

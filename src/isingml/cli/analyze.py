@@ -3,6 +3,7 @@
 import logging
 from pathlib import Path
 
+from isingml.cli import diagnostics
 from isingml.cli.common import UserError, prepare_output
 
 log = logging.getLogger("isingml")
@@ -52,20 +53,40 @@ def cmd_binder(args):
         )
 
 
+def cmd_order_binder(args):
+    from isingml.analysis import order_parameters
+    from isingml.io import results
+
+    sets = [results.read_features(p) for p in args.features]
+    t_range = tuple(args.t_range) if args.t_range else None
+    rows, per_network, curves = order_parameters.features_analysis(args.method, sets, t_range)
+    results.write_csv(prepare_output(args.out), rows)
+    if args.networks:
+        results.write_csv(prepare_output(args.networks), per_network)
+    if args.curves:
+        results.write_csv(prepare_output(args.curves), curves)
+    for r in rows:
+        log.info(
+            "%s crossing L=%d/%d: T_x = %.5f +- %.5f over %d networks",
+            args.method,
+            r["L"],
+            r["L2"],
+            r["T_star"],
+            r["T_star_err"],
+            r["n_networks"],
+        )
+
+
 def cmd_crossing(args):
     from isingml.analysis import networks
     from isingml.io import results
 
     preds = [results.read_predictions(p) for p in args.predictions]
     rng = rng_for(args.seed, 1, name_key(args.method))
-    if args.between_sizes:
-        rows = networks.size_crossing_tables(args.method, preds, rng)
-        results.write_csv(prepare_output(args.out), rows)
-    else:
-        rows, curves = networks.network_tables(args.method, preds, rng)
-        results.write_csv(prepare_output(args.out), rows)
-        if args.curves:
-            results.write_csv(prepare_output(args.curves), curves)
+    rows, curves = networks.network_tables(args.method, preds, rng)
+    results.write_csv(prepare_output(args.out), rows)
+    if args.curves:
+        results.write_csv(prepare_output(args.curves), curves)
     for r in rows:
         log.info(
             "%s %s L=%s: T* = %.4f +- %.4f",
@@ -78,8 +99,6 @@ def cmd_crossing(args):
 
 
 def cmd_fss(args):
-    import numpy as np
-
     from isingml.analysis import fss
     from isingml.io import results
 
@@ -88,17 +107,8 @@ def cmd_fss(args):
     for r in rows:
         r["L"] = int(r["L"])
         r["window"] = str(r["window"])
-    curves = {}
-    if args.curves:
-        c = results.read_csv(args.curves)
-        for window in np.unique(c["window"]):
-            for L in np.unique(c["L"][c["window"] == window]):
-                sel = (c["window"] == window) & (c["L"] == L)
-                curves.setdefault(str(window), []).append(
-                    {"L": int(L), "T": c["T"][sel], "p": c["p"][sel], "p_err": c["p_err"][sel]}
-                )
     kind = "crossing" if "L2" in tc else "half"
-    result = fss.fss_result(args.method, rows, curves, rng_for(args.seed, 2), kind)
+    result = fss.fss_result(args.method, rows, kind)
     results.write_json(prepare_output(args.out), result)
     if result.get("ok"):
         log.info(
@@ -118,7 +128,11 @@ def cmd_compare(args):
 
     fss_results = [results.read_json(p) for p in args.fss]
     metrics = [results.read_json(p) for p in args.metrics]
-    rows = [summary.summary_row(r, summary.metrics_of(r, metrics)) for r in fss_results]
+    shortcut = []
+    if args.shortcut:
+        table = results.read_csv(args.shortcut)
+        shortcut = [dict(zip(table, v, strict=True)) for v in zip(*table.values(), strict=True)]
+    rows = [summary.summary_row(r, summary.metrics_of(r, metrics), shortcut) for r in fss_results]
     results.write_csv(prepare_output(args.out_csv), rows)
     text = summary.summary_markdown(rows, fss_results)
     with atomic.atomic_output(prepare_output(args.out_md)) as tmp:
@@ -129,6 +143,7 @@ def cmd_compare(args):
 def add_commands(sub):
     top = sub.add_parser("analyze", help="observables, crossings, finite-size scaling, summary")
     an = top.add_subparsers(dest="analysis", required=True)
+    diagnostics.add_analyses(an)
 
     p = an.add_parser("observables", help="<|m|>, chi, C, U4 per T of one L, with errors")
     p.add_argument("--shards", nargs="+", required=True, help="shards of one L")
@@ -148,30 +163,35 @@ def add_commands(sub):
     )
     p.set_defaults(func=cmd_binder)
 
-    p = an.add_parser("crossing", help="T*(L) where p(ordered) = 1/2, or between sizes")
+    p = an.add_parser(
+        "order-binder", help="crossings of the Binder cumulant of learned order parameters"
+    )
+    p.add_argument("--method", required=True, help="e.g. cnn_binder")
+    p.add_argument("--features", nargs="+", required=True, help="`isingml features` files")
+    p.add_argument("--out", required=True, help="results/tc/{method}.csv")
+    p.add_argument("--networks", help="also write each network's crossings here")
+    p.add_argument("--curves", help="also write the reweighted ensemble-mean U(T) here")
+    p.add_argument("--t-range", type=float, nargs=2, metavar=("T_MIN", "T_MAX"))
+    p.set_defaults(func=cmd_order_binder)
+
+    p = an.add_parser("crossing", help="T*(L) where p(ordered) = 1/2, per window and size")
     p.add_argument("--method", required=True, help="name in the tables, e.g. cnn")
     p.add_argument("--predictions", nargs="+", required=True)
     p.add_argument("--out", required=True, help="results/tc/{method}.csv")
     p.add_argument("--curves", help="also write the averaged p(T) curves here")
-    p.add_argument(
-        "--between-sizes",
-        action="store_true",
-        help="crossings of p_L(T) between successive sizes (one network, all L)",
-    )
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_crossing)
 
-    p = an.add_parser("fss", help="finite-size extrapolation of T*(L) (and data collapse)")
+    p = an.add_parser("fss", help="T_c(L -> infinity) from T*(L) or from pair crossings")
     p.add_argument("--method", required=True)
     p.add_argument("--tc", required=True, help="results/tc/{method}.csv")
-    p.add_argument("--curves", help="p(T) curves for the data collapse")
     p.add_argument("--out", required=True, help="results/fss/{method}.json")
-    p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_fss)
 
     p = an.add_parser("compare", help="results/summary.csv and summary.md")
     p.add_argument("--fss", nargs="+", required=True)
     p.add_argument("--metrics", nargs="*", default=[], help="metrics.json of every network")
+    p.add_argument("--shortcut", help="results/diagnostics/shortcut.csv (m0, T(m0), R^2)")
     p.add_argument("--out-csv", required=True)
     p.add_argument("--out-md", required=True)
     p.set_defaults(func=cmd_compare)

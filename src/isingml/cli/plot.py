@@ -6,13 +6,29 @@ from isingml.cli.common import UserError, prepare_output
 FIGURES = {
     "p_ordered": ("curves",),
     "tc_extrapolation": ("tc*", "fss*"),
-    "collapse": ("curves", "fss"),
     "binder": ("observables*", "curves", "tc"),
     "magnetization": ("observables*",),
     "accuracy": ("curves*",),
     "lattices": ("shards*",),
+    "shortcut": ("predictions*", "diagnostics"),
+    "confusion": ("curves", "tc", "fss"),
+    "cnn_binder": ("curves", "diagnostics", "tc"),
+    "data_efficiency": ("diagnostics",),
+    "rg": ("curves", "tc"),
+    "pca": ("components", "variance", "curves"),
+    "filters": ("diagnostics*",),
 }
-INPUTS = ("curves", "tc", "fss", "observables", "shards")
+INPUTS = (
+    "curves",
+    "tc",
+    "fss",
+    "observables",
+    "shards",
+    "predictions",
+    "diagnostics",
+    "components",
+    "variance",
+)
 
 
 def cmd_plot(args):

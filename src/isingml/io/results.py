@@ -62,6 +62,7 @@ def read_predictions(path):
 def write_csv(path, rows, columns=None):
     """Rows (dicts) to CSV atomically; floats in full precision, None as empty."""
     columns = columns or (list(rows[0]) if rows else [])
+    columns = [c for c in columns if not c.startswith("_")]  # "_" keys are in-memory only
     with atomic_output(path) as tmp:
         with open(tmp, "w", newline="") as f:
             w = csv.DictWriter(f, columns, extrasaction="ignore")
@@ -87,3 +88,69 @@ def read_csv(path):
         except ValueError:
             out[key] = np.array(vals)
     return out
+
+
+FEATURES_SCHEMA = 1
+
+
+def write_features(path, blocks, attrs):
+    """A network's per-configuration outputs on the Binder grid: one HDF5 group per shard
+    (``L{L}/T{T}``) holding ``energy`` (per site) and the outputs (``phi``, ``p``, and on the
+    block-decimated configurations ``phi_b2``, ``p_b2``, ...) of its configurations, with the
+    shard's ``T``, ``L``, ``n_replicas``, ``interval`` and ``source`` as attributes."""
+    with atomic_output(path) as tmp:
+        with h5py.File(tmp, "w") as f:
+            for b in blocks:
+                g = f.create_group(f"L{b['L']}/T{b['T']:.4f}")
+                for name, data in b.items():
+                    if isinstance(data, np.ndarray):
+                        g.create_dataset(name, data=data)
+                for key in ("T", "L", "n_replicas", "interval", "source"):
+                    g.attrs[key] = b[key]
+            for key, value in {**attrs, "schema_version": FEATURES_SCHEMA}.items():
+                f.attrs[key] = value
+
+
+def read_features(path):
+    """(blocks, attrs) from ``write_features``; blocks sorted by (L, T)."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"{path}: no such features file; run `isingml features` first")
+    try:
+        with h5py.File(path, "r") as f:
+            if int(f.attrs.get("schema_version", -1)) != FEATURES_SCHEMA:
+                raise UserError(f"{path}: features schema_version is not {FEATURES_SCHEMA}")
+            blocks = []
+            for size in f.values():
+                for g in size.values():
+                    blocks.append({**dict(g.attrs), **{k: g[k][...] for k in g}})
+            return sorted(blocks, key=lambda b: (b["L"], b["T"])), dict(f.attrs)
+    except OSError as err:
+        raise UserError(f"{path}: not a readable HDF5 file ({err})") from None
+
+
+ARRAYS_SCHEMA = 1
+
+
+def write_arrays(path, arrays, attrs):
+    """Named arrays of any shapes (HDF5 datasets) with attributes, atomically."""
+    with atomic_output(path) as tmp:
+        with h5py.File(tmp, "w") as f:
+            for name, data in arrays.items():
+                f.create_dataset(name, data=data, compression="gzip", compression_opts=4)
+            for key, value in {**attrs, "schema_version": ARRAYS_SCHEMA}.items():
+                f.attrs[key] = value
+
+
+def read_arrays(path):
+    """(arrays, attrs) from ``write_arrays``."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"{path}: no such file; run the step that writes it first")
+    try:
+        with h5py.File(path, "r") as f:
+            if int(f.attrs.get("schema_version", -1)) != ARRAYS_SCHEMA:
+                raise UserError(f"{path}: schema_version is not {ARRAYS_SCHEMA}")
+            return {k: f[k][...] for k in f}, dict(f.attrs)
+    except OSError as err:
+        raise UserError(f"{path}: not a readable HDF5 file ({err})") from None

@@ -1,9 +1,17 @@
-"""The two networks, as Flax NNX modules. Both return one logit for "ordered" per configuration.
+"""The networks, as Flax NNX modules. Each returns one logit for "ordered" per configuration.
 
-``CNN``: 3x3 convolutions with circular padding (the lattice is a torus), stride 1 throughout,
-then global average pooling and a small head. Convolutions are translation-equivariant on the
-torus and the pooled features invariant, so the logit is exactly invariant to any roll of the
-input, and one set of weights accepts any L. Pooling is the network's coarse-graining step.
+``CNN``: a learned order parameter and a threshold on it. Convolutions with circular padding
+(the lattice is a torus), stride 1, no bias and an odd activation (tanh), so every feature map
+is odd under the global spin flip; global average pooling (the network's coarse-graining step)
+makes the features translation invariant and lets one set of weights take any L; a linear
+read-out without bias gives a scalar phi that is odd under the flip, an intensive quantity like
+the magnetization: the network's own order parameter (``order_parameter``). The logit is a
+small head on |phi|, so it is exactly invariant under the spin flip and any translation. The
+window-trained networks read T* off that logit; the Binder cumulant of phi across sizes
+(``analysis.networks_critical``) converges to T_c whatever window the network was trained on.
+
+``ECNN`` (learning/ecnn.py): the same with the square's rotations and reflections built in, a
+group-equivariant CNN exactly invariant under Z2 x p4m (Cohen & Welling 2016).
 
 ``FCN``: the baseline of Carrasquilla & Melko, Nature Physics 13, 431 (2017): L^2 inputs, one
 hidden layer of 100 sigmoid units, one logit. Its input size ties it to one L.
@@ -54,20 +62,33 @@ class ModelSpec:
 class CNN(nnx.Module):
     def __init__(self, channels, kernel_size, head, *, rngs: nnx.Rngs):
         sizes = (1, *channels)
+        k = (kernel_size, kernel_size)
         self.convs = nnx.List(
-            nnx.Conv(a, b, (kernel_size, kernel_size), padding="CIRCULAR", rngs=rngs)
+            nnx.Conv(a, b, k, padding="CIRCULAR", use_bias=False, rngs=rngs)
             for a, b in zip(sizes[:-1], sizes[1:], strict=True)
         )
-        self.hidden = nnx.Linear(channels[-1], head, rngs=rngs)
+        self.order = nnx.Linear(channels[-1], 1, use_bias=False, rngs=rngs)
+        self.hidden = nnx.Linear(1, head, rngs=rngs)
         self.out = nnx.Linear(head, 1, rngs=rngs)
 
-    def __call__(self, x):
-        """x: (batch, L, L) spins as floats -> (batch,) logits."""
+    def features(self, x):
+        """Pooled feature maps (batch, channels): odd under x -> -x, invariant under rolls."""
         h = x[..., None]
         for conv in self.convs:
-            h = jax.nn.relu(conv(h))
-        h = h.mean(axis=(1, 2))  # global average pooling over the torus
-        return self.out(jax.nn.relu(self.hidden(h)))[:, 0]
+            h = jnp.tanh(conv(h))
+        return h.mean(axis=(1, 2))  # global average pooling over the torus
+
+    def order_parameter(self, x):
+        """phi (batch,): the learned scalar order parameter, odd under the spin flip."""
+        return self.order(self.features(x))[:, 0]
+
+    def head(self, phi):
+        """The logit from phi: a small network on |phi|, hence even under the spin flip."""
+        return self.out(jax.nn.relu(self.hidden(jnp.abs(phi)[:, None])))[:, 0]
+
+    def __call__(self, x):
+        """x: (batch, L, L) spins as floats -> (batch,) logits, even under the spin flip."""
+        return self.head(self.order_parameter(x))
 
 
 class FCN(nnx.Module):
@@ -86,6 +107,10 @@ class FCN(nnx.Module):
 def build(spec: ModelSpec, rngs: nnx.Rngs):
     if spec.name == "cnn":
         return CNN(spec.channels, spec.kernel_size, spec.head, rngs=rngs)
+    if spec.name == "ecnn":
+        from isingml.learning.ecnn import ECNN
+
+        return ECNN(spec.channels, spec.kernel_size, spec.head, rngs=rngs)
     return FCN(spec.L, spec.hidden, rngs=rngs)
 
 

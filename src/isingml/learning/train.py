@@ -10,6 +10,7 @@ one of the 8 symmetries of the square.
 """
 
 import dataclasses
+import os
 import time
 
 import jax
@@ -18,80 +19,11 @@ import numpy as np
 import optax
 from flax import nnx
 
-from isingml import config
 from isingml.errors import UserError
 from isingml.learning import data, models
 from isingml.learning.predict import predict_logits
+from isingml.learning.run import TrainConfig, make_split, seeds_for
 from isingml.physics import ONSAGER_TC
-
-
-@dataclasses.dataclass(frozen=True)
-class TrainConfig:
-    """One training run. Hyper-parameters left as None take their defaults from the config
-    schema (``isingml.config``): ``models.<model>`` for the network and the optimiser,
-    ``training`` for the split and the augmentation."""
-
-    model: str
-    L: int
-    seed: int = 0  # training seed
-    root_seed: int = 0
-    label: str = "windows"  # "windows" or "exact"
-    window: tuple[float, float] | None = None  # (T_ordered_max, T_disordered_min)
-    epochs: int | None = None
-    batch_size: int | None = None
-    learning_rate: float | None = None
-    weight_decay: float | None = None
-    patience: int | None = None
-    val_fraction: float | None = None
-    test_fraction: float | None = None
-    augment_d4: bool | None = None
-    channels: tuple[int, ...] | None = None
-    kernel_size: int | None = None
-    head: int | None = None
-    hidden: int | None = None
-
-    def __post_init__(self):
-        model = config.model_defaults(self.model)  # also refuses an unknown model
-        training = config.defaults()["training"]
-        for f in dataclasses.fields(self):
-            if getattr(self, f.name) is None and f.name != "window":
-                value = model.get(f.name, training.get(f.name))
-                if f.name == "channels" and value is not None:
-                    value = tuple(value)
-                object.__setattr__(self, f.name, value)
-        if self.label not in ("windows", "exact"):
-            raise UserError(f"label must be 'windows' or 'exact', got {self.label!r}")
-        if self.label == "windows":
-            if self.window is None or len(self.window) != 2 or not self.window[0] < self.window[1]:
-                raise UserError(
-                    f"window must be (T_ordered_max, T_disordered_min) with the "
-                    f"first below the second, got {self.window}"
-                )
-        if self.val_fraction + self.test_fraction >= 1:
-            raise UserError("val_fraction + test_fraction must be below 1")
-
-    @classmethod
-    def from_dict(cls, d):
-        """The inverse of ``dataclasses.asdict`` (metrics.json): lists back to tuples."""
-        d = dict(d)
-        d["window"] = None if d.get("window") is None else tuple(d["window"])
-        if d.get("channels") is not None:
-            d["channels"] = tuple(d["channels"])
-        return cls(**d)
-
-    @property
-    def spec(self):
-        return models.ModelSpec(
-            self.model, self.L, self.channels, self.kernel_size, self.head, self.hidden
-        )
-
-
-def seeds_for(cfg: TrainConfig):
-    """(split SeedSequence, training SeedSequence) of a run."""
-    return (
-        data.split_seed(cfg.root_seed, cfg.L, cfg.seed),
-        data.train_seed(cfg.root_seed, cfg.model, cfg.L, cfg.seed, cfg.window),
-    )
 
 
 def loss_fn(model, x, y):
@@ -106,16 +38,35 @@ def _d4(x, k):
     return jax.lax.switch(k % 4, [lambda a, r=r: jnp.rot90(a, r, axes=(1, 2)) for r in range(4)], x)
 
 
-def make_epoch(graphdef, tx, batch_size, augment_d4, use_scan=None):
-    """A function running one epoch over the training indices.
+EPOCH_LOOPS = ("auto", "scan", "python")
+# How an epoch runs, per backend and model, from benchmarks/train.py (configurations per second
+# through a training step, both loops side by side). On XLA:CPU a convolution inside a scan body
+# runs several times slower than the same step compiled alone, so the CNN's step is driven from
+# Python there; the FCN's matrix products are faster in the scan (1.3-2x). Accelerators take the
+# scan: no Python, no dispatch, per step.
+MEASURED_LOOP = {("cpu", "cnn"): "python", ("cpu", "fcn"): "scan"}
 
-    On accelerators the epoch is one compiled ``lax.scan`` (no Python per step). On XLA:CPU a
-    convolution inside a scan body runs about 10x slower than the same step compiled alone
-    (measured here: 38 s against 3.5 s per epoch for the CNN at L = 16), so there the same
-    compiled step is driven from a Python loop, whose dispatch cost is negligible beside it.
-    """
-    if use_scan is None:
-        use_scan = jax.default_backend() != "cpu"
+
+def epoch_loop(model, requested=None):
+    """'scan' or 'python' for ``model`` on this backend. ``requested`` (or the environment
+    variable ISINGML_EPOCH_LOOP) forces one; 'auto' takes the measured choice."""
+    requested = requested or os.environ.get("ISINGML_EPOCH_LOOP") or "auto"
+    if requested not in EPOCH_LOOPS:
+        raise UserError(
+            f"epoch loop {requested!r} (ISINGML_EPOCH_LOOP or --epoch-loop) is not one of "
+            f"{', '.join(EPOCH_LOOPS)}"
+        )
+    if requested != "auto":
+        return requested
+    backend = jax.default_backend()
+    return MEASURED_LOOP.get((backend, model), "python" if backend == "cpu" else "scan")
+
+
+def make_epoch(graphdef, tx, batch_size, augment_d4, loop="scan"):
+    """A function running one epoch over the training indices: one compiled ``lax.scan`` over
+    the mini-batches (``loop="scan"``), or the same compiled step driven from Python
+    (``"python"``). Both apply the same steps with the same random keys."""
+    use_scan = loop == "scan"
 
     def step(carry, idx, X, y):
         params, opt_state, key = carry
@@ -175,17 +126,23 @@ def evaluate(logits, labels):
     return float(np.mean(np.logaddexp(0, z) - y * z)), float(np.mean((z > 0) == (y > 0.5)))
 
 
-def train_and_evaluate(cfg: TrainConfig, spins: np.ndarray, T: np.ndarray):
+def train_and_evaluate(cfg: TrainConfig, spins: np.ndarray, T: np.ndarray, loop=None, keep=None):
     """Train one network on int8 spins (n, L, L) with temperatures T (n,).
 
-    Returns (model, metrics dict). The model is the one with the lowest validation loss.
+    Returns (model, metrics dict, Split). The model is the one with the lowest validation loss.
+    ``loop`` forces the epoch loop ('scan' or 'python'; ``epoch_loop``); ``keep`` (a boolean
+    mask) restricts training to those configurations of the training split.
     """
+    loop = epoch_loop(cfg.model, loop)
     t_start = time.perf_counter()
     if spins.shape[1:] != (cfg.L, cfg.L):
         raise UserError(f"data have L = {spins.shape[1]}, the configuration says L = {cfg.L}")
     labels = data.labels_for(T, cfg.label, cfg.window)
-    split_seq, train_seq = seeds_for(cfg)
-    split = data.split_by_temperature(T, labels, cfg.val_fraction, cfg.test_fraction, split_seq)
+    _, train_seq = seeds_for(cfg)
+    used = make_split(cfg, T, labels)
+    if keep is not None:
+        used.train_counts = used.train_counts * keep
+    split = used.codes
     if not (labels[split == data.TRAIN] == 1).any() or not (labels[split == data.TRAIN] == 0).any():
         raise UserError(
             f"the temperatures {np.unique(T).tolist()} give no ordered or no "
@@ -196,9 +153,9 @@ def train_and_evaluate(cfg: TrainConfig, spins: np.ndarray, T: np.ndarray):
     graphdef, params = nnx.split(model)
     tx = optax.adamw(cfg.learning_rate, weight_decay=cfg.weight_decay)
     opt_state = tx.init(params)
-    train_idx = jnp.asarray(np.flatnonzero(split == data.TRAIN))
+    train_idx = jnp.asarray(np.repeat(np.arange(T.size), used.train_counts))
     batch = min(cfg.batch_size, int(train_idx.size))
-    epoch_fn = make_epoch(graphdef, tx, batch, cfg.augment_d4)
+    epoch_fn = make_epoch(graphdef, tx, batch, cfg.augment_d4, loop)
     X, y = jnp.asarray(spins), jnp.asarray(np.maximum(labels, 0).astype(np.float32))
     val = split == data.VAL
     val_spins, val_labels = spins[val], labels[val]  # taken once, not every epoch
@@ -233,9 +190,11 @@ def train_and_evaluate(cfg: TrainConfig, spins: np.ndarray, T: np.ndarray):
         backend=jax.default_backend(),
         device=str(jax.devices()[0]),
         jax_version=jax.__version__,
+        epoch_loop=loop,
         config={**dataclasses.asdict(cfg)},
     )
-    return model, metrics
+    metrics["n"]["train_unique"] = int((used.train_counts > 0).sum())
+    return model, metrics, used
 
 
 def final_metrics(model, spins, T, labels, split):

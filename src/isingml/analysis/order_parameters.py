@@ -1,0 +1,220 @@
+"""The networks' own estimators on the Binder grid: the Binder cumulant of their learned order
+parameter (``cnn_binder``) and their fixed points under block-spin decimation (``rg``).
+
+Each trained CNN defines a scalar phi, odd under the spin flip and a lattice average of local
+operators; like the magnetization it is dominated near T_c by the leading odd scaling field, so
+U_phi = 1 - <phi^4> / 3 <phi^2>^2 takes a universal value there as L -> infinity whatever the
+network was trained on (its window only changes which local operators phi holds, hence the size
+of the corrections). All networks are evaluated on the same configurations of the Binder grid,
+so one reweighting per size serves them all.
+
+Errors of the ensemble's mean crossing: the jackknife of the mean over networks (the
+configurations are shared, so their noise is correlated between networks and is not averaged
+away), and the spread between networks as a Student-t error of the mean,
+t_(n-1)(0.8413) s / sqrt(n), so that the interval keeps 68 % coverage for a few networks. The two
+add in quadrature.
+"""
+
+import math
+
+import numpy as np
+
+from isingml.analysis.binder import binder_of, crossing_roots
+from isingml.analysis.chains import jackknife, student_error
+from isingml.errors import UserError
+
+
+def successive_pairs(reweighted):
+    """(L, L2, data of L, data of L2) for successive sizes of {L: Reweighted}."""
+    sizes = sorted(reweighted)
+    return [
+        (a, b, reweighted[a], reweighted[b]) for a, b in zip(sizes[:-1], sizes[1:], strict=True)
+    ]
+
+
+def ensemble_rows(method, pairs, names, statistic, t_range):
+    """Crossings of statistic(c) of two data sets, for each network (column) c in ``names``,
+    and their mean over the networks.
+
+    ``pairs``: (L, L2, Reweighted a, Reweighted b) per row; ``statistic(c)`` maps moment
+    averages to network c's scalar (a cumulant, a mean). Returns (rows: one per pair, the
+    ensemble mean; per_network: one per pair and network).
+    """
+    if not pairs:
+        raise UserError(f"{method}: crossings need at least two lattice sizes")
+    rows, per_network = [], []
+    for La, Lb, ra, rb in pairs:
+        roots = [crossing_roots(ra, rb, statistic(c), t_range) for c in range(len(names))]
+        tx = np.array([r[0] for r in roots])
+        for name, (t, ta, tb) in zip(names, roots, strict=True):
+            err = float(np.hypot(jackknife(ta), jackknife(tb))) if np.isfinite(t) else np.nan
+            per_network.append(
+                {
+                    "method": method,
+                    "network": name,
+                    "L": La,
+                    "L2": Lb,
+                    "T_star": float(t),
+                    "T_star_err": err,
+                }
+            )
+        ok = np.isfinite(tx)
+        row = {
+            "method": method,
+            "window": "-",
+            "L": La,
+            "L2": Lb,
+            "T_star": np.nan,
+            "T_star_err": np.nan,
+            "n_networks": int(ok.sum()),
+        }
+        if ok.any():
+            ta = np.mean([roots[c][1] for c in np.flatnonzero(ok)], axis=0)
+            tb = np.mean([roots[c][2] for c in np.flatnonzero(ok)], axis=0)
+            data_err = float(np.hypot(jackknife(ta), jackknife(tb)))
+            net_err = student_error(tx[ok])
+            row.update(
+                T_star=float(tx[ok].mean()),
+                T_star_err=float(math.hypot(data_err, net_err)),
+                T_star_err_data=data_err,
+                T_star_err_networks=net_err,
+                spread_networks=float(tx[ok].std(ddof=1)) if ok.sum() > 1 else 0.0,
+            )
+        rows.append(row)
+    return rows, per_network
+
+
+def network_name(attrs):
+    """A network's name in the tables: window and seed (``learning.data.window_name``)."""
+    from isingml.learning.data import window_name
+
+    w = np.asarray(attrs["window"], dtype=np.float64)
+    return f"{window_name(None if np.isnan(w).all() else tuple(w))}/seed{int(attrs['seed'])}"
+
+
+def _check_same_configurations(feature_sets):
+    first = feature_sets[0][0]
+    key = [(b["L"], b["T"], b["energy"].size) for b in first]
+    for blocks, attrs in feature_sets[1:]:
+        if [(b["L"], b["T"], b["energy"].size) for b in blocks] != key:
+            raise UserError(
+                f"{attrs['model_dir']}: its features are not on the same configurations as "
+                f"{feature_sets[0][1]['model_dir']}'s; compute them on the same shards"
+            )
+    return first
+
+
+def reweighted_column(method, feature_sets, column, moments):
+    """{L: Reweighted} of one output column (``phi``, ``p``, ``p_b2``, ...) of every network,
+    stacked as columns, per shard size L (for a decimated column, L is the size before
+    decimation: the energies, and so the reweighting, are those of the L-shards)."""
+    from isingml.analysis.binder import by_size, size_tables
+    from isingml.analysis.reweighting import Reweighted
+
+    first = _check_same_configurations(feature_sets)
+    series = []
+    for i, b in enumerate(first):
+        if column not in b:
+            continue
+        x = np.stack([blocks[i][column] for blocks, _ in feature_sets], axis=1)
+        layout = {"n_replicas": b["n_replicas"], "interval": b["interval"]}
+        series.append((b["L"], b["T"], b["energy"], x, layout))
+    return {
+        L: Reweighted(size_tables(L, group, moments), where=f"{method} L = {L}")
+        for L, group in by_size(series).items()
+    }
+
+
+def _tag(rows, feature_sets):
+    trained = sorted({(str(a["model"]), int(a["L_train"])) for _, a in feature_sets})
+    for r in rows:  # the networks behind the rows, for their metrics in the summary
+        r["model"], r["L_train"] = trained[0]
+
+
+def _t_range(feature_sets, t_range):
+    temps = [b["T"] for b in feature_sets[0][0]]
+    return t_range or (min(temps), max(temps))
+
+
+def decimation_pairs(native, decimated):
+    """(L, 2L, native data of L, data of 2L decimated to L) for every L that has both."""
+    return [(L, 2 * L, native[L], decimated[2 * L]) for L in sorted(native) if 2 * L in decimated]
+
+
+def features_analysis(method, feature_sets, t_range=None):
+    """Crossings of U_phi, the Binder cumulant of the networks' learned order parameter.
+
+    Headline rows: U_phi of configurations of size L against U_phi of configurations of size
+    2L block-decimated to L. Both are evaluated on L x L lattices, so the non-universal local
+    part of phi (a lattice average of a saturating local function: its variance falls as L^-2
+    against the critical part's L^-1/4, and it pulls U_phi far below U4 at these sizes) is the
+    same on both sides and cancels in the crossing, which is a fixed point of the
+    renormalisation map and converges to T_c. The plain crossings of native sizes, which carry
+    that background, are returned per network as a diagnostic (``pairing`` native).
+
+    ``feature_sets``: a list of (blocks, attrs) from ``io.results.read_features``. Returns
+    (rows, per_network, curves): the ensemble's crossings, each network's (both pairings), and
+    the ensemble-mean U_phi(T) per size (native, and decimated from 2L).
+    """
+    from isingml.analysis.binder import curve_rows, even_moments
+
+    names = [network_name(attrs) for _, attrs in feature_sets]
+    native = reweighted_column(method, feature_sets, "phi", even_moments)
+    decimated = reweighted_column(method, feature_sets, "phi_b2", even_moments)
+    t_range = _t_range(feature_sets, t_range)
+    rows, per_network = ensemble_rows(
+        method, decimation_pairs(native, decimated), names, binder_of, t_range
+    )
+    for r in per_network:
+        r["pairing"] = "decimated"
+    if len(native) > 1:
+        _, plain = ensemble_rows(method, successive_pairs(native), names, binder_of, t_range)
+        per_network += [{**r, "pairing": "native"} for r in plain]
+    _tag(rows, feature_sets)
+    q = len(names)
+
+    def mean_cumulant(mo):
+        return float(np.mean([binder_of(c)(mo) for c in range(q)]))
+
+    curves = [
+        {**r, "source": "native"} for r in curve_rows(native, mean_cumulant, t_range, name="U")
+    ]
+    for r in curve_rows(decimated, mean_cumulant, t_range, name="U"):
+        curves.append({**r, "L": r["L"] // 2, "L_source": r["L"], "source": "b2"})
+    return rows, per_network, curves
+
+
+def _mean_of(c):
+    return lambda mo: float(mo[c])
+
+
+def rg_analysis(method, feature_sets, t_range=None):
+    """Phenomenological renormalisation with the networks: where a network's mean output on
+    configurations of size L equals its mean output on configurations of size 2L decimated to
+    L (majority rule, b = 2). At that temperature the decimation leaves the network's view
+    unchanged, a fixed point, which converges to T_c as L -> infinity.
+
+    Returns (rows, per_network, curves): crossings per L (column L2 = 2L), each network's, and
+    the ensemble-mean <p>(T) per size L on native configurations and on those decimated from
+    2L and from 4L (``source`` native, b2, b4).
+    """
+    from isingml.analysis.binder import curve_rows
+
+    names = [network_name(attrs) for _, attrs in feature_sets]
+    q = len(names)
+    native = reweighted_column(method, feature_sets, "p", lambda x: x)
+    t_range = _t_range(feature_sets, t_range)
+    decimated = {b: reweighted_column(method, feature_sets, f"p_b{b}", lambda x: x) for b in (2, 4)}
+    pairs = decimation_pairs(native, decimated[2])
+    rows, per_network = ensemble_rows(method, pairs, names, _mean_of, t_range)
+    _tag(rows, feature_sets)
+
+    def mean_p(mo):
+        return float(np.mean(mo[:q]))
+
+    curves = []
+    for source, data in (("native", native), ("b2", decimated[2]), ("b4", decimated[4])):
+        b = {"native": 1, "b2": 2, "b4": 4}[source]
+        for r in curve_rows(data, mean_p, t_range, points=31, name="p"):
+            curves.append({**r, "L": r["L"] // b, "L_source": r["L"], "source": source})
+    return rows, per_network, curves

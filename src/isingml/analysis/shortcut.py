@@ -1,0 +1,61 @@
+"""What a window-trained network measures: how much of its output is a threshold on |m|.
+
+For each network's predictions on its own lattice size, p(ordered) is fitted by
+sigmoid(a (|m| - m0)) (least squares over all configurations); R^2 says how much of p's variance
+that one-variable threshold explains, and m0 is where it sits. A fixed threshold m0 has the wrong
+L -> infinity limit: it converges to the temperature where Onsager's spontaneous magnetization
+equals m0 (``t_of_m0``), not to T_c.
+"""
+
+import numpy as np
+from scipy import optimize
+
+from isingml.learning.data import window_name
+from isingml.physics import ONSAGER_TC, onsager_magnetization
+
+
+def threshold_fit(abs_m, p):
+    """(R^2, m0, a) of p ~ sigmoid(a (|m| - m0)) by least squares."""
+    x, y = np.asarray(abs_m, dtype=np.float64), np.asarray(p, dtype=np.float64)
+
+    def model(v, a, m0):
+        return 1.0 / (1.0 + np.exp(-a * (v - m0)))
+
+    start = (20.0, float(np.median(x)))
+    try:
+        (a, m0), _ = optimize.curve_fit(model, x, y, p0=start, maxfev=10_000)
+    except RuntimeError:
+        return np.nan, np.nan, np.nan
+    resid = y - model(x, a, m0)
+    r2 = 1.0 - resid.var() / y.var() if y.var() > 0 else np.nan
+    return float(r2), float(m0), float(a)
+
+
+def t_of_m0(m0):
+    """The temperature where Onsager's spontaneous magnetization equals m0 (in (0, 1))."""
+    if not 0 < m0 < 1:
+        return np.nan
+    return float(optimize.brentq(lambda t: onsager_magnetization(t) - m0, 0.5, ONSAGER_TC - 1e-12))
+
+
+def shortcut_rows(preds):
+    """One row per network (predictions on its own L): R^2 of p against |m|, m0, T(m0)."""
+    rows = []
+    for cols, attrs in preds:
+        if int(attrs["L"]) != int(attrs["L_train"]):
+            continue
+        w = np.asarray(attrs["window"], dtype=np.float64)
+        r2, m0, a = threshold_fit(cols["abs_m"], cols["p_ordered"])
+        rows.append(
+            {
+                "model": str(attrs["model"]),
+                "window": window_name(None if np.isnan(w).all() else tuple(w)),
+                "L": int(attrs["L"]),
+                "seed": int(attrs["seed"]),
+                "R2": r2,
+                "m0": m0,
+                "slope": a,
+                "T_of_m0": t_of_m0(m0),
+            }
+        )
+    return sorted(rows, key=lambda r: (r["model"], r["window"], r["L"], r["seed"]))

@@ -1,0 +1,189 @@
+"""``isingml confusion``, ``isingml features`` and ``isingml baseline``: the window-free
+estimators' network work (a confusion scan for one (L, seed); one network's order parameter and
+outputs on the Binder grid) and the magnetization baseline."""
+
+import logging
+from pathlib import Path
+
+from isingml.cli.common import UserError, prepare_output
+from isingml.cli.learn import add_jax_options, add_training_options, configure_jax, train_config
+
+log = logging.getLogger("isingml")
+
+
+def cmd_confusion(args):
+    configure_jax(args)
+    import numpy as np
+
+    from isingml.io import results, shards
+    from isingml.learning import confusion
+
+    cfg = train_config(args, model="cnn")
+    out = prepare_output(args.out)
+    lat = shards.load_lattices(args.data, args.L, args.max_per_shard)
+    curve = confusion.confusion_curve(
+        cfg, lat.spins, lat.T, tuple(args.range), args.epochs_per_point, args.epoch_loop
+    )
+    arrays = {
+        "proposals": curve.proposals,
+        "accuracy": curve.accuracy,
+        "correct": curve.correct.astype(np.uint8),
+        "T_test": curve.T_test,
+    }
+    results.write_arrays(out, arrays, {"L": args.L, "seed": args.seed, "model": "cnn"})
+    best = int(np.argmax(curve.accuracy))
+    log.info(
+        "confusion L=%d seed=%d: %d proposals in %s, accuracy %.3f-%.3f (max at T' = %.3f) -> %s",
+        args.L,
+        args.seed,
+        curve.proposals.size,
+        args.range,
+        curve.accuracy.min(),
+        curve.accuracy.max(),
+        curve.proposals[best],
+        out,
+    )
+
+
+def cmd_features(args):
+    configure_jax(args)
+    import numpy as np
+
+    from isingml.io import checkpoint, results, shards
+    from isingml.learning import models, predict, run
+    from isingml.learning.decimation import decimate
+
+    folder = Path(args.model_dir)
+    spec_json, arrays = checkpoint.load_checkpoint(folder / "params.npz")
+    spec = models.ModelSpec.from_json(spec_json)
+    if spec.name == "fcn":
+        raise UserError(f"{folder}: the fully connected network has no order parameter")
+    cfg = run.TrainConfig.from_dict(results.read_json(folder / "metrics.json")["config"])
+    out = prepare_output(args.out)
+    model = models.model_from_arrays(spec, arrays, str(folder))
+    blocks = []
+    for path in args.shards:
+        s = shards.read_shard(path)
+        k = s.spins.shape[0] if args.max_per_shard is None else args.max_per_shard
+        k = min(k, s.spins.shape[0])
+        shards.require_spins(path, s.attrs, max(k, 1))
+        block = {
+            "L": s.L,
+            "T": s.T,
+            "energy": s.energy[:k],
+            "source": str(path),
+            "n_replicas": int(s.attrs.get("n_replicas", 1)),
+            "interval": float(s.attrs["interval"]),
+        }
+        # the network on the configurations and on their block-spin decimations by b = 2 and 4
+        # (tie-breaks seeded by the shard's own spawn key: every network sees the same ones)
+        rng = np.random.default_rng(
+            np.random.SeedSequence(int(s.attrs["seed"]), spawn_key=(*s.attrs["spawn_key"], 7))
+        )
+        spins, suffix = s.spins[:k], ""
+        for _ in range(3):  # b = 1, 2, 4
+            if spins.shape[1] < 4:
+                break
+            if suffix or args.native_below is None or s.L < args.native_below:
+                logits, phi = predict.outputs(model, spins)
+                block["phi" + suffix] = phi.astype(np.float64)
+                block["p" + suffix] = 1.0 / (1.0 + np.exp(-logits.astype(np.float64)))
+            if spins.shape[1] % 2:
+                break
+            spins = decimate(spins, rng)
+            suffix = f"_b{s.L // spins.shape[1]}"
+        blocks.append(block)
+    attrs = {
+        "model": spec.name,
+        "L_train": spec.L,
+        "seed": cfg.seed,
+        "model_dir": str(folder),
+        "window": np.asarray(cfg.window or [np.nan, np.nan]),
+    }
+    results.write_features(out, blocks, attrs)
+    log.info("%s on %d shards -> %s", folder, len(blocks), out)
+
+
+def cmd_baseline(args):
+    import numpy as np
+
+    from isingml.io import results, shards
+    from isingml.learning import baseline, data, run
+
+    cfg = train_config(args, model="cnn")  # labels, split and bootstrap as the networks'
+    out = prepare_output(args.out)
+    lat = shards.load_lattices(args.data, args.L, args.max_per_shard)
+    abs_m = np.abs(lat.spins.mean(axis=(1, 2), dtype=np.float64))
+    labels = data.labels_for(lat.T, cfg.label, cfg.window)
+    split = run.make_split(cfg, lat.T, labels)
+    a, m0 = baseline.fit_threshold(abs_m, np.maximum(labels, 0), split.train_counts)
+    p = baseline.predict(abs_m, a, m0)
+    spec = type("Spec", (), {"name": "magnetization", "L": args.L})
+    columns, attrs = data.prediction_columns(
+        spec, cfg, lat.T, p, np.sign(lat.spins.mean(axis=(1, 2))) * abs_m, abs_m, split.codes
+    )
+    results.write_predictions(
+        out, columns, {**attrs, "threshold_m0": m0, "slope": a, "model_dir": str(Path(out).parent)}
+    )
+    log.info(
+        "magnetization baseline L=%d %s seed=%d: m0 = %.4f, slope %.1f -> %s",
+        args.L,
+        data.window_name(cfg.window),
+        args.seed,
+        m0,
+        a,
+        out,
+    )
+
+
+def add_commands(sub):
+    p = sub.add_parser("confusion", help="learning by confusion: held-out accuracy per T'")
+    add_jax_options(p)
+    p.add_argument("--data", required=True, nargs="+", help="shards, or a folder, of one L")
+    p.add_argument("--out", required=True, help="output .h5 (proposals, accuracy, outcomes)")
+    p.add_argument(
+        "--range",
+        type=float,
+        nargs=2,
+        required=True,
+        metavar=("T_MIN", "T_MAX"),
+        help="propose boundaries between the grid's temperatures in this range",
+    )
+    p.add_argument(
+        "--epochs-per-point",
+        type=int,
+        default=2,
+        help="epochs trained at each proposed boundary (warm start)",
+    )
+    add_training_options(p)
+    p.set_defaults(func=cmd_confusion)
+
+    p = sub.add_parser("baseline", help="the magnetization baseline: logistic regression on |m|")
+    p.add_argument("--data", required=True, nargs="+", help="shards, or a folder, of one L")
+    p.add_argument(
+        "--window",
+        type=float,
+        nargs=2,
+        metavar=("T_ORDERED_MAX", "T_DISORDERED_MIN"),
+        help="as for `isingml train`; omit to label by T < T_c",
+    )
+    p.add_argument("--out", required=True, help="output predictions .h5")
+    add_training_options(p)
+    p.set_defaults(func=cmd_baseline)
+
+    p = sub.add_parser(
+        "features", help="a CNN's order parameter phi on the Binder grid (for cnn_binder)"
+    )
+    add_jax_options(p)
+    p.add_argument("--model-dir", required=True, help="a folder written by `isingml train`")
+    p.add_argument("--shards", required=True, nargs="+", help="Binder-grid shards, any sizes")
+    p.add_argument("--out", required=True, help="output .h5")
+    p.add_argument("--max-per-shard", type=int, help="use at most the first N configurations")
+    p.add_argument(
+        "--native-below",
+        type=int,
+        help="evaluate the configurations themselves only for L below this (the largest size is "
+        "needed only decimated: its native evaluation is the costliest); always evaluated on "
+        "their block-spin decimations by 2 and 4",
+    )
+    p.set_defaults(func=cmd_features)

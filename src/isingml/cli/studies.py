@@ -1,0 +1,132 @@
+"""``isingml efficiency`` and ``isingml inspect``: one run of the data-efficiency study, and what
+a trained network's filters see."""
+
+import logging
+from pathlib import Path
+
+from isingml.cli.common import UserError, positive_int, prepare_output
+from isingml.cli.learn import add_jax_options, add_training_options, configure_jax, train_config
+
+log = logging.getLogger("isingml")
+# the study's models: "cnn_d4" is the CNN trained with the 8 symmetries of the square as
+# augmentation, to set against the ECNN, which has them built in
+STUDY_MODELS = ("fcn", "cnn", "cnn_d4", "ecnn")
+
+
+def cmd_efficiency(args):
+    configure_jax(args)
+    import numpy as np
+
+    from isingml.analysis.crossing import half_crossing
+    from isingml.io import checkpoint, results, shards
+    from isingml.learning import data, models, predict, train
+
+    args.augment_d4 = args.augment_d4 or args.model == "cnn_d4"
+    args.no_resample = True  # the set size is the study's variable: no bootstrap on top
+    cfg = train_config(args, model="cnn" if args.model == "cnn_d4" else args.model)
+    out = Path(args.out)
+    prepare_output(out / "row.json")
+    lat = shards.load_lattices(args.data, args.L, args.max_per_shard)
+    keep = data.training_subset(lat.T, run_split(cfg, lat.T), args.per_temperature, cfg)
+    model, metrics, split = train.train_and_evaluate(cfg, lat.spins, lat.T, args.epoch_loop, keep)
+    logits, _ = predict.outputs(model, lat.spins, symmetrize=cfg.model == "fcn")
+    temps = np.unique(lat.T)
+    p = np.array([(1 / (1 + np.exp(-logits[lat.T == t]))).mean() for t in temps])
+    row = {
+        "model": args.model,
+        "L": args.L,
+        "seed": args.seed,
+        "per_temperature": args.per_temperature,
+        "n_params": models.count_params(model),
+        "accuracy_test": metrics["accuracy"]["test"],
+        "accuracy_critical": metrics["accuracy"]["critical"],
+        "T_star": float(half_crossing(temps, p)),
+        "epochs": len(metrics["epochs"]),
+        "seconds": metrics["wall_seconds"],
+    }
+    record = data.data_record(lat.spins, lat.T, lat.paths, lat.counts)
+    checkpoint.save_checkpoint(
+        out / "params.npz", cfg.spec.to_json(), models.params_to_arrays(model)
+    )
+    checkpoint.save_split(out / "split.npz", split.codes, split.train_counts, record)
+    results.write_json(out / "metrics.json", {**metrics, "data": record})
+    results.write_json(out / "row.json", row)
+    log.info(
+        "%s L=%d seed=%d, %d per T: accuracy %.3f, T* = %.4f -> %s",
+        args.model,
+        args.L,
+        args.seed,
+        args.per_temperature,
+        row["accuracy_test"],
+        row["T_star"],
+        out,
+    )
+
+
+def run_split(cfg, T):
+    from isingml.learning import data, run
+
+    return run.make_split(cfg, T, data.labels_for(T, cfg.label, cfg.window)).codes
+
+
+def cmd_inspect(args):
+    configure_jax(args)
+    import numpy as np
+
+    from isingml.io import atomic, checkpoint, shards
+    from isingml.learning import inspect, models
+
+    folder = Path(args.model_dir)
+    spec_json, arrays = checkpoint.load_checkpoint(folder / "params.npz")
+    spec = models.ModelSpec.from_json(spec_json)
+    if spec.name == "fcn":
+        raise UserError(f"{folder}: the fully connected network has no convolutional filters")
+    model = models.model_from_arrays(spec, arrays, str(folder))
+    loaded = [shards.read_shard(p) for p in args.shards]
+    x = np.stack([s.spins[-1] for s in loaded])  # the last stored configuration of each
+    out = {
+        "filters": inspect.first_layer_filters(model),
+        "configurations": x,
+        "activations": inspect.activation_maps(model, x),
+        "saliency": inspect.saliency(model, x),
+        "T": np.array([s.T for s in loaded]),
+        "model": np.array(spec.name),
+    }
+    with atomic.atomic_output(prepare_output(args.out)) as tmp:
+        with open(tmp, "wb") as f:
+            np.savez(f, **out)
+    log.info(
+        "%s: %d filters on %d configurations -> %s", folder, len(out["filters"]), len(x), args.out
+    )
+
+
+def add_commands(sub):
+    p = sub.add_parser("efficiency", help="one run of the data-efficiency study")
+    add_jax_options(p)
+    p.add_argument("--model", required=True, choices=STUDY_MODELS)
+    p.add_argument(
+        "--window",
+        type=float,
+        nargs=2,
+        required=True,
+        metavar=("T_ORDERED_MAX", "T_DISORDERED_MIN"),
+    )
+    p.add_argument(
+        "--per-temperature",
+        type=positive_int,
+        required=True,
+        help="training configurations per trained temperature",
+    )
+    p.add_argument("--data", required=True, nargs="+", help="shards, or a folder, of one L")
+    p.add_argument(
+        "--out", required=True, help="output folder: the network (as `isingml train`), row.json"
+    )
+    add_training_options(p)
+    p.set_defaults(func=cmd_efficiency)
+
+    p = sub.add_parser("inspect", help="a network's first-layer filters, activations, saliency")
+    add_jax_options(p)
+    p.add_argument("--model-dir", required=True, help="a folder written by `isingml train`")
+    p.add_argument("--shards", required=True, nargs="+", help="e.g. below, at and above T_c")
+    p.add_argument("--out", required=True, help="output .npz")
+    p.set_defaults(func=cmd_inspect)

@@ -1,0 +1,93 @@
+rule rg_fixed_points:
+    input:
+        get_rg_features,
+    output:
+        tc="results/tc/rg.csv",
+        curves="results/rg/curves.csv",
+        networks="results/diagnostics/rg_networks.csv",
+    log:
+        "results/logs/rg.log",
+    conda:
+        "../envs/isingml.yaml"
+    shell:
+        "isingml analyze rg --features {input} --out {output.tc} --curves {output.curves}"
+        " --networks {output.networks} 2> {log}"
+
+
+rule pca:
+    input:
+        critical=get_binder_shards,
+        wide=get_largest_training_shards,
+    output:
+        tc="results/tc/pca.csv",
+        curves="results/pca/curves.csv",
+        variance="results/pca/variance.csv",
+        components="results/pca/components.npz",
+    log:
+        "results/logs/pca.log",
+    conda:
+        "../envs/isingml.yaml"
+    shell:
+        "isingml analyze pca --shards {input.critical} --wide {input.wide} --out {output.tc}"
+        " --curves {output.curves} --variance {output.variance}"
+        " --components {output.components} 2> {log}"
+
+
+rule efficiency:
+    input:
+        get_efficiency_shards,
+    output:
+        row="results/efficiency/{study_model}/n{n}/seed{seed}/row.json",
+        params="results/efficiency/{study_model}/n{n}/seed{seed}/params.npz",
+    log:
+        "results/logs/efficiency/{study_model}/n{n}/seed{seed}.log",
+    benchmark:
+        "results/benchmarks/efficiency/{study_model}/n{n}/seed{seed}.tsv"
+    conda:
+        "../envs/isingml.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=120,
+        gpu=0,
+    params:
+        flags=get_efficiency_flags,
+        root=config["seed"],
+    shell:
+        "isingml efficiency --model {wildcards.study_model} --per-temperature {wildcards.n}"
+        " --seed {wildcards.seed} --root-seed {params.root} {params.flags}"
+        " --threads {threads} --gpus {resources.gpu} --jax-cache results/.jax-cache"
+        " --data {input} --out $(dirname {output.row}) 2> {log}"
+
+
+rule efficiency_table:
+    input:
+        get_efficiency_rows,
+    output:
+        "results/diagnostics/data_efficiency.csv",
+    log:
+        "results/logs/efficiency_table.log",
+    conda:
+        "../envs/isingml.yaml"
+    shell:
+        "isingml analyze efficiency --rows {input} --out {output} 2> {log}"
+
+
+rule inspect:
+    input:
+        params=get_inspected_model,
+        shards=get_example_shards,
+    output:
+        "results/diagnostics/filters_{study_model}.npz",
+    log:
+        "results/logs/inspect/{study_model}.log",
+    conda:
+        "../envs/isingml.yaml"
+    shell:
+        "isingml inspect --model-dir $(dirname {input.params}) --shards {input.shards}"
+        " --out {output} 2> {log}"
+
+
+rule studies:
+    input:
+        get_study_outputs(everything=True),
