@@ -1,12 +1,19 @@
-"""Training throughput of the networks: configurations per second through a training step.
+"""Training throughput: configurations per second through the training step, per device.
 
-    python benchmarks/train.py [--sizes 16 32 64] [--batch 64] [--steps 50]
+    python benchmarks/train.py [--models cnn fcn] [--sizes 16 32 64] [--batches 64 256]
+                               [--loops python scan] [--channels 4 8] [--steps 50]
+                               [--json FILE] [--device-name NAME]
 
-Random +-1 lattices (throughput does not depend on the data). Reports the JAX backend and device,
-so that CPU and GPU runs can be told apart; compile time is excluded and printed separately.
+Random +-1 lattices (throughput does not depend on the data), through ``train.make_epoch``:
+the step the pipeline runs, with its spin-flip augmentation and AdamW. Compile time is excluded
+and printed separately; each rate is the best of ``--repeats`` timed epochs. With ``--json`` the
+rows (device, model, channels, L, batch, loop, samples_per_s) are written to FILE as well, so a
+GPU run can be committed as benchmarks/results/train_gpu.json.
 """
 
 import argparse
+import json
+import platform
 import time
 
 import jax
@@ -18,8 +25,8 @@ from flax import nnx
 from isingml.learning import models, train
 
 
-def measure(name, L, batch, steps, use_scan):
-    spec = models.ModelSpec(name, L)
+def measure(name, L, batch, steps, loop, channels, repeats):
+    spec = models.ModelSpec(name, L, channels=tuple(channels) if name == "cnn" else None)
     model = models.build(spec, nnx.Rngs(0))
     graphdef, params = nnx.split(model)
     tx = optax.adamw(1e-3)
@@ -29,31 +36,84 @@ def measure(name, L, batch, steps, use_scan):
     X = jnp.asarray(rng.choice(np.array([-1, 1], np.int8), size=(n, L, L)))
     y = jnp.asarray(rng.integers(0, 2, n).astype(np.float32))
     idx = jnp.arange(n)
-    epoch = train.make_epoch(graphdef, tx, batch, False, use_scan=use_scan)
+    epoch = train.make_epoch(graphdef, tx, batch, False, loop)
     key = jax.random.key(0)
     t0 = time.perf_counter()
     jax.block_until_ready(epoch(params, opt, key, X, y, idx))
     compile_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    jax.block_until_ready(epoch(params, opt, key, X, y, idx))
-    seconds = time.perf_counter() - t0
-    return n / seconds, compile_s
+    best = np.inf
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        jax.block_until_ready(epoch(params, opt, key, X, y, idx))
+        best = min(best, time.perf_counter() - t0)
+    return n / best, compile_s, models.count_params(model)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--models", nargs="+", default=["cnn", "fcn"])
     ap.add_argument("--sizes", type=int, nargs="+", default=[16, 32, 64])
-    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--batches", type=int, nargs="+", default=[64])
+    ap.add_argument("--loops", nargs="+", default=["python", "scan"])
+    ap.add_argument(
+        "--channels",
+        type=int,
+        nargs="+",
+        action="append",
+        help="CNN widths, repeatable (default: the config schema's)",
+    )
     ap.add_argument("--steps", type=int, default=50)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--json", help="also write the rows here")
+    ap.add_argument("--device-name", help="the card's name, recorded in the JSON")
     args = ap.parse_args()
-    print(f"backend {jax.default_backend()}, device {jax.devices()[0]}")
-    print(f"{'model':<6}{'L':>5}{'epoch loop':>12}{'configs/s':>12}{'first (s)':>11}")
-    for name in models.MODELS:
-        for L in args.sizes:
-            for use_scan in (False, True):
-                rate, first = measure(name, L, args.batch, args.steps, use_scan)
-                loop = "lax.scan" if use_scan else "python"
-                print(f"{name:<6}{L:>5}{loop:>12}{rate:>12.0f}{first:>11.2f}")
+    device = jax.devices()[0]
+    widths = args.channels or [list(models.ModelSpec("cnn", 8).channels)]
+    print(f"jax {jax.__version__}, backend {jax.default_backend()}, device {device}")
+    print(
+        f"{'model':<6}{'channels':>10}{'L':>5}{'batch':>7}{'loop':>8}{'samples/s':>12}"
+        f"{'compile s':>11}"
+    )
+    rows = []
+    for name in args.models:
+        for ch in widths if name == "cnn" else [None]:
+            for L in args.sizes:
+                for batch in args.batches:
+                    for loop in args.loops:
+                        rate, first, n_params = measure(
+                            name, L, batch, args.steps, loop, ch, args.repeats
+                        )
+                        label = "-" if ch is None else "x".join(map(str, ch))
+                        print(
+                            f"{name:<6}{label:>10}{L:>5}{batch:>7}{loop:>8}{rate:>12.0f}"
+                            f"{first:>11.2f}",
+                            flush=True,
+                        )
+                        rows.append(
+                            {
+                                "device": str(device),
+                                "device_kind": device.device_kind,
+                                "backend": jax.default_backend(),
+                                "model": name,
+                                "channels": ch,
+                                "n_params": n_params,
+                                "L": L,
+                                "batch": batch,
+                                "loop": loop,
+                                "samples_per_s": rate,
+                                "compile_s": first,
+                            }
+                        )
+    if args.json:
+        meta = {
+            "jax": jax.__version__,
+            "host": platform.node(),
+            "card": args.device_name,
+            "steps": args.steps,
+            "repeats": args.repeats,
+        }
+        with open(args.json, "w") as f:
+            json.dump({"meta": meta, "rows": rows}, f, indent=1)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The accelerator path on a GPU machine, in one go (under 10 minutes):
+#   1. what JAX sees, and the scan and Python epoch loops agreeing on that device (pytest);
+#   2. training throughput (benchmarks/train.py --json), CNN and FCN, L = 32 and 64, batches
+#      256 and 4096, both epoch loops;
+#   3. the paper configuration (workflow/configs/paper.yaml), or the subset given in
+#      PAPER_CONFIG (Snakemake --config overrides), through profiles/gpu-workstation with
+#      GPU_JOBS jobs sharing the GPU, stopped after PAPER_SECONDS; its summary, figures and the
+#      time of every job.
+# Everything lands in OUT (default gpu_check/): train_gpu.json, check.log, summary.{csv,md},
+# jobs.tsv (seconds per job) and paper.tar.gz (results/, without the shards).
+#
+#   benchmarks/gpu_check.sh [OUT]
+#
+# Works without installing isingml (PYTHONPATH=src) against the machine's own jax/flax/optax/
+# numba/h5py; Snakemake and its dependencies may come as wheels in .whl/ (no network there).
+# On a CPU-only machine the same script runs on the CPU (set PAPER_CONFIG to something small).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+OUT=$(realpath -m "${1:-gpu_check}")
+mkdir -p "$OUT"
+LOG="$OUT/check.log"
+PAPER_SECONDS=${PAPER_SECONDS:-330}
+GPU_JOBS=${GPU_JOBS:-4}
+CORES=${CORES:-$(nproc)}
+PAPER_CONFIG=${PAPER_CONFIG:-}
+TRAIN_SIZES=${TRAIN_SIZES:-32 64}      # a CPU try: TRAIN_SIZES=16 TRAIN_BATCHES=64 TRAIN_STEPS=4
+TRAIN_BATCHES=${TRAIN_BATCHES:-256 4096}
+TRAIN_STEPS=${TRAIN_STEPS:-40}
+export PYTHONUNBUFFERED=1
+export PYTHONPATH="$PWD/src${PYTHONPATH:+:$PYTHONPATH}"
+if ls .whl/*.whl >/dev/null 2>&1 && ! python3 -c "import snakemake" 2>/dev/null; then
+    python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade \
+        --target /tmp/site .whl/*.whl && export PYTHONPATH="$PYTHONPATH:/tmp/site"
+    # pydantic (snakemake's) needs typing_extensions >= 4.14; put a newer one first if needed
+    if ls .whl/extra/*.whl >/dev/null 2>&1 \
+        && ! python3 -c "from typing_extensions import Sentinel" 2>/dev/null; then
+        python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir \
+            --target /tmp/site-first .whl/extra/*.whl \
+            && export PYTHONPATH="/tmp/site-first:$PYTHONPATH"
+    fi
+fi
+# the rules call `isingml`: a launcher for the source tree
+mkdir -p /tmp/isingml-bin
+printf '#!/bin/sh\nexec python3 -m isingml "$@"\n' > /tmp/isingml-bin/isingml
+chmod +x /tmp/isingml-bin/isingml
+export PATH="/tmp/isingml-bin:$PATH"
+
+step() { echo "== $(date +%T) $*" | tee -a "$LOG"; }
+
+step "devices"
+{ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv 2>&1 || true
+  python3 -c "import jax, flax, optax, numba; print('jax', jax.__version__, 'flax', flax.__version__, 'optax', optax.__version__, 'numba', numba.__version__); print(jax.devices())"
+} 2>&1 | tee -a "$LOG"
+CARD=$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1)
+
+step "the epoch loops agree on this device (pytest)"
+python3 -m pytest -q -p no:cacheprovider tests/test_networks.py -k "epoch_loop or symmetries" \
+    2>&1 | tail -5 | tee -a "$LOG"
+
+step "training throughput"
+# shellcheck disable=SC2086
+python3 benchmarks/train.py --models cnn fcn --sizes $TRAIN_SIZES --batches $TRAIN_BATCHES \
+    --loops scan python --channels 4 8 --channels 8 16 --steps "$TRAIN_STEPS" --repeats 3 \
+    --json "$OUT/train_gpu.json" --device-name "${CARD:-none}" 2>&1 | tee -a "$LOG"
+
+step "paper configuration ${PAPER_CONFIG:-(whole)}: $CORES cores, $GPU_JOBS GPU jobs at once, ${PAPER_SECONDS} s at most"
+WORK=/tmp/isingml-paper
+rm -rf "$WORK" && mkdir -p "$WORK"
+START=$(date +%s)
+# shellcheck disable=SC2086
+timeout "$PAPER_SECONDS" python3 -m snakemake --snakefile "$PWD/Snakefile" --directory "$WORK" \
+    --configfile workflow/configs/paper.yaml ${PAPER_CONFIG:+--config $PAPER_CONFIG} \
+    --profile profiles/gpu-workstation --cores "$CORES" --resources gpu="$GPU_JOBS" \
+    --quiet rules >> "$LOG" 2>&1
+STATUS=$?
+step "paper run ended with status $STATUS after $(( $(date +%s) - START )) s (124: stopped at the limit)"
+python3 - "$WORK" "$OUT/jobs.tsv" <<'EOF' 2>&1 | tee -a "$LOG"
+import sys
+from pathlib import Path
+work, out = Path(sys.argv[1]), Path(sys.argv[2])
+rows = []
+for tsv in sorted((work / "results/benchmarks").rglob("*.tsv")):
+    lines = tsv.read_text().splitlines()
+    if len(lines) > 1:
+        rows.append((str(tsv.relative_to(work / "results/benchmarks")), float(lines[1].split()[0])))
+out.write_text("job\tseconds\n" + "".join(f"{j}\t{s:.1f}\n" for j, s in rows))
+by = {}
+for job, s in rows:
+    kind = job.split("/")[0] + ("/" + job.split("/")[1] if job.startswith("simulate") else "")
+    by.setdefault(kind, []).append(s)
+for kind, ss in sorted(by.items()):
+    print(f"{kind:<24} {len(ss):>4} jobs {sum(ss):>9.0f} s in all, longest {max(ss):.0f} s")
+EOF
+for f in summary.csv summary.md; do
+    [ -f "$WORK/results/$f" ] && cp "$WORK/results/$f" "$OUT/$f" && cat "$WORK/results/$f" >> "$LOG"
+done
+tar czf "$OUT/paper.tar.gz" -C "$WORK" --exclude=results/.jax-cache --exclude=results/models \
+    --exclude=results/features --exclude=results/predictions results 2>/dev/null
+step "done: $(ls "$OUT" | tr '\n' ' ')"
