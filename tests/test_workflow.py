@@ -147,6 +147,8 @@ def broken(change):
         ("missing key", lambda c: c.pop("lattice_sizes"), "lattice_sizes"),
         ("odd L", lambda c: c.update(lattice_sizes=[8, 13]), "lattice_sizes"),
         ("empty temperatures", lambda c: c.update(temperatures=[]), "temperatures"),
+        ("more confusion scans than seeds", lambda c: c["confusion"].update(seeds=3),
+         "confusion.seeds"),
         ("overlapping window", lambda c: c["training"].update(windows=[[2.6, 2.0]]),
          "training.windows"),
     ],

@@ -82,6 +82,12 @@ def _check_config():
             f"{max(eff['per_temperature'])} exceeds the ~{most} training configurations per "
             "temperature that `samples` leaves",
         )
+    n_conf, n_seeds = config["confusion"]["seeds"], len(config["training"]["seeds"])
+    if config["confusion"]["enabled"] and n_conf > n_seeds:
+        _config_error(
+            "confusion.seeds",
+            f"{n_conf} scans per size, but training.seeds lists only {n_seeds} seeds",
+        )
     lo, hi = config["confusion"]["range"]
     inside = [t for t in config["temperatures"] if lo <= t <= hi]
     if config["confusion"]["enabled"] and (lo >= hi or len(inside) < 4):
@@ -246,7 +252,8 @@ def get_features(wildcards):
 
 
 def get_confusion_curves(wildcards):
-    return [f"results/confusion/L{L}/seed{s}.h5" for L in SIZES for s in SEEDS]
+    seeds = SEEDS[: config["confusion"]["seeds"]]
+    return [f"results/confusion/L{L}/seed{s}.h5" for L in SIZES for s in seeds]
 
 
 def get_shortcut_examples(wildcards):
