@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from isingml.cli import main
-from isingml.io import shards
+from isingml.io import datasets, shards
 
 
 def simulate(path, L=8, T=2.3, n=300, seed=7, algorithm="auto"):
@@ -203,7 +203,7 @@ def test_binder_grid_shard_keeps_only_some_spins_and_training_refuses_it(tmp_pat
         with h5py.File(path) as f:
             assert ("spins" in f) == (keep > 0)
         with pytest.raises(shards.ShardError, match=f"{path.name}: holds"):
-            shards.load_lattices(path)
+            datasets.load_lattices(path)
     # a critical-grid shard draws its own stream: not a copy of the network grid's chain
     net = simulate(tmp_path / "net.h5", L=8, T=2.269, n=300, seed=1)
     assert not np.array_equal(shards.read_shard(net).energy, s.energy)

@@ -10,7 +10,7 @@ import pytest
 from flax import nnx
 
 from isingml.cli import main
-from isingml.io import checkpoint, results, shards
+from isingml.io import checkpoint, datasets, results
 from isingml.learning import data, models, run, train
 from isingml.learning.predict import predict_logits
 
@@ -117,7 +117,7 @@ def test_each_seed_trains_on_its_own_bootstrap_of_the_training_split():
 
 
 def test_cnn_learns_a_real_dataset_and_is_deterministic(lattices):
-    lat = shards.load_lattices(lattices, 8)
+    lat = datasets.load_lattices(lattices, 8)
     spins, T = lat.spins, lat.T
     cfg = train.TrainConfig(model="cnn", L=8, seed=1, window=(2.0, 2.6), epochs=10, patience=10)
     model, metrics, _ = train.train_and_evaluate(cfg, spins, T)
@@ -133,7 +133,7 @@ def test_checkpoint_and_predict_reproduce_the_model_as_trained(lattices, tmp_pat
     """`isingml train` then `isingml predict` must give the outputs of the network as it left
     training (trained here in-process with the same configuration; training is deterministic on
     the CPU), not merely agree with a second load of the same file."""
-    lat = shards.load_lattices(lattices, 8)
+    lat = datasets.load_lattices(lattices, 8)
     spins, T = lat.spins, lat.T
     cfg = train.TrainConfig(model="cnn", L=8, seed=0, window=(2.0, 2.6), epochs=2)
     trained, _, _ = train.train_and_evaluate(cfg, spins, T)
@@ -285,7 +285,7 @@ def test_scan_and_python_epoch_loops_agree(lattices, model):
     """The accelerator path (one compiled lax.scan per epoch) and the CPU path (the compiled step
     driven from Python) apply the same steps with the same keys: the trained parameters and the
     predictions agree to float32 rounding, on whatever device JAX has."""
-    lat = shards.load_lattices(lattices, 8)
+    lat = datasets.load_lattices(lattices, 8)
     cfg = train.TrainConfig(model=model, L=8, seed=2, window=(2.0, 2.6), epochs=2, patience=2)
     trained = {}
     for loop in ("scan", "python"):

@@ -78,7 +78,7 @@ def cmd_pca(args):
     import numpy as np
 
     from isingml.analysis import pca
-    from isingml.io import atomic, results, shards
+    from isingml.io import atomic, datasets, results, shards
 
     critical = [shards.read_shard(p) for p in args.shards]
     for s in critical:
@@ -86,7 +86,7 @@ def cmd_pca(args):
     rows, curves, components = pca.pca_analysis(critical)
     results.write_csv(prepare_output(args.out), rows)
     results.write_csv(prepare_output(args.curves), curves)
-    wide = shards.load_lattices(args.wide)
+    wide = datasets.load_lattices(args.wide)
     flat = wide.spins.reshape(wide.spins.shape[0], -1)
     v = pca.orient(pca.first_component(flat)[0])
     results.write_csv(prepare_output(args.variance), pca.variance_fractions(wide.spins, wide.T, v))

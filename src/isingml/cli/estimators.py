@@ -15,12 +15,12 @@ def cmd_confusion(args):
     configure_jax(args)
     import numpy as np
 
-    from isingml.io import results, shards
+    from isingml.io import datasets, results
     from isingml.learning import confusion
 
     cfg = train_config(args, model="cnn")
     out = prepare_output(args.out)
-    lat = shards.load_lattices(args.data, args.L, args.max_per_shard)
+    lat = datasets.load_lattices(args.data, args.L, args.max_per_shard)
     curve = confusion.confusion_curve(
         cfg, lat.spins, lat.T, tuple(args.range), args.epochs_per_point, args.epoch_loop
     )
@@ -107,12 +107,12 @@ def cmd_features(args):
 def cmd_baseline(args):
     import numpy as np
 
-    from isingml.io import results, shards
+    from isingml.io import datasets, results
     from isingml.learning import baseline, data, run
 
     cfg = train_config(args, model="cnn")  # labels, split and bootstrap as the networks'
     out = prepare_output(args.out)
-    lat = shards.load_lattices(args.data, args.L, args.max_per_shard)
+    lat = datasets.load_lattices(args.data, args.L, args.max_per_shard)
     abs_m = np.abs(lat.spins.mean(axis=(1, 2), dtype=np.float64))
     labels = data.labels_for(lat.T, cfg.label, cfg.window)
     split = run.make_split(cfg, lat.T, labels)

@@ -90,7 +90,7 @@ def add_training_options(p):
 
 def cmd_train(args):
     configure_jax(args)
-    from isingml.io import checkpoint, results, shards
+    from isingml.io import checkpoint, datasets, results
     from isingml.learning import data, models, predict, train
 
     cfg = train_config(args)
@@ -98,7 +98,7 @@ def cmd_train(args):
     prepare_output(out / "params.npz")
     if args.predictions:
         prepare_output(args.predictions)
-    lat = shards.load_lattices(args.data, args.L, args.max_per_shard)
+    lat = datasets.load_lattices(args.data, args.L, args.max_per_shard)
     log.info(
         "training %s on %d configurations of L=%d from %d shards",
         args.model,
@@ -141,7 +141,7 @@ def cmd_train(args):
 
 def cmd_predict(args):
     configure_jax(args)
-    from isingml.io import checkpoint, results, shards
+    from isingml.io import checkpoint, datasets, results
     from isingml.learning import data, models, predict, train
 
     folder = Path(args.model_dir)
@@ -152,7 +152,7 @@ def cmd_predict(args):
     if spec.name == "fcn" and args.L is not None and args.L != spec.L:
         raise UserError(f"the fully connected network in {folder} takes only L = {spec.L}")
     limit = args.max_per_shard
-    lat = shards.load_lattices(args.data, args.L, limit)
+    lat = datasets.load_lattices(args.data, args.L, limit)
     L = lat.spins.shape[1]
     if spec.name == "fcn" and L != spec.L:
         raise UserError(

@@ -18,7 +18,7 @@ def cmd_efficiency(args):
     import numpy as np
 
     from isingml.analysis.crossing import half_crossing
-    from isingml.io import checkpoint, results, shards
+    from isingml.io import checkpoint, datasets, results
     from isingml.learning import data, models, predict, train
 
     args.augment_d4 = args.augment_d4 or args.model == "cnn_d4"
@@ -26,7 +26,7 @@ def cmd_efficiency(args):
     cfg = train_config(args, model="cnn" if args.model == "cnn_d4" else args.model)
     out = Path(args.out)
     prepare_output(out / "row.json")
-    lat = shards.load_lattices(args.data, args.L, args.max_per_shard)
+    lat = datasets.load_lattices(args.data, args.L, args.max_per_shard)
     keep = data.training_subset(lat.T, run_split(cfg, lat.T), args.per_temperature, cfg)
     model, metrics, split = train.train_and_evaluate(cfg, lat.spins, lat.T, args.epoch_loop, keep)
     logits, _ = predict.outputs(model, lat.spins, symmetrize=cfg.model == "fcn")
