@@ -120,7 +120,7 @@ def _window_lines(rows, results):
         "sets, so T* follows the window and converges to T(m0), where Onsager's spontaneous "
         "magnetization equals m0 — not to T_c. The spread over windows is not an error bar.",
         "",
-        "| method | window | T*(∞) ± stat | m0 (largest L) | T(m0) | R²(p ~ |m|) | acc. test |",
+        "| method | window | T*(∞) ± stat | m0 (largest L) | T(m0) | R²(p ~ \\|m\\|) | acc. test |",
         "|---|---|---|---|---|---|---|",
     ]
     by_method = {r["method"]: r for r in results}

@@ -1,6 +1,7 @@
 """Figures of the physics: Binder cumulants, magnetization, configurations, and the
 extrapolation of every method to L -> infinity."""
 
+import matplotlib.pyplot as plt
 import numpy as np
 
 from isingml.io import results, shards
@@ -136,8 +137,16 @@ def _half_panel(ax, t, f):
 def tc_extrapolation(tc_csvs, fss_jsons):
     """One panel per method: pair crossings against L^-x (the T_c estimators) or T*(L) per
     window against 1/L (window-trained), with the fits, T_c(infinity) and Onsager's T_c."""
-    fig, axes = panels(len(tc_csvs), width=3.0, height=3.0)
-    for ax, path, fpath in zip(axes, tc_csvs, fss_jsons, strict=True):
+    n = len(tc_csvs)
+    cols = min(n, 4)  # a grid, four panels a row: eight in a row are unreadable on a page
+    rows = -(-n // cols)
+    fig, grid = plt.subplots(
+        rows, cols, figsize=(3.0 * cols + 0.4, 3.0 * rows), squeeze=False, layout="constrained"
+    )
+    axes = grid.ravel()
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    for ax, path, fpath in zip(axes[:n], tc_csvs, fss_jsons, strict=True):
         t, f = results.read_csv(path), results.read_json(fpath)
         if f.get("kind") == "crossing":
             _crossing_panel(ax, t, f)
@@ -151,5 +160,6 @@ def tc_extrapolation(tc_csvs, fss_jsons):
             )
         ax.set(title=f["method"])
         ax.legend(fontsize=6, loc="best")
-    axes[0].set_ylabel("$T^*$  [$J/k_B$]")
+    for row in grid:
+        row[0].set_ylabel("$T^*$  [$J/k_B$]")
     return fig
