@@ -27,8 +27,11 @@ def data_efficiency(efficiency_csv):
             label=label,
         )
         spread.plot(n, t["T_star_scatter"][sel], marker="o", ms=3, color=f"C{i}")
+    sizes = sorted({int(n) for n in t["per_temperature"]})
     for ax in (acc, spread):
         ax.set_xscale("log")
+        ax.set_xticks(sizes, [str(n) for n in sizes])  # the sizes trained, not 3x10^1 ...
+        ax.minorticks_off()
         ax.set_xlabel("training configurations per temperature")
     acc.set_ylabel("held-out accuracy")
     spread.set_ylabel("scatter of $T^*$ over seeds  [$J/k_B$]")
