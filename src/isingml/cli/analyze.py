@@ -4,7 +4,7 @@ import logging
 from pathlib import Path
 
 from isingml.cli import diagnostics
-from isingml.cli.common import UserError, prepare_output
+from isingml.cli.common import UserError, prepare_output, write_ensemble_tables
 
 log = logging.getLogger("isingml")
 ANALYSIS_STREAM = 3  # spawn-key prefix of the bootstrap streams
@@ -60,11 +60,7 @@ def cmd_order_binder(args):
     sets = [results.read_features(p) for p in args.features]
     t_range = tuple(args.t_range) if args.t_range else None
     rows, per_network, curves = order_parameters.features_analysis(args.method, sets, t_range)
-    results.write_csv(prepare_output(args.out), rows)
-    if args.networks:
-        results.write_csv(prepare_output(args.networks), per_network)
-    if args.curves:
-        results.write_csv(prepare_output(args.curves), curves)
+    write_ensemble_tables(args, rows, per_network, curves)
     for r in rows:
         log.info(
             "%s crossing L=%d/%d: T_x = %.5f +- %.5f over %d networks",

@@ -44,6 +44,18 @@ def prepare_output(path):
     return path
 
 
+def write_ensemble_tables(args, rows, per_network, curves):
+    """The tables of an ensemble of networks on the Binder grid (cnn_binder, rg): the crossings
+    to --out, and, where asked, each network's to --networks and the curves to --curves."""
+    from isingml.io import results
+
+    results.write_csv(prepare_output(args.out), rows)
+    if args.networks:
+        results.write_csv(prepare_output(args.networks), per_network)
+    if args.curves:
+        results.write_csv(prepare_output(args.curves), curves)
+
+
 @contextlib.contextmanager
 def progress(total, label):
     """A progress bar (rich) on a terminal; silent when stderr is not one (a Snakemake log).

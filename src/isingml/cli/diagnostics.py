@@ -3,7 +3,7 @@ per size, and what the window-trained networks measure (a threshold on |m|)."""
 
 import logging
 
-from isingml.cli.common import prepare_output
+from isingml.cli.common import prepare_output, write_ensemble_tables
 
 log = logging.getLogger("isingml")
 
@@ -59,11 +59,7 @@ def cmd_rg(args):
 
     sets = [results.read_features(p) for p in args.features]
     rows, per_network, curves = order_parameters.rg_analysis("rg", sets)
-    results.write_csv(prepare_output(args.out), rows)
-    if args.networks:
-        results.write_csv(prepare_output(args.networks), per_network)
-    if args.curves:
-        results.write_csv(prepare_output(args.curves), curves)
+    write_ensemble_tables(args, rows, per_network, curves)
     for r in rows:
         log.info(
             "rg fixed point L=%d (from %d): T = %.5f +- %.5f",
