@@ -14,17 +14,15 @@ by the method, and cheaper). Accuracy is on the run's test split, which is never
 
 import dataclasses
 
-import jax
 import jax.numpy as jnp
 import numpy as np
-import optax
 from flax import nnx
 
 from isingml.errors import UserError
-from isingml.learning import data, models
+from isingml.learning import data
 from isingml.learning.predict import predict_logits
-from isingml.learning.run import TrainConfig, make_split, seeds_for
-from isingml.learning.train import epoch_loop, make_epoch
+from isingml.learning.run import TrainConfig, make_split
+from isingml.learning.train import epoch_loop, start_training
 
 
 def proposals(T, t_range):
@@ -52,16 +50,10 @@ def confusion_curve(cfg: TrainConfig, spins, T, t_range, epochs_per_point, loop=
     if Tp.size < 3:
         raise UserError(f"confusion range {t_range} holds fewer than 3 proposed boundaries")
     split = make_split(cfg, T, np.zeros(T.shape, np.int8))  # every T is trained on
-    _, train_seq = seeds_for(cfg)
-    init_seed, loop_seed = (int(s) for s in train_seq.generate_state(2))
-    model = models.build(cfg.spec, nnx.Rngs(init_seed))
-    graphdef, params = nnx.split(model)
-    tx = optax.adamw(cfg.learning_rate, weight_decay=cfg.weight_decay)
-    opt_state = tx.init(params)
-    train_idx = jnp.asarray(np.repeat(np.arange(T.size), split.train_counts))
-    batch = min(cfg.batch_size, int(train_idx.size))
-    epoch_fn = make_epoch(graphdef, tx, batch, cfg.augment_d4, epoch_loop(cfg.model, loop))
-    X, key = jnp.asarray(spins), jax.random.key(loop_seed)
+    model, params, opt_state, epoch_fn, train_idx, key = start_training(
+        cfg, split.train_counts, epoch_loop(cfg.model, loop)
+    )
+    X = jnp.asarray(spins)
     test = split.codes == data.TEST
     correct = np.empty((Tp.size, int(test.sum())), dtype=bool)
     for i, t in enumerate(Tp):

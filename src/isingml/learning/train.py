@@ -126,6 +126,22 @@ def evaluate(logits, labels):
     return float(np.mean(np.logaddexp(0, z) - y * z)), float(np.mean((z > 0) == (y > 0.5)))
 
 
+def start_training(cfg: TrainConfig, train_counts, loop):
+    """A run's network and optimiser, ready for its first epoch: (model, params, opt_state,
+    epoch_fn, train_idx, key). ``train_counts[i]`` is how often configuration i is trained on
+    per epoch; the initialisation and the shuffling come from the run's training seed."""
+    _, train_seq = seeds_for(cfg)
+    init_seed, loop_seed = (int(s) for s in train_seq.generate_state(2))
+    model = models.build(cfg.spec, nnx.Rngs(init_seed))
+    graphdef, params = nnx.split(model)
+    tx = optax.adamw(cfg.learning_rate, weight_decay=cfg.weight_decay)
+    opt_state = tx.init(params)
+    train_idx = jnp.asarray(np.repeat(np.arange(len(train_counts)), train_counts))
+    batch = min(cfg.batch_size, int(train_idx.size))
+    epoch_fn = make_epoch(graphdef, tx, batch, cfg.augment_d4, loop)
+    return model, params, opt_state, epoch_fn, train_idx, jax.random.key(loop_seed)
+
+
 def train_and_evaluate(cfg: TrainConfig, spins: np.ndarray, T: np.ndarray, loop=None, keep=None):
     """Train one network on int8 spins (n, L, L) with temperatures T (n,).
 
@@ -138,7 +154,6 @@ def train_and_evaluate(cfg: TrainConfig, spins: np.ndarray, T: np.ndarray, loop=
     if spins.shape[1:] != (cfg.L, cfg.L):
         raise UserError(f"data have L = {spins.shape[1]}, the configuration says L = {cfg.L}")
     labels = data.labels_for(T, cfg.label, cfg.window)
-    _, train_seq = seeds_for(cfg)
     used = make_split(cfg, T, labels)
     if keep is not None:
         used.train_counts = used.train_counts * keep
@@ -148,18 +163,12 @@ def train_and_evaluate(cfg: TrainConfig, spins: np.ndarray, T: np.ndarray, loop=
             f"the temperatures {np.unique(T).tolist()} give no ordered or no "
             f"disordered training samples for window {cfg.window}"
         )
-    init_seed, loop_seed = (int(s) for s in train_seq.generate_state(2))
-    model = models.build(cfg.spec, nnx.Rngs(init_seed))
-    graphdef, params = nnx.split(model)
-    tx = optax.adamw(cfg.learning_rate, weight_decay=cfg.weight_decay)
-    opt_state = tx.init(params)
-    train_idx = jnp.asarray(np.repeat(np.arange(T.size), used.train_counts))
-    batch = min(cfg.batch_size, int(train_idx.size))
-    epoch_fn = make_epoch(graphdef, tx, batch, cfg.augment_d4, loop)
+    model, params, opt_state, epoch_fn, train_idx, key = start_training(
+        cfg, used.train_counts, loop
+    )
     X, y = jnp.asarray(spins), jnp.asarray(np.maximum(labels, 0).astype(np.float32))
     val = split == data.VAL
     val_spins, val_labels = spins[val], labels[val]  # taken once, not every epoch
-    key = jax.random.key(loop_seed)
     history, best, best_loss, waited = [], params, np.inf, 0
     for epoch in range(1, cfg.epochs + 1):
         params, opt_state, key, loss, acc = epoch_fn(params, opt_state, key, X, y, train_idx)
