@@ -21,28 +21,28 @@ SETTINGS = (1, 2, None)
 def worker(threads, L):
     from isingml.cli.learn import configure_jax
 
-    configure_jax(SimpleNamespace(threads=threads, jax_cache=None))
+    configure_jax(SimpleNamespace(threads=threads, jax_cache=None, gpus=0))
     import jax
     import jax.numpy as jnp
     import numpy as np
     import optax
     from flax import nnx
 
-    from isingml.learning import models, train
+    from isingml.learning import epoch, models, predict
 
-    graphdef, params = nnx.split(models.build(models.ModelSpec("cnn", L), nnx.Rngs(0)))
+    graphdef, params = predict.stack([models.build(models.ModelSpec("cnn", L), nnx.Rngs(0))])
     tx = optax.adamw(1e-3)
-    opt = tx.init(params)
+    opt = jax.vmap(tx.init)(params)
     n = 64 * 60
     rng = np.random.default_rng(0)
     X = jnp.asarray(rng.choice(np.array([-1, 1], np.int8), size=(n, L, L)))
-    y = jnp.asarray(rng.integers(0, 2, n).astype(np.float32))
-    epoch = train.make_epoch(graphdef, tx, 64, False)
-    key, idx = jax.random.key(0), jnp.arange(n)
-    jax.block_until_ready(epoch(params, opt, key, X, y, idx))
+    y = jnp.asarray(rng.integers(0, 2, (1, n)).astype(np.float32))
+    run_epoch = epoch.make_epoch(graphdef, tx, 64, False)
+    key, idx = jax.random.key(0)[None], jnp.arange(n)[None]
+    jax.block_until_ready(run_epoch(params, opt, key, X, y, idx))
     cpu0, wall0 = time.process_time(), time.perf_counter()
     for _ in range(3):
-        jax.block_until_ready(epoch(params, opt, key, X, y, idx))
+        jax.block_until_ready(run_epoch(params, opt, key, X, y, idx))
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     status = open("/proc/self/status").read().split("Threads:")[1].split()[0]
     print(f"{wall} {cpu} {status}")

@@ -2,13 +2,16 @@
 
     python benchmarks/train.py [--models cnn fcn] [--sizes 16 32 64] [--batches 64 256]
                                [--loops python scan] [--channels 4 8] [--steps 50]
-                               [--json FILE] [--device-name NAME]
+                               [--ensemble 1 5 10] [--json FILE] [--device-name NAME]
 
-Random +-1 lattices (throughput does not depend on the data), through ``train.make_epoch``:
-the step the pipeline runs, with its spin-flip augmentation and AdamW. Compile time is excluded
-and printed separately; each rate is the best of ``--repeats`` timed epochs. With ``--json`` the
-rows (device, model, channels, L, batch, loop, samples_per_s) are written to FILE as well, so a
-GPU run can be committed as benchmarks/results/train_gpu.json.
+Random +-1 lattices (throughput does not depend on the data), through ``epoch.make_epoch``:
+the step the pipeline runs, with its spin-flip augmentation and AdamW, for an ensemble of N
+members trained as one program (``--ensemble``; N = 1 is one network). Each member trains on
+its own indices into the shared data, as in the pipeline. ``samples/s`` is per member, so
+N x that is the ensemble's throughput; ``gain`` is the per-member rate against N = 1 at the
+same model, size, batch and loop. Compile time is excluded and printed separately; each rate is
+the best of ``--repeats`` timed epochs. With ``--json`` the rows are written to FILE as well, so
+a GPU run can be committed under benchmarks/results/.
 """
 
 import argparse
@@ -22,31 +25,32 @@ import numpy as np
 import optax
 from flax import nnx
 
-from isingml.learning import models, train
+from isingml.learning import epoch, models, predict
 
 
-def measure(name, L, batch, steps, loop, channels, repeats):
+def measure(name, L, batch, steps, loop, channels, repeats, members=1):
+    """(samples/s per member, compile seconds, parameters) of an ensemble of ``members``."""
     spec = models.ModelSpec(name, L, channels=tuple(channels) if name == "cnn" else None)
-    model = models.build(spec, nnx.Rngs(0))
-    graphdef, params = nnx.split(model)
+    nets = [models.build(spec, nnx.Rngs(k)) for k in range(members)]
+    graphdef, params = predict.stack(nets)
     tx = optax.adamw(1e-3)
-    opt = tx.init(params)
+    opt = jax.vmap(tx.init)(params)
     n = batch * steps
     rng = np.random.default_rng(0)
     X = jnp.asarray(rng.choice(np.array([-1, 1], np.int8), size=(n, L, L)))
-    y = jnp.asarray(rng.integers(0, 2, n).astype(np.float32))
-    idx = jnp.arange(n)
-    epoch = train.make_epoch(graphdef, tx, batch, False, loop)
-    key = jax.random.key(0)
+    y = jnp.asarray(rng.integers(0, 2, (members, n)).astype(np.float32))
+    idx = jnp.asarray(np.stack([rng.permutation(n) for _ in range(members)]))
+    run_epoch = epoch.make_epoch(graphdef, tx, batch, False, loop)
+    keys = jax.vmap(jax.random.key)(jnp.arange(members, dtype=jnp.uint32))
     t0 = time.perf_counter()
-    jax.block_until_ready(epoch(params, opt, key, X, y, idx))
+    jax.block_until_ready(run_epoch(params, opt, keys, X, y, idx))
     compile_s = time.perf_counter() - t0
     best = np.inf
     for _ in range(repeats):
         t0 = time.perf_counter()
-        jax.block_until_ready(epoch(params, opt, key, X, y, idx))
+        jax.block_until_ready(run_epoch(params, opt, keys, X, y, idx))
         best = min(best, time.perf_counter() - t0)
-    return n / best, compile_s, models.count_params(model)
+    return n / best, compile_s, models.count_params(nets[0])
 
 
 def main():
@@ -63,6 +67,13 @@ def main():
         help="CNN widths, repeatable (default: the config schema's)",
     )
     ap.add_argument("--steps", type=int, default=50)
+    ap.add_argument(
+        "--ensemble",
+        type=int,
+        nargs="+",
+        default=[1],
+        help="ensemble sizes N: members trained together in one program",
+    )
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--json", help="also write the rows here")
     ap.add_argument("--device-name", help="the card's name, recorded in the JSON")
@@ -71,39 +82,49 @@ def main():
     widths = args.channels or [list(models.ModelSpec("cnn", 8).channels)]
     print(f"jax {jax.__version__}, backend {jax.default_backend()}, device {device}")
     print(
-        f"{'model':<6}{'channels':>10}{'L':>5}{'batch':>7}{'loop':>8}{'samples/s':>12}"
-        f"{'compile s':>11}"
+        f"{'model':<6}{'channels':>10}{'L':>5}{'batch':>7}{'loop':>8}{'N':>4}"
+        f"{'samples/s':>12}{'gain':>7}{'compile s':>11}"
     )
     rows = []
-    for name in args.models:
-        for ch in widths if name == "cnn" else [None]:
-            for L in args.sizes:
-                for batch in args.batches:
-                    for loop in args.loops:
-                        rate, first, n_params = measure(
-                            name, L, batch, args.steps, loop, ch, args.repeats
-                        )
-                        label = "-" if ch is None else "x".join(map(str, ch))
-                        print(
-                            f"{name:<6}{label:>10}{L:>5}{batch:>7}{loop:>8}{rate:>12.0f}"
-                            f"{first:>11.2f}",
-                            flush=True,
-                        )
-                        rows.append(
-                            {
-                                "device": str(device),
-                                "device_kind": device.device_kind,
-                                "backend": jax.default_backend(),
-                                "model": name,
-                                "channels": ch,
-                                "n_params": n_params,
-                                "L": L,
-                                "batch": batch,
-                                "loop": loop,
-                                "samples_per_s": rate,
-                                "compile_s": first,
-                            }
-                        )
+    cases = [
+        (name, ch, L, batch, loop)
+        for name in args.models
+        for ch in (widths if name == "cnn" else [None])
+        for L in args.sizes
+        for batch in args.batches
+        for loop in args.loops
+    ]
+    for name, ch, L, batch, loop in cases:
+        single = None
+        for members in args.ensemble:
+            rate, first, n_params = measure(
+                name, L, batch, args.steps, loop, ch, args.repeats, members
+            )
+            single = rate if members == 1 else single
+            gain = "" if single is None else f"{rate / single:.2f}"
+            label = "-" if ch is None else "x".join(map(str, ch))
+            print(
+                f"{name:<6}{label:>10}{L:>5}{batch:>7}{loop:>8}{members:>4}{rate:>12.0f}"
+                f"{gain:>7}{first:>11.2f}",
+                flush=True,
+            )
+            rows.append(
+                {
+                    "device": str(device),
+                    "device_kind": device.device_kind,
+                    "backend": jax.default_backend(),
+                    "model": name,
+                    "channels": ch,
+                    "n_params": n_params,
+                    "L": L,
+                    "batch": batch,
+                    "loop": loop,
+                    "ensemble": members,
+                    "samples_per_s_per_member": rate,
+                    "samples_per_s": rate * members,
+                    "compile_s": first,
+                }
+            )
     if args.json:
         meta = {
             "jax": jax.__version__,

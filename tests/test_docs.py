@@ -40,3 +40,18 @@ def test_everything_named_in_the_layout_exists():
     for name in re.findall(r"^\s+(\w+\.py)\b", block, flags=re.M):
         hits = list((REPO / "src/isingml").rglob(name))
         assert hits, f"README layout names {name}, which does not exist"
+
+
+def test_every_benchmark_script_starts():
+    """Each script in benchmarks/ answers --help. A script's folder comes first on sys.path, so
+    a benchmark named like a library (benchmarks/coverage.py once was) shadows it and breaks
+    the others (Numba's coverage support imported our file instead of the package)."""
+    import subprocess
+    import sys
+
+    scripts = sorted((REPO / "benchmarks").glob("*.py"))
+    assert scripts
+    for script in scripts:
+        res = subprocess.run([sys.executable, str(script), "--help"], capture_output=True,
+                             text=True, timeout=120)  # fmt: skip
+        assert res.returncode == 0 and "usage" in res.stdout, (script.name, res.stderr[-1500:])

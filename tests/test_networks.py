@@ -10,8 +10,9 @@ import pytest
 from flax import nnx
 
 from isingml.cli import main
+from isingml.errors import UserError
 from isingml.io import checkpoint, datasets, results
-from isingml.learning import data, models, run, train
+from isingml.learning import data, epoch, models, run, store, train
 from isingml.learning.predict import predict_logits
 
 TEMPS = (1.5, 1.8, 3.0, 3.5)  # far from T_c: an easy, real classification problem
@@ -123,7 +124,7 @@ def test_cnn_learns_a_real_dataset_and_is_deterministic(lattices):
     model, metrics, _ = train.train_and_evaluate(cfg, spins, T)
     assert metrics["accuracy"]["test"] >= 0.95, metrics["accuracy"]
     _, again, _ = train.train_and_evaluate(cfg, spins, T)
-    timing = ("wall_seconds",)
+    timing = ("wall_seconds", "ensemble_wall_seconds")
     assert {k: v for k, v in metrics.items() if k not in timing} == {
         k: v for k, v in again.items() if k not in timing
     }
@@ -299,11 +300,78 @@ def test_scan_and_python_epoch_loops_agree(lattices, model):
 
 def test_epoch_loop_choice_is_measured_per_device_and_model(monkeypatch):
     if jax.default_backend() == "cpu":
-        assert train.epoch_loop("cnn") == "python" and train.epoch_loop("fcn") == "scan"
+        assert epoch.epoch_loop("cnn") == "python" and train.epoch_loop("fcn") == "scan"
     else:
-        assert train.epoch_loop("cnn") == "scan"
+        assert epoch.epoch_loop("cnn") == "scan"
     monkeypatch.setenv("ISINGML_EPOCH_LOOP", "scan")
-    assert train.epoch_loop("cnn") == "scan"
+    assert epoch.epoch_loop("cnn") == "scan"
     monkeypatch.setenv("ISINGML_EPOCH_LOOP", "loop")
     with pytest.raises(ValueError, match="ISINGML_EPOCH_LOOP"):
-        train.epoch_loop("cnn")
+        epoch.epoch_loop("cnn")
+
+
+@pytest.mark.parametrize("model", ["cnn", "fcn"])
+def test_ensemble_member_equals_the_network_trained_alone(lattices, model):
+    """Member k of an ensemble trained as one program is the network trained alone with seed k:
+    the same bootstrap, initialisation and shuffling keys, so the same parameters to float32
+    rounding. They are not bit-identical: vmapping the members turns a convolution into a
+    grouped one (and the FCN's products into batched ones), which XLA reduces in another order.
+    Early stopping is per member: with patience 1, members stop after different epochs, and a
+    stopped member keeps its best parameters while the others go on."""
+    lat = datasets.load_lattices(lattices, 8)
+    cfgs = [
+        train.TrainConfig(
+            model=model, L=8, seed=s, window=(2.0, 2.6), epochs=12, patience=1, learning_rate=0.02
+        )
+        for s in (0, 1, 2, 3)
+    ]
+    members = train.train_ensemble(cfgs, lat.spins, lat.T, "python")
+    epochs = [len(m.metrics["epochs"]) for m in members]
+    assert len(set(epochs)) > 1, epochs  # the case this test is about: members stop apart
+    for cfg, member in zip(cfgs, members, strict=True):
+        alone, metrics, split = train.train_and_evaluate(cfg, lat.spins, lat.T, "python")
+        np.testing.assert_array_equal(member.split.train_counts, split.train_counts)
+        assert len(member.metrics["epochs"]) == len(metrics["epochs"])
+        assert member.metrics["best_epoch"] == metrics["best_epoch"]
+        got, want = models.params_to_arrays(member.model), models.params_to_arrays(alone)
+        for name, value in want.items():
+            np.testing.assert_allclose(got[name], value, rtol=1e-4, atol=1e-5, err_msg=name)
+        assert member.metrics["accuracy"] == pytest.approx(metrics["accuracy"], abs=1e-9)
+        np.testing.assert_allclose(
+            member.logits, predict_logits(alone, lat.spins, symmetrize=True), rtol=1e-3, atol=1e-4
+        )
+
+
+def test_an_ensemble_is_one_configuration_with_several_seeds(lattices):
+    lat = datasets.load_lattices(lattices, 8)
+    a = train.TrainConfig(model="cnn", L=8, seed=0, window=(2.0, 2.6))
+    b = train.TrainConfig(model="cnn", L=8, seed=1, window=(2.0, 2.6), learning_rate=0.1)
+    with pytest.raises(UserError, match="differs from seed 0 in learning_rate"):
+        train.train_ensemble([a, b], lat.spins, lat.T)
+    with pytest.raises(UserError, match="repeat a seed"):
+        train.train_ensemble([a, a], lat.spins, lat.T)
+
+
+def test_train_cli_writes_one_folder_per_member(lattices, tmp_path):
+    """`isingml train --seeds` writes the per-seed folders and predictions the workflow names,
+    and each member's predictions are those of its own stored network."""
+    out, pred = tmp_path / "cnn", tmp_path / "pred"
+    main(["train", "--model", "cnn", "--L", "8", "--seeds", "3", "5", "--window", "2.0", "2.6",
+          "--data", str(lattices), "--out", str(out), "--predictions", str(pred),
+          "--settings", json.dumps({"epochs": 2, "channels": [2, 4]})])  # fmt: skip
+    assert sorted(p.name for p in out.iterdir()) == ["seed3", "seed5"]
+    assert sorted(p.name for p in pred.iterdir()) == ["seed3.h5", "seed5.h5"]
+    lat = datasets.load_lattices(lattices, 8)
+    logits = []
+    for seed in (3, 5):
+        model, spec, cfg = store.load_network(out / f"seed{seed}")
+        assert (cfg.seed, cfg.epochs, spec.channels) == (seed, 2, (2, 4))
+        cols, attrs = results.read_predictions(pred / f"seed{seed}.h5")
+        assert attrs["seed"] == seed
+        z = predict_logits(model, lat.spins)
+        np.testing.assert_allclose(cols["p_ordered"], 1 / (1 + np.exp(-z.astype(float))), atol=1e-6)
+        logits.append(z)
+    assert not np.allclose(logits[0], logits[1], atol=1e-3)  # two networks, not one twice
+    res = run_cli("train", "--model", "cnn", "--L", "8", "--data", str(lattices), "--out",
+                  str(tmp_path / "x"), "--settings", '{"epoch": 2}')  # fmt: skip
+    assert res.returncode == 2 and "epoch is not a training setting" in res.stderr, res.stderr

@@ -1,8 +1,10 @@
+import json
+
 import yaml
 from snakemake.utils import validate
 
-from isingml.config import model_defaults
 from isingml.learning.data import window_name
+from isingml.learning.run import settings_from_config
 from isingml.physics import ONSAGER_TC
 
 
@@ -75,7 +77,8 @@ def _check_config():
         _config_error(
             "studies.data_efficiency.L", f"{eff['L']} is not in lattice_sizes"
         )
-    most = int(config["samples"] * (1 - 2 * config["training"]["val_fraction"]))
+    held_out = config["training"]["val_fraction"] + config["training"]["test_fraction"]
+    most = int(config["samples"] * (1 - held_out))
     if max(eff["per_temperature"]) > most:
         _config_error(
             "studies.data_efficiency.per_temperature",
@@ -110,6 +113,7 @@ BINDER_T = sorted({fmt_T(t) for t in config["binder"]["temperatures"]}, key=floa
 MODELS = sorted(config["models"])  # the networks
 WINDOW_MODELS = MODELS + ["magnetization"]  # and the baseline: read T* off p = 1/2
 SEEDS = config["training"]["seeds"]
+CONFUSION_SEEDS = SEEDS[: config["confusion"]["seeds"]]
 if config["training"]["label"] == "windows":
     WINDOWS = {window_name(w): w for w in config["training"]["windows"]}
 else:
@@ -174,25 +178,31 @@ def get_binder_observables(wildcards):
     return [f"results/observables/critical/L{L}.csv" for L in BINDER_SIZES]
 
 
-def hyper_flags(model):
-    """`isingml train`-style flags of a network's hyper-parameters (config models.<model>)."""
-    m = {**model_defaults(model), **config["models"].get(model, {})}
-    flags = [
-        f"--epochs {m['epochs']}",
-        f"--batch-size {m['batch_size']}",
-        f"--lr {m['learning_rate']}",
-        f"--weight-decay {m['weight_decay']}",
-        f"--patience {m['patience']}",
-    ]
-    if model in ("cnn", "ecnn"):
-        flags.append("--channels " + " ".join(str(c) for c in m["channels"]))
-    else:
-        flags.append(f"--hidden {m['hidden']}")
-    if config["training"]["augment_d4"]:
-        flags.append("--augment-d4")
-    if not config["training"]["resample"]:
-        flags.append("--no-resample")
-    return flags
+def member_files(pattern):
+    """The per-seed files of one ensemble job: {seed} filled in, the other wildcards kept."""
+    return [pattern.replace("{seed}", str(s)) for s in SEEDS]
+
+
+def confusion_files(pattern):
+    return [pattern.replace("{seed}", str(s)) for s in CONFUSION_SEEDS]
+
+
+def training_settings(model, drop=()):
+    """The JSON of every training setting of `model` (models.<model> and training), built by
+    the library: a rule parameter, so that changing any of them reruns the jobs it affects.
+    """
+    settings = settings_from_config(model, config)
+    return json.dumps(
+        {k: v for k, v in settings.items() if k not in drop}, sort_keys=True
+    )
+
+
+def get_train_settings(wildcards):
+    return training_settings(wildcards.model)
+
+
+def get_confusion_settings(wildcards):
+    return training_settings("cnn")
 
 
 def get_window_flag(wildcards):
@@ -200,18 +210,10 @@ def get_window_flag(wildcards):
     return "" if window is None else f"--window {window[0]} {window[1]}"
 
 
-def get_train_flags(wildcards):
-    """Command-line flags of `isingml train` from the model's and the window's config."""
-    return " ".join(hyper_flags(wildcards.model) + [get_window_flag(wildcards)])
-
-
 def get_confusion_flags(wildcards):
     c = config["confusion"]
-    flags = hyper_flags("cnn") + [
-        f"--range {c['range'][0]} {c['range'][1]}",
-        f"--epochs-per-point {c['epochs_per_point']}",
-    ]
-    return " ".join(flags)
+    lo, hi = c["range"]
+    return f"--range {lo} {hi} --epochs-per-point {c['epochs_per_point']}"
 
 
 def prediction_path(model, window, L, seed):
@@ -239,21 +241,30 @@ def get_window_predictions(wildcards):
     ]
 
 
-def get_feature_model(wildcards):
-    d = model_dir("cnn", wildcards.window, wildcards.Lt, wildcards.seed)
-    return {"params": f"{d}/params.npz", "metrics": f"{d}/metrics.json"}
+def feature_networks():
+    """(window, seed) of every network whose features cnn_binder and rg use."""
+    return [(w, s) for w in WINDOWS for s in SEEDS]
 
 
-def get_features(wildcards):
+def get_feature_models(wildcards):
     Lt = config["cnn_binder"]["train_L"]
-    return [
-        f"results/features/cnn/{w}/L{Lt}/seed{s}.h5" for w in WINDOWS for s in SEEDS
-    ]
+    return [f"{model_dir('cnn', w, Lt, s)}/params.npz" for w, s in feature_networks()]
+
+
+def get_feature_model_dirs(wildcards):
+    Lt = config["cnn_binder"]["train_L"]
+    return " ".join(model_dir("cnn", w, Lt, s) for w, s in feature_networks())
+
+
+def get_features(wildcards=None):
+    Lt = config["cnn_binder"]["train_L"]
+    return [f"results/features/cnn/{w}/L{Lt}/seed{s}.h5" for w, s in feature_networks()]
 
 
 def get_confusion_curves(wildcards):
-    seeds = SEEDS[: config["confusion"]["seeds"]]
-    return [f"results/confusion/L{L}/seed{s}.h5" for L in SIZES for s in seeds]
+    return [
+        f"results/confusion/L{L}/seed{s}.h5" for L in SIZES for s in CONFUSION_SEEDS
+    ]
 
 
 def get_shortcut_examples(wildcards):
@@ -280,9 +291,13 @@ def get_efficiency_shards(wildcards):
 
 def get_efficiency_flags(wildcards):
     lo, hi = EFFICIENCY["window"]
+    return f"--L {EFFICIENCY['L']} --window {lo} {hi}"
+
+
+def get_efficiency_settings(wildcards):
+    """The study sets the augmentation (cnn_d4) and the training-set size itself."""
     base = "cnn" if wildcards.study_model == "cnn_d4" else wildcards.study_model
-    flags = [f for f in hyper_flags(base) if f not in ("--augment-d4", "--no-resample")]
-    return " ".join(flags + [f"--L {EFFICIENCY['L']} --window {lo} {hi}"])
+    return training_settings(base, drop=("augment_d4", "resample"))
 
 
 def efficiency_dir(model, n, seed):

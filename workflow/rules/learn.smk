@@ -2,14 +2,20 @@ rule train:
     input:
         get_training_shards,
     output:
-        params="results/models/{model}/{window}/L{L}/seed{seed}/params.npz",
-        split="results/models/{model}/{window}/L{L}/seed{seed}/split.npz",
-        metrics="results/models/{model}/{window}/L{L}/seed{seed}/metrics.json",
-        predictions="results/predictions/{model}/{window}/L{L}/seed{seed}.h5",
+        params=member_files(
+            "results/models/{model}/{window}/L{L}/seed{seed}/params.npz"
+        ),
+        split=member_files("results/models/{model}/{window}/L{L}/seed{seed}/split.npz"),
+        metrics=member_files(
+            "results/models/{model}/{window}/L{L}/seed{seed}/metrics.json"
+        ),
+        predictions=member_files(
+            "results/predictions/{model}/{window}/L{L}/seed{seed}.h5"
+        ),
     log:
-        "results/logs/train/{model}/{window}/L{L}/seed{seed}.log",
+        "results/logs/train/{model}/{window}/L{L}.log",
     benchmark:
-        "results/benchmarks/train/{model}/{window}/L{L}/seed{seed}.tsv"
+        "results/benchmarks/train/{model}/{window}/L{L}.tsv"
     wildcard_constraints:
         model="|".join(MODELS),
     conda:
@@ -20,14 +26,17 @@ rule train:
         runtime=120,
         gpu=0,
     params:
-        flags=get_train_flags,
-        outdir=get_model_dir,
+        settings=get_train_settings,
+        window=get_window_flag,
+        seeds=" ".join(map(str, SEEDS)),
+        outdir="results/models/{model}/{window}/L{L}",
+        predictions="results/predictions/{model}/{window}/L{L}",
         root=config["seed"],
     shell:
-        "isingml train --model {wildcards.model} --L {wildcards.L} --seed {wildcards.seed}"
-        " --root-seed {params.root} {params.flags} --threads {threads} --gpus {resources.gpu}"
-        " --jax-cache results/.jax-cache --data {input} --out {params.outdir}"
-        " --predictions {output.predictions} 2> {log}"
+        "isingml train --model {wildcards.model} --L {wildcards.L} --seeds {params.seeds}"
+        " --root-seed {params.root} --settings {params.settings:q} {params.window}"
+        " --threads {threads} --gpus {resources.gpu} --jax-cache results/.jax-cache"
+        " --data {input} --out {params.outdir} --predictions {params.predictions} 2> {log}"
 
 
 rule baseline:
@@ -49,14 +58,14 @@ rule baseline:
 
 rule features:
     input:
-        unpack(get_feature_model),
+        params=get_feature_models,
         shards=get_binder_shards,
     output:
-        "results/features/cnn/{window}/L{Lt}/seed{seed}.h5",
+        get_features(),
     log:
-        "results/logs/features/{window}/L{Lt}/seed{seed}.log",
+        "results/logs/features.log",
     benchmark:
-        "results/benchmarks/features/{window}/L{Lt}/seed{seed}.tsv"
+        "results/benchmarks/features.tsv"
     conda:
         "../envs/isingml.yaml"
     threads: 1
@@ -66,21 +75,22 @@ rule features:
         gpu=0,
     params:
         flags=get_features_flags,
+        dirs=get_feature_model_dirs,
     shell:
-        "isingml features --model-dir $(dirname {input.params}) --threads {threads}"
-        " --gpus {resources.gpu} {params.flags}"
-        " --jax-cache results/.jax-cache --shards {input.shards} --out {output} 2> {log}"
+        "isingml features --model-dir {params.dirs} --threads {threads}"
+        " --gpus {resources.gpu} {params.flags} --jax-cache results/.jax-cache"
+        " --shards {input.shards} --out {output} 2> {log}"
 
 
 rule confusion:
     input:
         get_training_shards,
     output:
-        "results/confusion/L{L}/seed{seed}.h5",
+        confusion_files("results/confusion/L{L}/seed{seed}.h5"),
     log:
-        "results/logs/confusion/L{L}/seed{seed}.log",
+        "results/logs/confusion/L{L}.log",
     benchmark:
-        "results/benchmarks/confusion/L{L}/seed{seed}.tsv"
+        "results/benchmarks/confusion/L{L}.tsv"
     conda:
         "../envs/isingml.yaml"
     threads: 1
@@ -89,10 +99,12 @@ rule confusion:
         runtime=120,
         gpu=0,
     params:
+        settings=get_confusion_settings,
         flags=get_confusion_flags,
+        seeds=" ".join(map(str, CONFUSION_SEEDS)),
         root=config["seed"],
     shell:
-        "isingml confusion --L {wildcards.L} --seed {wildcards.seed} --root-seed {params.root}"
-        " {params.flags} --threads {threads} --gpus {resources.gpu}"
-        " --jax-cache results/.jax-cache"
+        "isingml confusion --L {wildcards.L} --seeds {params.seeds} --root-seed {params.root}"
+        " --settings {params.settings:q} {params.flags} --threads {threads}"
+        " --gpus {resources.gpu} --jax-cache results/.jax-cache"
         " --data {input} --out {output} 2> {log}"

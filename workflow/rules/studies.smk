@@ -51,11 +51,13 @@ rule efficiency:
         runtime=120,
         gpu=0,
     params:
+        settings=get_efficiency_settings,
         flags=get_efficiency_flags,
         root=config["seed"],
     shell:
         "isingml efficiency --model {wildcards.study_model} --per-temperature {wildcards.n}"
-        " --seed {wildcards.seed} --root-seed {params.root} {params.flags}"
+        " --seed {wildcards.seed} --root-seed {params.root} --settings {params.settings:q}"
+        " {params.flags}"
         " --threads {threads} --gpus {resources.gpu} --jax-cache results/.jax-cache"
         " --data {input} --out $(dirname {output.row}) 2> {log}"
 

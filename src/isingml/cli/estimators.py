@@ -6,7 +6,13 @@ import logging
 from pathlib import Path
 
 from isingml.cli.common import UserError, prepare_output
-from isingml.cli.learn import add_jax_options, add_training_options, configure_jax, train_config
+from isingml.cli.learn import (
+    add_jax_options,
+    add_training_options,
+    configure_jax,
+    ensemble_configs,
+    train_config,
+)
 
 log = logging.getLogger("isingml")
 
@@ -18,56 +24,61 @@ def cmd_confusion(args):
     from isingml.io import datasets, results
     from isingml.learning import confusion
 
-    cfg = train_config(args, model="cnn")
-    out = prepare_output(args.out)
+    cfgs = ensemble_configs(args, model="cnn")
+    outs = [Path(o) for o in args.out]
+    if len(outs) != len(cfgs):
+        raise UserError(f"{len(cfgs)} seeds but {len(outs)} --out files; give one per seed")
+    for out in outs:
+        prepare_output(out)
     lat = datasets.load_lattices(args.data, args.L, args.max_per_shard)
-    curve = confusion.confusion_curve(
-        cfg, lat.spins, lat.T, tuple(args.range), args.epochs_per_point, args.epoch_loop
+    curves = confusion.confusion_curves(
+        cfgs, lat.spins, lat.T, tuple(args.range), args.epochs_per_point, args.epoch_loop
     )
-    arrays = {
-        "proposals": curve.proposals,
-        "accuracy": curve.accuracy,
-        "correct": curve.correct.astype(np.uint8),
-        "T_test": curve.T_test,
-    }
-    results.write_arrays(out, arrays, {"L": args.L, "seed": args.seed, "model": "cnn"})
-    best = int(np.argmax(curve.accuracy))
-    log.info(
-        "confusion L=%d seed=%d: %d proposals in %s, accuracy %.3f-%.3f (max at T' = %.3f) -> %s",
-        args.L,
-        args.seed,
-        curve.proposals.size,
-        args.range,
-        curve.accuracy.min(),
-        curve.accuracy.max(),
-        curve.proposals[best],
-        out,
-    )
+    for cfg, curve, out in zip(cfgs, curves, outs, strict=True):
+        arrays = {
+            "proposals": curve.proposals,
+            "accuracy": curve.accuracy,
+            "correct": curve.correct.astype(np.uint8),
+            "T_test": curve.T_test,
+        }
+        results.write_arrays(out, arrays, {"L": args.L, "seed": cfg.seed, "model": "cnn"})
+        best = int(np.argmax(curve.accuracy))
+        log.info(
+            "confusion L=%d seed=%d: %d proposals in %s, accuracy %.3f-%.3f (max at T' = %.3f)"
+            " -> %s",
+            args.L,
+            cfg.seed,
+            curve.proposals.size,
+            args.range,
+            curve.accuracy.min(),
+            curve.accuracy.max(),
+            curve.proposals[best],
+            out,
+        )
 
 
 def cmd_features(args):
     configure_jax(args)
     import numpy as np
 
-    from isingml.io import checkpoint, results, shards
-    from isingml.learning import models, predict, run
-    from isingml.learning.decimation import decimate
+    from isingml.io import results, shards
+    from isingml.learning import features, store
 
-    folder = Path(args.model_dir)
-    spec_json, arrays = checkpoint.load_checkpoint(folder / "params.npz")
-    spec = models.ModelSpec.from_json(spec_json)
-    if spec.name == "fcn":
-        raise UserError(f"{folder}: the fully connected network has no order parameter")
-    cfg = run.TrainConfig.from_dict(results.read_json(folder / "metrics.json")["config"])
-    out = prepare_output(args.out)
-    model = models.model_from_arrays(spec, arrays, str(folder))
-    blocks = []
+    if len(args.out) != len(args.model_dir):
+        raise UserError(
+            f"{len(args.model_dir)} --model-dir folders but {len(args.out)} --out files; give "
+            "one output per network"
+        )
+    loaded = [store.load_network(d, need_order_parameter="order parameter") for d in args.model_dir]
+    graphdef, stacked = features.stack_networks([(m, s) for m, s, _ in loaded], args.model_dir)
+    outs = [prepare_output(o) for o in args.out]
+    blocks = [[] for _ in loaded]
     for path in args.shards:
         s = shards.read_shard(path)
         k = s.spins.shape[0] if args.max_per_shard is None else args.max_per_shard
         k = min(k, s.spins.shape[0])
         shards.require_spins(path, s.attrs, max(k, 1))
-        block = {
+        shared = {
             "L": s.L,
             "T": s.T,
             "energy": s.energy[:k],
@@ -75,33 +86,27 @@ def cmd_features(args):
             "n_replicas": int(s.attrs.get("n_replicas", 1)),
             "interval": float(s.attrs["interval"]),
         }
-        # the network on the configurations and on their block-spin decimations by b = 2 and 4
-        # (tie-breaks seeded by the shard's own spawn key: every network sees the same ones)
+        # tie-breaks of the decimations seeded by the shard's own spawn key: every network
+        # sees the same ones
         rng = np.random.default_rng(
             np.random.SeedSequence(int(s.attrs["seed"]), spawn_key=(*s.attrs["spawn_key"], 7))
         )
-        spins, suffix = s.spins[:k], ""
-        for _ in range(3):  # b = 1, 2, 4
-            if spins.shape[1] < 4:
-                break
-            if suffix or args.native_below is None or s.L < args.native_below:
-                logits, phi = predict.outputs(model, spins)
-                block["phi" + suffix] = phi.astype(np.float64)
-                block["p" + suffix] = 1.0 / (1.0 + np.exp(-logits.astype(np.float64)))
-            if spins.shape[1] % 2:
-                break
-            spins = decimate(spins, rng)
-            suffix = f"_b{s.L // spins.shape[1]}"
-        blocks.append(block)
-    attrs = {
-        "model": spec.name,
-        "L_train": spec.L,
-        "seed": cfg.seed,
-        "model_dir": str(folder),
-        "window": np.asarray(cfg.window or [np.nan, np.nan]),
-    }
-    results.write_features(out, blocks, attrs)
-    log.info("%s on %d shards -> %s", folder, len(blocks), out)
+        native = args.native_below is None or s.L < args.native_below
+        per_net = features.ensemble_features(graphdef, stacked, s.spins[:k], rng, native)
+        for net_blocks, outputs in zip(blocks, per_net, strict=True):
+            net_blocks.append({**shared, **outputs})
+    for (_, spec, cfg), folder, out, net_blocks in zip(
+        loaded, args.model_dir, outs, blocks, strict=True
+    ):
+        attrs = {
+            "model": spec.name,
+            "L_train": spec.L,
+            "seed": cfg.seed,
+            "model_dir": str(folder),
+            "window": np.asarray(cfg.window or [np.nan, np.nan]),
+        }
+        results.write_features(out, net_blocks, attrs)
+    log.info("%d networks on %d shards -> %s", len(loaded), len(args.shards), ", ".join(args.out))
 
 
 def cmd_baseline(args):
@@ -140,7 +145,12 @@ def add_commands(sub):
     p = sub.add_parser("confusion", help="learning by confusion: held-out accuracy per T'")
     add_jax_options(p)
     p.add_argument("--data", required=True, nargs="+", help="shards, or a folder, of one L")
-    p.add_argument("--out", required=True, help="output .h5 (proposals, accuracy, outcomes)")
+    p.add_argument(
+        "--out",
+        required=True,
+        nargs="+",
+        help="output .h5 (proposals, accuracy, outcomes), one per seed (--seed or --seeds)",
+    )
     p.add_argument(
         "--range",
         type=float,
@@ -172,12 +182,19 @@ def add_commands(sub):
     p.set_defaults(func=cmd_baseline)
 
     p = sub.add_parser(
-        "features", help="a CNN's order parameter phi on the Binder grid (for cnn_binder)"
+        "features",
+        help="CNNs' order parameter phi on the Binder grid (for cnn_binder), all networks in "
+        "one pass",
     )
     add_jax_options(p)
-    p.add_argument("--model-dir", required=True, help="a folder written by `isingml train`")
+    p.add_argument(
+        "--model-dir",
+        required=True,
+        nargs="+",
+        help="folders written by `isingml train`, of one architecture",
+    )
     p.add_argument("--shards", required=True, nargs="+", help="Binder-grid shards, any sizes")
-    p.add_argument("--out", required=True, help="output .h5")
+    p.add_argument("--out", required=True, nargs="+", help="output .h5, one per --model-dir")
     p.add_argument("--max-per-shard", type=int, help="use at most the first N configurations")
     p.add_argument(
         "--native-below",

@@ -42,43 +42,85 @@ def configure_jax(args):
         jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
 
 
-def train_config(args, model=None):
-    """The TrainConfig of a command's arguments (``add_training_options``)."""
-    from isingml.learning.run import TrainConfig
+def train_config(args, model=None, seed=None):
+    """The TrainConfig of a command's arguments (``add_training_options``): the --settings JSON
+    (what the workflow passes), then any flag given explicitly on top of it."""
+    import json
 
+    from isingml.learning.run import TrainConfig, check_settings
+
+    try:
+        settings = json.loads(args.settings) if args.settings else {}
+    except json.JSONDecodeError as err:
+        raise UserError(f"--settings is not valid JSON ({err})") from None
+    if not isinstance(settings, dict):
+        raise UserError("--settings must be a JSON object of training settings")
+    check_settings(settings, "--settings")
+    flags = {
+        "epochs": args.epochs,
+        "batch_size": args.batch_size,
+        "learning_rate": args.lr,
+        "weight_decay": args.weight_decay,
+        "patience": args.patience,
+        "val_fraction": args.val_fraction,
+        "test_fraction": args.test_fraction,
+        "augment_d4": args.augment_d4 or None,
+        "resample": False if args.no_resample else None,
+        "channels": args.channels,
+        "kernel_size": args.kernel_size,
+        "head": args.head,
+        "hidden": args.hidden,
+    }
+    settings.update({k: v for k, v in flags.items() if v is not None})
+    if settings.get("channels") is not None:
+        settings["channels"] = tuple(settings["channels"])
     window = getattr(args, "window", None)
     return TrainConfig(
         model=model or args.model,
         L=args.L,
-        seed=args.seed,
+        seed=args.seed if seed is None else seed,
         root_seed=args.root_seed,
         label="exact" if window is None else "windows",
         window=None if window is None else tuple(window),
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        learning_rate=args.lr,
-        weight_decay=args.weight_decay,
-        patience=args.patience,
-        augment_d4=args.augment_d4 or None,
-        resample=False if args.no_resample else None,
-        channels=None if args.channels is None else tuple(args.channels),
-        hidden=args.hidden,
+        **settings,
     )
+
+
+def ensemble_configs(args, model=None):
+    """One TrainConfig per training seed: --seeds, or the single --seed."""
+    return [train_config(args, model, s) for s in (args.seeds or [args.seed])]
 
 
 def add_training_options(p):
     """Seeds and hyper-parameters. Those left out take the model's defaults from the config
-    schema (workflow/schemas/config.schema.yaml, models.<model>): the same as the workflow's."""
+    schema (workflow/schemas/config.schema.yaml, models.<model> and training): the same as the
+    workflow's, which passes them all as --settings."""
     p.add_argument("--L", type=int, required=True)
-    p.add_argument("--seed", type=int, default=0, help="training seed")
+    p.add_argument("--seed", type=int, default=0, help="training seed (one network)")
+    p.add_argument(
+        "--seeds",
+        type=int,
+        nargs="+",
+        help="training seeds of an ensemble, trained together in one program; the members go "
+        "to seed<k>/ under --out",
+    )
     p.add_argument("--root-seed", type=int, default=0, help="the config's root seed")
     p.add_argument("--max-per-shard", type=int, help="use at most the first N configurations")
+    p.add_argument(
+        "--settings",
+        help="training settings as a JSON object (keys of models.<model> and training in "
+        "config.yaml); the flags below override it",
+    )
     p.add_argument("--epochs", type=positive_int, help="maximum epochs")
     p.add_argument("--batch-size", type=positive_int)
     p.add_argument("--lr", type=float, help="AdamW learning rate")
     p.add_argument("--weight-decay", type=float, help="AdamW weight decay")
     p.add_argument("--patience", type=positive_int, help="epochs without a better val. loss")
+    p.add_argument("--val-fraction", type=float, help="held out for validation, per T")
+    p.add_argument("--test-fraction", type=float, help="held out for testing, per T")
     p.add_argument("--channels", type=positive_int, nargs="+", help="CNN widths")
+    p.add_argument("--kernel-size", type=positive_int, help="CNN kernel side")
+    p.add_argument("--head", type=positive_int, help="CNN read-out hidden units")
     p.add_argument("--hidden", type=positive_int, help="FCN hidden units")
     p.add_argument("--augment-d4", action="store_true", help="also rotate and reflect")
     p.add_argument(
@@ -90,36 +132,50 @@ def add_training_options(p):
 
 def cmd_train(args):
     configure_jax(args)
-    from isingml.io import checkpoint, datasets, results
-    from isingml.learning import data, models, predict, train
+    from isingml.io import datasets, results
+    from isingml.learning import data, predict, store, train
 
-    cfg = train_config(args)
+    cfgs = ensemble_configs(args)
     out = Path(args.out)
-    prepare_output(out / "params.npz")
-    if args.predictions:
-        prepare_output(args.predictions)
+
+    def member_path(folder, seed, suffix=""):
+        return Path(folder) / f"seed{seed}{suffix}" if args.seeds else Path(folder)
+
+    for c in cfgs:
+        prepare_output(member_path(out, c.seed) / "params.npz")
+        if args.predictions:
+            prepare_output(member_path(args.predictions, c.seed, ".h5"))
     lat = datasets.load_lattices(args.data, args.L, args.max_per_shard)
     log.info(
-        "training %s on %d configurations of L=%d from %d shards",
+        "training %d %s network(s) on %d configurations of L=%d from %d shards",
+        len(cfgs),
         args.model,
         len(lat.T),
         args.L,
         len(lat.paths),
     )
-    model, metrics, split = train.train_and_evaluate(cfg, lat.spins, lat.T, args.epoch_loop)
+    trained = train.train_ensemble(cfgs, lat.spins, lat.T, args.epoch_loop)
     record = data.data_record(lat.spins, lat.T, lat.paths, lat.counts)
-    metrics["data"] = record
-    metrics["max_per_shard"] = args.max_per_shard
-    checkpoint.save_checkpoint(
-        out / "params.npz", cfg.spec.to_json(), models.params_to_arrays(model)
-    )
-    checkpoint.save_split(out / "split.npz", split.codes, split.train_counts, record)
-    results.write_json(out / "metrics.json", metrics)
-    if args.predictions:
-        columns, attrs = predict.prediction_table(
-            model, cfg.spec, cfg, lat.spins, lat.T, split.codes
-        )
-        results.write_predictions(args.predictions, columns, {**attrs, "model_dir": str(out)})
+    for cfg, member in zip(cfgs, trained, strict=True):
+        folder = member_path(out, cfg.seed)
+        member.metrics["max_per_shard"] = args.max_per_shard
+        store.save_network(folder, member, cfg, record)
+        if args.predictions:
+            columns, attrs = predict.prediction_table(
+                member.model, cfg.spec, cfg, lat.spins, lat.T, member.split.codes,
+                member.logits, member.phi,
+            )  # fmt: skip
+            results.write_predictions(
+                member_path(args.predictions, cfg.seed, ".h5"),
+                columns,
+                {**attrs, "model_dir": str(folder)},
+            )
+        log_member(args, cfg, member.metrics, folder)
+
+
+def log_member(args, cfg, metrics, folder):
+    from isingml.learning import data
+
     acc = " ".join(
         f"{k} {'-' if v is None else f'{v:.3f}'}" for k, v in metrics["accuracy"].items()
     )
@@ -128,31 +184,28 @@ def cmd_train(args):
         args.model,
         args.L,
         data.window_name(cfg.window),
-        args.seed,
+        cfg.seed,
         metrics["n_params"],
         len(metrics["epochs"]),
         metrics["best_epoch"],
         acc,
         metrics["wall_seconds"],
         metrics["device"],
-        out,
+        folder,
     )
 
 
 def cmd_predict(args):
     configure_jax(args)
     from isingml.io import checkpoint, datasets, results
-    from isingml.learning import data, models, predict, train
+    from isingml.learning import data, predict, store
 
     folder = Path(args.model_dir)
-    spec_json, arrays = checkpoint.load_checkpoint(folder / "params.npz")
-    spec = models.ModelSpec.from_json(spec_json)
-    metrics = results.read_json(folder / "metrics.json")
+    model, spec, cfg = store.load_network(folder)
     out = prepare_output(args.out)
     if spec.name == "fcn" and args.L is not None and args.L != spec.L:
         raise UserError(f"the fully connected network in {folder} takes only L = {spec.L}")
-    limit = args.max_per_shard
-    lat = datasets.load_lattices(args.data, args.L, limit)
+    lat = datasets.load_lattices(args.data, args.L, args.max_per_shard)
     L = lat.spins.shape[1]
     if spec.name == "fcn" and L != spec.L:
         raise UserError(
@@ -166,8 +219,6 @@ def cmd_predict(args):
         given = data.data_record(lat.spins, lat.T, lat.paths, lat.counts)
         data.check_same_data(record, given, str(folder))
         split = codes
-    model = models.model_from_arrays(spec, arrays, str(folder))
-    cfg = train.TrainConfig.from_dict(metrics["config"])
     columns, attrs = predict.prediction_table(model, spec, cfg, lat.spins, lat.T, split)
     results.write_predictions(out, columns, {**attrs, "model_dir": str(folder)})
     log.info(
@@ -199,7 +250,9 @@ def add_jax_options(p):
 
 
 def add_commands(sub):
-    p = sub.add_parser("train", help="train one network on the shards of one L")
+    p = sub.add_parser(
+        "train", help="train one network, or an ensemble of seeds at once, on the shards of one L"
+    )
     add_jax_options(p)
     p.add_argument("--model", required=True, help="cnn or fcn")
     p.add_argument(
@@ -217,10 +270,15 @@ def add_commands(sub):
         help="shards, or a folder of shards, of one L, e.g. data/lattices/L32",
     )
     p.add_argument(
-        "--out", required=True, help="output folder for params.npz, split.npz and metrics.json"
+        "--out",
+        required=True,
+        help="output folder for params.npz, split.npz and metrics.json (with --seeds: one "
+        "folder seed<k>/ per member under it)",
     )
     p.add_argument(
-        "--predictions", help="also write the network's predictions on its training data here"
+        "--predictions",
+        help="also write the network's predictions on its training data to this .h5 (with "
+        "--seeds: to seed<k>.h5 in this folder)",
     )
     add_training_options(p)
     p.set_defaults(func=cmd_train)

@@ -4,7 +4,7 @@ a trained network's filters see."""
 import logging
 from pathlib import Path
 
-from isingml.cli.common import UserError, positive_int, prepare_output
+from isingml.cli.common import positive_int, prepare_output
 from isingml.cli.learn import add_jax_options, add_training_options, configure_jax, train_config
 
 log = logging.getLogger("isingml")
@@ -73,15 +73,11 @@ def cmd_inspect(args):
     configure_jax(args)
     import numpy as np
 
-    from isingml.io import atomic, checkpoint, shards
-    from isingml.learning import inspect, models
+    from isingml.io import atomic, shards
+    from isingml.learning import inspect, store
 
     folder = Path(args.model_dir)
-    spec_json, arrays = checkpoint.load_checkpoint(folder / "params.npz")
-    spec = models.ModelSpec.from_json(spec_json)
-    if spec.name == "fcn":
-        raise UserError(f"{folder}: the fully connected network has no convolutional filters")
-    model = models.model_from_arrays(spec, arrays, str(folder))
+    model, spec, _ = store.load_network(folder, need_order_parameter="convolutional filters")
     loaded = [shards.read_shard(p) for p in args.shards]
     x = np.stack([s.spins[-1] for s in loaded])  # the last stored configuration of each
     out = {

@@ -16,13 +16,13 @@ import dataclasses
 
 import jax.numpy as jnp
 import numpy as np
-from flax import nnx
 
 from isingml.errors import UserError
 from isingml.learning import data
-from isingml.learning.predict import predict_logits
-from isingml.learning.run import TrainConfig, make_split
-from isingml.learning.train import epoch_loop, start_training
+from isingml.learning.epoch import epoch_loop
+from isingml.learning.predict import member_outputs
+from isingml.learning.run import plan_ensemble
+from isingml.learning.train import start_ensemble
 
 
 def proposals(T, t_range):
@@ -43,26 +43,30 @@ class ConfusionCurve:
     T_test: np.ndarray  # (n_test,)
 
 
-def confusion_curve(cfg: TrainConfig, spins, T, t_range, epochs_per_point, loop=None):
-    """Train through the proposals of ``t_range`` and return a ConfusionCurve. ``cfg`` sets the
-    network, the optimiser and the seeds; its window is not used."""
+def confusion_curves(cfgs, spins, T, t_range, epochs_per_point, loop=None):
+    """Train through the proposals of ``t_range`` and return a ConfusionCurve per
+    configuration of ``cfgs`` (one configuration, several seeds, scanned together as one
+    ensemble). The configurations set the network, the optimiser and the seeds; their window
+    is not used."""
     Tp = proposals(T, t_range)
     if Tp.size < 3:
         raise UserError(f"confusion range {t_range} holds fewer than 3 proposed boundaries")
-    split = make_split(cfg, T, np.zeros(T.shape, np.int8))  # every T is trained on
-    model, params, opt_state, epoch_fn, train_idx, key = start_training(
-        cfg, split.train_counts, epoch_loop(cfg.model, loop)
-    )
+    members = plan_ensemble(cfgs, T, labels=np.zeros(T.shape, np.int8))  # every T is trained on
+    cfg = members[0].cfg
+    ens = start_ensemble(members, epoch_loop(cfg.model, loop))
     X = jnp.asarray(spins)
-    test = split.codes == data.TEST
-    correct = np.empty((Tp.size, int(test.sum())), dtype=bool)
+    test = np.stack([np.flatnonzero(m.split.codes == data.TEST) for m in members])
+    correct = np.empty((len(members), Tp.size, test.shape[1]), dtype=bool)
+    params, opt_state, keys = ens.params, ens.opt_state, ens.keys
     for i, t in enumerate(Tp):
         labels = (T < t).astype(np.float32)
+        y = jnp.asarray(np.broadcast_to(labels, (len(members), labels.size)))
         for _ in range(epochs_per_point):
-            params, opt_state, key, _, _ = epoch_fn(
-                params, opt_state, key, X, jnp.asarray(labels), train_idx
+            params, opt_state, keys, _, _ = ens.epoch_fn(
+                params, opt_state, keys, X, y, ens.train_idx
             )
-        nnx.update(model, params)
-        z = predict_logits(model, spins[test], symmetrize=cfg.model == "fcn")
-        correct[i] = (z > 0) == (labels[test] > 0.5)
-    return ConfusionCurve(Tp, correct.mean(axis=1), correct, T[test])
+        z, _ = member_outputs(ens.graphdef, params, spins, test, symmetrize=cfg.model == "fcn")
+        correct[:, i] = (z > 0) == (labels[test] > 0.5)
+    return [
+        ConfusionCurve(Tp, c.mean(axis=1), c, T[idx]) for c, idx in zip(correct, test, strict=True)
+    ]

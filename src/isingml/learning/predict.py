@@ -1,5 +1,6 @@
-"""Network outputs on lattices: logits in fixed-size compiled batches, and the prediction table
-of a trained network on the shards of one L (with the split codes of its training run).
+"""Network outputs on lattices: logits in fixed-size compiled batches, for one network or for an
+ensemble of networks of one architecture at once (their parameters stacked along a leading
+member axis and ``jax.vmap``-ed), and the prediction table of a trained network.
 """
 
 import functools
@@ -15,7 +16,6 @@ EVAL_BATCH = 1024
 EVAL_SITES = 1 << 20
 
 
-@functools.partial(jax.jit, static_argnums=(0, 3))
 def _outputs(graphdef, params, x, symmetrize):
     """(logits, order parameter) of a batch; the order parameter is 0 for a network without
     one (the FCN)."""
@@ -30,29 +30,76 @@ def _outputs(graphdef, params, x, symmetrize):
     return z, jnp.zeros_like(z)
 
 
-def outputs(model, spins, symmetrize=False):
-    """(logits, phi) for int8 spins (n, L, L), in fixed-size batches (one compilation).
+@functools.partial(jax.jit, static_argnums=(0, 3))
+def _shared(graphdef, stacked, x, symmetrize):
+    """Every member on the same batch x (B, L, L) -> (M, B) twice."""
+    return jax.vmap(lambda p: _outputs(graphdef, p, x, symmetrize))(stacked)
 
-    With ``symmetrize`` the two logits of x and -x are averaged, which makes the output exactly
-    invariant under the global spin flip (the CNN is so by construction; the FCN is not).
+
+@functools.partial(jax.jit, static_argnums=(0, 4))
+def _indexed(graphdef, stacked, X, idx, symmetrize):
+    """Member k on its own configurations X[idx[k]] -> (M, B) twice."""
+    return jax.vmap(lambda p, i: _outputs(graphdef, p, X[i], symmetrize))(stacked, idx)
+
+
+def stack(models):
+    """(graphdef, parameters stacked along a leading member axis) of networks of one
+    architecture."""
+    graphdef, first = nnx.split(models[0])
+    states = [first] + [nnx.split(m)[1] for m in models[1:]]
+    return graphdef, jax.tree.map(lambda *xs: jnp.stack(xs), *states)
+
+
+def _batch_size(n, L, members):
+    # At most EVAL_SITES sites per member batch: the CNN's activations grow as members x batch
+    # x L^2 x channels (1024 lattices of L = 64 took 268 MB per layer for one network).
+    return min(EVAL_BATCH, n, max(16, EVAL_SITES // (L * L * members)))
+
+
+def member_outputs(graphdef, stacked, spins, index=None, symmetrize=False):
+    """(logits, phi), each float32 (M, n), of M stacked networks on int8 spins (n, L, L).
+
+    Without ``index`` every member sees every configuration (one shared batch per step, the
+    ensemble vmapped over it); with ``index`` (M, k) member m sees ``spins[index[m]]`` and the
+    results are (M, k). Fixed-size batches: one compilation per shape. With ``symmetrize`` the
+    logits of x and -x are averaged (the CNN is flip-invariant by construction; the FCN is not).
     """
-    graphdef, params = nnx.split(model)
-    n = spins.shape[0]
-    logits, phi = np.empty(n, dtype=np.float32), np.empty(n, dtype=np.float32)
+    M = jax.tree.leaves(stacked)[0].shape[0]
+    L = spins.shape[1]
+    if index is None:
+        n = spins.shape[0]
+    else:
+        index = np.asarray(index)
+        n = index.shape[1]
+        X = jnp.asarray(spins)
+    logits, phi = np.empty((M, n), np.float32), np.empty((M, n), np.float32)
     if n == 0:
         return logits, phi
-    # At most EVAL_SITES sites per batch: the CNN's activations grow as batch x L^2 x channels
-    # (1024 lattices of L = 64 took 268 MB per layer and broke the memory budget).
-    size = min(EVAL_BATCH, n, max(16, EVAL_SITES // (spins.shape[1] * spins.shape[2])))
+    size = _batch_size(n, L, M)
     for start in range(0, n, size):
-        chunk = np.asarray(spins[start : start + size])
-        k = chunk.shape[0]
-        if k < size:  # pad to the compiled shape
-            chunk = np.concatenate([chunk, np.ones((size - k, *chunk.shape[1:]), chunk.dtype)])
-        z, f = _outputs(graphdef, params, jnp.asarray(chunk), symmetrize)
-        logits[start : start + k] = np.asarray(z[:k])
-        phi[start : start + k] = np.asarray(f[:k])
+        stop = min(start + size, n)
+        k = stop - start
+        if index is None:
+            chunk = np.asarray(spins[start:stop])
+            if k < size:  # pad to the compiled shape
+                pad = np.ones((size - k, *chunk.shape[1:]), chunk.dtype)
+                chunk = np.concatenate([chunk, pad])
+            z, f = _shared(graphdef, stacked, jnp.asarray(chunk), symmetrize)
+        else:
+            chunk = index[:, start:stop]
+            if k < size:
+                chunk = np.concatenate([chunk, np.zeros((M, size - k), chunk.dtype)], axis=1)
+            z, f = _indexed(graphdef, stacked, X, jnp.asarray(chunk), symmetrize)
+        logits[:, start:stop] = np.asarray(z[:, :k])
+        phi[:, start:stop] = np.asarray(f[:, :k])
     return logits, phi
+
+
+def outputs(model, spins, symmetrize=False):
+    """(logits, phi) (n,) of one network: an ensemble of one (``member_outputs``)."""
+    graphdef, stacked = stack([model])
+    logits, phi = member_outputs(graphdef, stacked, spins, symmetrize=symmetrize)
+    return logits[0], phi[0]
 
 
 def predict_logits(model, spins, symmetrize=False):
@@ -60,13 +107,16 @@ def predict_logits(model, spins, symmetrize=False):
     return outputs(model, spins, symmetrize)[0]
 
 
-def prediction_table(model, spec, cfg, spins, T, split=None):
+def prediction_table(model, spec, cfg, spins, T, split=None, logits=None, phi=None):
     """(columns, attrs) of the predictions file of a network on int8 spins (n, L, L) at T (n,).
 
     ``split``: the training run's split codes of these configurations (on the training size);
     None marks every configuration "critical" (never seen in training, e.g. another size).
+    ``logits`` and ``phi``, where the caller has them already (training computes them), are not
+    computed again.
     """
-    logits, phi = outputs(model, spins, symmetrize=spec.name == "fcn")
+    if logits is None:
+        logits, phi = outputs(model, spins, symmetrize=spec.name == "fcn")
     p = 1.0 / (1.0 + np.exp(-logits.astype(np.float64)))
     abs_m = np.abs(spins.mean(axis=(1, 2), dtype=np.float64))
     return data.prediction_columns(

@@ -1,5 +1,6 @@
-"""One training run: its configuration, its seeds and the split of its data. No JAX, so that
-the workflow, the analysis and the magnetization baseline can use it cheaply."""
+"""One training run: its configuration, its seeds and the split of its data, and the whole
+set-up of a run or of an ensemble of runs built from their configurations (``plan_ensemble``).
+No JAX, so that the workflow, the analysis and the magnetization baseline can use it cheaply."""
 
 import dataclasses
 
@@ -74,6 +75,35 @@ class TrainConfig:
         )
 
 
+# The keys of a TrainConfig that config.yaml sets, from models.<model> and from training.
+SETTINGS = (
+    "epochs", "batch_size", "learning_rate", "weight_decay", "patience", "channels",
+    "kernel_size", "head", "hidden", "val_fraction", "test_fraction", "augment_d4", "resample",
+)  # fmt: skip
+
+
+def settings_from_config(model, full_config):
+    """Every TrainConfig setting of ``model`` that a configuration (config.yaml, validated, its
+    defaults filled in) gives: the one path from config.yaml to a training job. The workflow
+    passes it to ``isingml train --settings`` as JSON, as a rule parameter, so that changing any
+    of these keys reruns exactly the jobs it affects."""
+    section = {**config.model_defaults(model), **full_config["models"].get(model, {})}
+    training = {**config.defaults()["training"], **full_config.get("training", {})}
+    merged = {**training, **section}
+    return {k: merged[k] for k in SETTINGS if k in merged}
+
+
+def check_settings(settings, source):
+    """Refuse keys that are no TrainConfig setting (a typo would otherwise be ignored)."""
+    unknown = sorted(set(settings) - set(SETTINGS))
+    if unknown:
+        raise UserError(
+            f"{source}: {', '.join(unknown)} is not a training setting; known: "
+            f"{', '.join(SETTINGS)}"
+        )
+    return settings
+
+
 def seeds_for(cfg: TrainConfig):
     """(split SeedSequence, training SeedSequence) of a run."""
     return (
@@ -102,3 +132,54 @@ def make_split(cfg: TrainConfig, T, labels):
     else:
         counts = (codes == data.TRAIN).astype(np.int64)
     return Split(codes, counts)
+
+
+@dataclasses.dataclass
+class Member:
+    """Everything a training run needs besides the data and the network: its configuration,
+    labels (1 ordered, 0 disordered, -1 not trained on), split, and the seeds of the network's
+    initialisation and of its shuffling and augmentation."""
+
+    cfg: TrainConfig
+    labels: np.ndarray
+    split: Split
+    init_seed: int
+    loop_seed: int
+
+
+def plan_member(cfg: TrainConfig, T, labels=None, keep=None):
+    """A run's ``Member``. ``labels`` default to the run's own (window or exact); ``keep`` (a
+    boolean mask) restricts training to those configurations of the training split."""
+    if labels is None:
+        labels = data.labels_for(T, cfg.label, cfg.window)
+    split = make_split(cfg, T, labels)
+    if keep is not None:
+        split.train_counts = split.train_counts * keep
+    _, train_seq = seeds_for(cfg)
+    init_seed, loop_seed = (int(s) for s in train_seq.generate_state(2))
+    return Member(cfg, labels, split, init_seed, loop_seed)
+
+
+# What members of one ensemble may differ in: everything else (network, optimiser, split
+# fractions, data) is shared, so that one compiled step trains them all.
+MEMBER_FIELDS = ("seed",)
+
+
+def plan_ensemble(cfgs, T, labels=None, keeps=None):
+    """The ``Member`` of each configuration, checked to form one ensemble: the same settings
+    but for the training seed. ``keeps``: one mask per member, or None."""
+    cfgs = list(cfgs)
+    if not cfgs:
+        raise UserError("an ensemble needs at least one training seed")
+    shared = [{**dataclasses.asdict(c), **dict.fromkeys(MEMBER_FIELDS)} for c in cfgs]
+    for c, s in zip(cfgs, shared, strict=True):
+        if s != shared[0]:
+            diff = sorted(k for k in s if s[k] != shared[0][k])
+            raise UserError(
+                f"seed {c.seed} differs from seed {cfgs[0].seed} in {', '.join(diff)}: an "
+                "ensemble trains one configuration with several seeds"
+            )
+    if len({c.seed for c in cfgs}) != len(cfgs):
+        raise UserError(f"training seeds {[c.seed for c in cfgs]} repeat a seed")
+    keeps = [None] * len(cfgs) if keeps is None else keeps
+    return [plan_member(c, T, labels, k) for c, k in zip(cfgs, keeps, strict=True)]

@@ -1,16 +1,19 @@
-"""Training: the configuration of a run, the loss, the compiled epoch, ``train_and_evaluate``.
+"""Training: ``train_ensemble`` trains every seed of one configuration as one program, and
+``train_and_evaluate`` one network (an ensemble of one).
 
-The model is split once into its graph definition and parameters (``nnx.split``). On an
-accelerator each epoch is one ``jax.jit``-compiled ``lax.scan`` over mini-batches, as Flax's
-performance guide advises for small models, so no Python runs per step; on the CPU the same
-compiled step is driven from a Python loop (``make_epoch`` says why). The lattice data stay int8
-on the device and each batch is converted to floats inside the step. Every training batch is
-augmented by a random global spin flip per configuration (the Z2 symmetry) and, optionally, by
-one of the 8 symmetries of the square.
+The members of an ensemble share the graph definition; their parameters, optimiser states and
+random keys are stacked along a leading member axis, and one ``jax.vmap``-ed, ``jax.jit``-ed
+step updates all of them (Flax's guide to ensembles). Each member keeps its own bootstrap of the
+training data, its own initialisation and its own shuffling, derived from its seed exactly as a
+network trained alone: member k of an ensemble is the network trained alone with seed k (a test
+checks it). Early stopping is per member: a member that stops is frozen with its best
+parameters while the others go on. A single network is an ensemble of one.
+
+The compiled epoch itself (loss, augmentation, the vmapped step, scan or Python loop) lives in
+``learning/epoch.py``.
 """
 
 import dataclasses
-import os
 import time
 
 import jax
@@ -21,100 +24,10 @@ from flax import nnx
 
 from isingml.errors import UserError
 from isingml.learning import data, models
-from isingml.learning.predict import predict_logits
-from isingml.learning.run import TrainConfig, make_split, seeds_for
+from isingml.learning.epoch import epoch_loop, make_epoch, select_members
+from isingml.learning.predict import member_outputs
+from isingml.learning.run import Member, TrainConfig, plan_ensemble
 from isingml.physics import ONSAGER_TC
-
-
-def loss_fn(model, x, y):
-    logits = model(x)
-    loss = optax.sigmoid_binary_cross_entropy(logits, y).mean()
-    return loss, jnp.mean((logits > 0) == (y > 0.5))
-
-
-def _d4(x, k):
-    """Apply symmetry k (0..7) of the square to a batch (B, L, L)."""
-    x = jax.lax.cond(k >= 4, lambda a: jnp.swapaxes(a, 1, 2), lambda a: a, x)
-    return jax.lax.switch(k % 4, [lambda a, r=r: jnp.rot90(a, r, axes=(1, 2)) for r in range(4)], x)
-
-
-EPOCH_LOOPS = ("auto", "scan", "python")
-# How an epoch runs, per backend and model, from benchmarks/train.py (configurations per second
-# through a training step, both loops side by side). On XLA:CPU a convolution inside a scan body
-# runs several times slower than the same step compiled alone, so the CNN's step is driven from
-# Python there; the FCN's matrix products are faster in the scan (1.3-2x). Accelerators take the
-# scan: no Python, no dispatch, per step.
-MEASURED_LOOP = {("cpu", "cnn"): "python", ("cpu", "fcn"): "scan"}
-
-
-def epoch_loop(model, requested=None):
-    """'scan' or 'python' for ``model`` on this backend. ``requested`` (or the environment
-    variable ISINGML_EPOCH_LOOP) forces one; 'auto' takes the measured choice."""
-    requested = requested or os.environ.get("ISINGML_EPOCH_LOOP") or "auto"
-    if requested not in EPOCH_LOOPS:
-        raise UserError(
-            f"epoch loop {requested!r} (ISINGML_EPOCH_LOOP or --epoch-loop) is not one of "
-            f"{', '.join(EPOCH_LOOPS)}"
-        )
-    if requested != "auto":
-        return requested
-    backend = jax.default_backend()
-    return MEASURED_LOOP.get((backend, model), "python" if backend == "cpu" else "scan")
-
-
-def make_epoch(graphdef, tx, batch_size, augment_d4, loop="scan"):
-    """A function running one epoch over the training indices: one compiled ``lax.scan`` over
-    the mini-batches (``loop="scan"``), or the same compiled step driven from Python
-    (``"python"``). Both apply the same steps with the same random keys."""
-    use_scan = loop == "scan"
-
-    def step(carry, idx, X, y):
-        params, opt_state, key = carry
-        key, k_flip, k_d4 = jax.random.split(key, 3)
-        x = X[idx].astype(jnp.float32)
-        x = x * jax.random.rademacher(k_flip, (idx.size, 1, 1), dtype=jnp.float32)
-        if augment_d4:
-            x = _d4(x, jax.random.randint(k_d4, (), 0, 8))
-
-        def loss_of(p):
-            return loss_fn(nnx.merge(graphdef, p), x, y[idx])
-
-        (loss, acc), grads = jax.value_and_grad(loss_of, has_aux=True)(params)
-        updates, opt_state = tx.update(grads, opt_state, params)
-        return (optax.apply_updates(params, updates), opt_state, key), (loss, acc)
-
-    @jax.jit
-    def shuffle(key, train_idx):
-        key, k_perm = jax.random.split(key)
-        n_batches = train_idx.size // batch_size
-        batches = jax.random.permutation(k_perm, train_idx)[: n_batches * batch_size]
-        return key, batches.reshape(n_batches, batch_size)
-
-    @jax.jit
-    def scan_epoch(params, opt_state, key, X, y, batches):
-        carry, (loss, acc) = jax.lax.scan(
-            lambda c, i: step(c, i, X, y), (params, opt_state, key), batches
-        )
-        return *carry, loss.mean(), acc.mean()
-
-    @jax.jit
-    def one_step(params, opt_state, key, X, y, batches, i):
-        return step((params, opt_state, key), batches[i], X, y)
-
-    def epoch(params, opt_state, key, X, y, train_idx):
-        key, batches = shuffle(key, train_idx)
-        if use_scan:
-            return scan_epoch(params, opt_state, key, X, y, batches)
-        losses, accs = [], []
-        for i in range(batches.shape[0]):
-            (params, opt_state, key), (loss, acc) = one_step(
-                params, opt_state, key, X, y, batches, i
-            )
-            losses.append(loss)
-            accs.append(acc)
-        return params, opt_state, key, jnp.mean(jnp.stack(losses)), jnp.mean(jnp.stack(accs))
-
-    return epoch
 
 
 def evaluate(logits, labels):
@@ -126,89 +39,153 @@ def evaluate(logits, labels):
     return float(np.mean(np.logaddexp(0, z) - y * z)), float(np.mean((z > 0) == (y > 0.5)))
 
 
-def start_training(cfg: TrainConfig, train_counts, loop):
-    """A run's network and optimiser, ready for its first epoch: (model, params, opt_state,
-    epoch_fn, train_idx, key). ``train_counts[i]`` is how often configuration i is trained on
-    per epoch; the initialisation and the shuffling come from the run's training seed."""
-    _, train_seq = seeds_for(cfg)
-    init_seed, loop_seed = (int(s) for s in train_seq.generate_state(2))
-    model = models.build(cfg.spec, nnx.Rngs(init_seed))
-    graphdef, params = nnx.split(model)
+@dataclasses.dataclass
+class Ensemble:
+    """Stacked members ready for their first epoch (``start_ensemble``)."""
+
+    graphdef: object
+    params: object  # stacked along the member axis, as are opt_state and keys
+    opt_state: object
+    keys: jax.Array
+    train_idx: jax.Array  # (M, N): member m trains on X[train_idx[m]] each epoch
+    epoch_fn: object
+
+
+def start_ensemble(members: list[Member], loop):
+    """The members' networks and optimisers, initialised each from its own seed and stacked.
+    ``train_counts[i]`` of a member's split is how often it trains on configuration i per
+    epoch; all members draw equally many (a bootstrap keeps each temperature's count)."""
+    cfg = members[0].cfg
+    nets = [models.build(cfg.spec, nnx.Rngs(m.init_seed)) for m in members]
+    graphdef, _ = nnx.split(nets[0])
+    params = jax.tree.map(lambda *xs: jnp.stack(xs), *(nnx.split(n)[1] for n in nets))
     tx = optax.adamw(cfg.learning_rate, weight_decay=cfg.weight_decay)
-    opt_state = tx.init(params)
-    train_idx = jnp.asarray(np.repeat(np.arange(len(train_counts)), train_counts))
-    batch = min(cfg.batch_size, int(train_idx.size))
+    opt_state = jax.vmap(tx.init)(params)
+    idx = [np.repeat(np.arange(m.split.train_counts.size), m.split.train_counts) for m in members]
+    if len({i.size for i in idx}) != 1:
+        raise ValueError(f"members train on {[i.size for i in idx]} configurations per epoch")
+    batch = min(cfg.batch_size, int(idx[0].size))
+    keys = jax.vmap(jax.random.key)(jnp.asarray([m.loop_seed for m in members], jnp.uint32))
     epoch_fn = make_epoch(graphdef, tx, batch, cfg.augment_d4, loop)
-    return model, params, opt_state, epoch_fn, train_idx, jax.random.key(loop_seed)
+    return Ensemble(graphdef, params, opt_state, keys, jnp.asarray(np.stack(idx)), epoch_fn)
+
+
+def _indices(members, code):
+    """(M, k) indices of each member's configurations with split ``code``."""
+    rows = [np.flatnonzero(m.split.codes == code) for m in members]
+    if len({r.size for r in rows}) != 1:
+        raise ValueError(f"members' {data.SPLIT_NAMES[code]} sets differ in size")
+    return np.stack(rows)
+
+
+@dataclasses.dataclass
+class Trained:
+    """One member after training: the network at its best epoch, its metrics, its split and
+    its outputs on every configuration (logits and phi, symmetrised as in predictions)."""
+
+    model: nnx.Module
+    metrics: dict
+    split: object
+    logits: np.ndarray
+    phi: np.ndarray
+
+
+def check_members(members, spins, T):
+    cfg = members[0].cfg
+    if spins.shape[1:] != (cfg.L, cfg.L):
+        raise UserError(f"data have L = {spins.shape[1]}, the configuration says L = {cfg.L}")
+    for m in members:
+        train = m.labels[m.split.codes == data.TRAIN]
+        if not (train == 1).any() or not (train == 0).any():
+            raise UserError(
+                f"the temperatures {np.unique(T).tolist()} give no ordered or no "
+                f"disordered training samples for window {cfg.window}"
+            )
+
+
+def train_ensemble(cfgs, spins, T, loop=None, keeps=None):
+    """Train one network per configuration of ``cfgs`` (one configuration, several seeds) on
+    int8 spins (n, L, L) at temperatures T (n,), all in one program. Returns a ``Trained`` per
+    member, each at its lowest validation loss. ``loop`` forces the epoch loop ('scan' or
+    'python'; ``epoch_loop``); ``keeps`` (one boolean mask per member) restricts training to
+    those configurations of each member's training split."""
+    t_start = time.perf_counter()
+    members = plan_ensemble(cfgs, T, keeps=keeps)
+    cfg = members[0].cfg
+    loop = epoch_loop(cfg.model, loop)
+    check_members(members, spins, T)
+    ens = start_ensemble(members, loop)
+    X = jnp.asarray(spins)
+    y = jnp.asarray(np.stack([np.maximum(m.labels, 0) for m in members]).astype(np.float32))
+    val_idx = _indices(members, data.VAL)  # taken once, not every epoch
+    val_labels = np.stack([m.labels[i] for m, i in zip(members, val_idx, strict=True)])
+    M = len(members)
+    history = [[] for _ in range(M)]
+    active, best_loss, waited = np.ones(M, bool), np.full(M, np.inf), np.zeros(M, int)
+    params, opt_state, keys, best = ens.params, ens.opt_state, ens.keys, ens.params
+    for epoch in range(1, cfg.epochs + 1):
+        new = ens.epoch_fn(params, opt_state, keys, X, y, ens.train_idx)
+        run_on = jnp.asarray(active)  # a stopped member keeps its state
+        params, opt_state, keys = select_members(run_on, new[:3], (params, opt_state, keys))
+        val_logits, _ = member_outputs(ens.graphdef, params, spins, val_idx)
+        improved = np.zeros(M, bool)
+        for k in np.flatnonzero(active):
+            val_loss, val_acc = evaluate(val_logits[k], val_labels[k])
+            history[k].append(
+                {
+                    "epoch": epoch,
+                    "train_loss": float(new[3][k]),
+                    "train_acc": float(new[4][k]),
+                    "val_loss": val_loss,
+                    "val_acc": val_acc,
+                }
+            )
+            if val_loss is None or val_loss < best_loss[k]:
+                improved[k], waited[k] = True, 0
+                best_loss[k] = np.inf if val_loss is None else val_loss
+            else:
+                waited[k] += 1
+                active[k] = waited[k] < cfg.patience
+        best = select_members(jnp.asarray(improved), params, best)
+        if not active.any():
+            break
+    logits, phi = member_outputs(ens.graphdef, best, spins, symmetrize=True)
+    wall = time.perf_counter() - t_start
+    out = []
+    for k, m in enumerate(members):
+        model = nnx.merge(ens.graphdef, jax.tree.map(lambda a, k=k: a[k], best))
+        metrics = final_metrics(logits[k], T, m.labels, m.split.codes)
+        metrics.update(
+            epochs=history[k],
+            best_epoch=_best_epoch(history[k]),
+            n_params=models.count_params(model),
+            wall_seconds=wall / M,  # the member's share of the ensemble's time
+            ensemble_wall_seconds=wall,
+            ensemble={"size": M, "seeds": [c.seed for c in cfgs]},
+            backend=jax.default_backend(),
+            device=str(jax.devices()[0]),
+            jax_version=jax.__version__,
+            epoch_loop=loop,
+            config={**dataclasses.asdict(m.cfg)},
+        )
+        metrics["n"]["train_unique"] = int((m.split.train_counts > 0).sum())
+        out.append(Trained(model, metrics, m.split, logits[k], phi[k]))
+    return out
+
+
+def _best_epoch(history):
+    losses = [np.inf if h["val_loss"] is None else h["val_loss"] for h in history]
+    return int(np.argmin(losses) + 1) if np.isfinite(losses).any() else len(history)
 
 
 def train_and_evaluate(cfg: TrainConfig, spins: np.ndarray, T: np.ndarray, loop=None, keep=None):
-    """Train one network on int8 spins (n, L, L) with temperatures T (n,).
-
-    Returns (model, metrics dict, Split). The model is the one with the lowest validation loss.
-    ``loop`` forces the epoch loop ('scan' or 'python'; ``epoch_loop``); ``keep`` (a boolean
-    mask) restricts training to those configurations of the training split.
-    """
-    loop = epoch_loop(cfg.model, loop)
-    t_start = time.perf_counter()
-    if spins.shape[1:] != (cfg.L, cfg.L):
-        raise UserError(f"data have L = {spins.shape[1]}, the configuration says L = {cfg.L}")
-    labels = data.labels_for(T, cfg.label, cfg.window)
-    used = make_split(cfg, T, labels)
-    if keep is not None:
-        used.train_counts = used.train_counts * keep
-    split = used.codes
-    if not (labels[split == data.TRAIN] == 1).any() or not (labels[split == data.TRAIN] == 0).any():
-        raise UserError(
-            f"the temperatures {np.unique(T).tolist()} give no ordered or no "
-            f"disordered training samples for window {cfg.window}"
-        )
-    model, params, opt_state, epoch_fn, train_idx, key = start_training(
-        cfg, used.train_counts, loop
-    )
-    X, y = jnp.asarray(spins), jnp.asarray(np.maximum(labels, 0).astype(np.float32))
-    val = split == data.VAL
-    val_spins, val_labels = spins[val], labels[val]  # taken once, not every epoch
-    history, best, best_loss, waited = [], params, np.inf, 0
-    for epoch in range(1, cfg.epochs + 1):
-        params, opt_state, key, loss, acc = epoch_fn(params, opt_state, key, X, y, train_idx)
-        nnx.update(model, params)
-        val_loss, val_acc = evaluate(predict_logits(model, val_spins), val_labels)
-        history.append(
-            {
-                "epoch": epoch,
-                "train_loss": float(loss),
-                "train_acc": float(acc),
-                "val_loss": val_loss,
-                "val_acc": val_acc,
-            }
-        )
-        if val_loss < best_loss:
-            best, best_loss, waited = params, val_loss, 0
-        else:
-            waited += 1
-            if waited >= cfg.patience:
-                break
-    nnx.update(model, best)
-    metrics = final_metrics(model, spins, T, labels, split)
-    metrics.update(
-        epochs=history,
-        best_epoch=int(np.argmin([h["val_loss"] for h in history]) + 1),
-        n_params=models.count_params(model),
-        wall_seconds=time.perf_counter() - t_start,
-        backend=jax.default_backend(),
-        device=str(jax.devices()[0]),
-        jax_version=jax.__version__,
-        epoch_loop=loop,
-        config={**dataclasses.asdict(cfg)},
-    )
-    metrics["n"]["train_unique"] = int((used.train_counts > 0).sum())
-    return model, metrics, used
+    """Train one network (an ensemble of one, ``train_ensemble``): (model, metrics, Split)."""
+    one = train_ensemble([cfg], spins, T, loop, None if keep is None else [keep])[0]
+    return one.model, one.metrics, one.split
 
 
-def final_metrics(model, spins, T, labels, split):
+def final_metrics(logits, T, labels, split):
     """Loss and accuracy per split; the critical set is scored against T < Onsager's T_c."""
-    logits = predict_logits(model, spins, symmetrize=True)
     truth = np.where(labels >= 0, labels, (T < ONSAGER_TC).astype(np.int8))
     out = {"accuracy": {}, "loss": {}, "n": {}}
     for code, name in data.SPLIT_NAMES.items():

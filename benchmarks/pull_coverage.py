@@ -1,7 +1,7 @@
 """Do the error bars cover? Reruns methods of the workflow with other root seeds and prints the
 pulls (T_c - 2.2691853...) / sigma.
 
-    python benchmarks/coverage.py [--seeds 8] [--methods binder] [--set binder.samples=5000]
+    python benchmarks/pull_coverage.py [--seeds 8] [--methods binder] [--set binder.samples=5000]
                                   [--configfile config.yaml] [--cores 2] [--keep DIR]
 
 Each seed runs ``snakemake results/fss/<method>.json`` in a fresh folder with the configuration
