@@ -29,10 +29,10 @@ import time
 
 import numpy as np
 
+from isingml import seeds
 from isingml.physics import ONSAGER_TC
 from isingml.sampling import metropolis, multispin, plan, split_metropolis, wolff
 from isingml.sampling.chain import Chain
-from isingml.sampling.rng import seed_sequence
 from isingml.sampling.sampler import SamplerSettings
 
 TEMPERATURES = (1.5, 2.269, 3.5)
@@ -47,7 +47,7 @@ class Runner:
 
     def __init__(self, L, T, algorithm):
         self.L, self.algorithm = L, algorithm
-        chain = Chain.start(L, T, seed_sequence(0, L, T))
+        chain = Chain.start(L, T, seeds.sequence(0, seeds.shard_key(L, T)))
         if algorithm == "wolff":
             chain.thermalize_wolff(200)
         else:
@@ -97,7 +97,7 @@ def pilot_tau(L, T, algorithm):
     """tau_int from a run of ``LONG_TAUS`` tau_int after the sampler's own pilot (which stops at
     100 tau_int, where the estimate still scatters by about 20 per cent)."""
     settings = SamplerSettings(algorithm=algorithm, n_thermalize=200)
-    chain = Chain.start(L, T, seed_sequence(0, L, T))
+    chain = Chain.start(L, T, seeds.sequence(0, seeds.shard_key(L, T)))
     p = plan.plan_chain(chain, settings).pilot
     records = math.ceil(LONG_TAUS * p.tau_max / p.sweeps_per_record)
     return plan.run_pilot(chain, algorithm, p.per_record, max(records, p.records), L, settings)

@@ -28,7 +28,7 @@ from flax import nnx
 from isingml.learning import epoch, models, predict
 
 
-def measure(name, L, batch, steps, loop, channels, repeats, members=1):
+def measure(name, L, batch, steps, loop, channels, repeats, members=1, axis="vmap"):
     """(samples/s per member, compile seconds, parameters) of an ensemble of ``members``."""
     spec = models.ModelSpec(name, L, channels=tuple(channels) if name == "cnn" else None)
     nets = [models.build(spec, nnx.Rngs(k)) for k in range(members)]
@@ -40,7 +40,7 @@ def measure(name, L, batch, steps, loop, channels, repeats, members=1):
     X = jnp.asarray(rng.choice(np.array([-1, 1], np.int8), size=(n, L, L)))
     y = jnp.asarray(rng.integers(0, 2, (members, n)).astype(np.float32))
     idx = jnp.asarray(np.stack([rng.permutation(n) for _ in range(members)]))
-    run_epoch = epoch.make_epoch(graphdef, tx, batch, False, loop)
+    run_epoch = epoch.make_epoch(graphdef, tx, batch, False, loop, axis)
     keys = jax.vmap(jax.random.key)(jnp.arange(members, dtype=jnp.uint32))
     t0 = time.perf_counter()
     jax.block_until_ready(run_epoch(params, opt, keys, X, y, idx))
@@ -74,6 +74,13 @@ def main():
         default=[1],
         help="ensemble sizes N: members trained together in one program",
     )
+    ap.add_argument(
+        "--members",
+        nargs="+",
+        default=["vmap", "loop"],
+        choices=["vmap", "loop"],
+        help="how the members share a step: one vmapped program, or in turn (N > 1 only)",
+    )
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--json", help="also write the rows here")
     ap.add_argument("--device-name", help="the card's name, recorded in the JSON")
@@ -82,7 +89,7 @@ def main():
     widths = args.channels or [list(models.ModelSpec("cnn", 8).channels)]
     print(f"jax {jax.__version__}, backend {jax.default_backend()}, device {device}")
     print(
-        f"{'model':<6}{'channels':>10}{'L':>5}{'batch':>7}{'loop':>8}{'N':>4}"
+        f"{'model':<6}{'channels':>10}{'L':>5}{'batch':>7}{'loop':>8}{'N':>4}{'members':>8}"
         f"{'samples/s':>12}{'gain':>7}{'compile s':>11}"
     )
     rows = []
@@ -96,15 +103,16 @@ def main():
     ]
     for name, ch, L, batch, loop in cases:
         single = None
-        for members in args.ensemble:
+        runs = [(n, a) for n in args.ensemble for a in (["vmap"] if n == 1 else args.members)]
+        for members, axis in runs:
             rate, first, n_params = measure(
-                name, L, batch, args.steps, loop, ch, args.repeats, members
+                name, L, batch, args.steps, loop, ch, args.repeats, members, axis
             )
             single = rate if members == 1 else single
             gain = "" if single is None else f"{rate / single:.2f}"
             label = "-" if ch is None else "x".join(map(str, ch))
             print(
-                f"{name:<6}{label:>10}{L:>5}{batch:>7}{loop:>8}{members:>4}{rate:>12.0f}"
+                f"{name:<6}{label:>10}{L:>5}{batch:>7}{loop:>8}{members:>4}{axis:>8}{rate:>12.0f}"
                 f"{gain:>7}{first:>11.2f}",
                 flush=True,
             )
@@ -120,6 +128,7 @@ def main():
                     "batch": batch,
                     "loop": loop,
                     "ensemble": members,
+                    "members": axis,
                     "samples_per_s_per_member": rate,
                     "samples_per_s": rate * members,
                     "compile_s": first,

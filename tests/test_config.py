@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from isingml import config
+from isingml import config, windows
+from isingml.errors import UserError
 from isingml.learning import data, models, train
 
 REPO = Path(__file__).resolve().parents[1]
@@ -61,5 +62,34 @@ def test_library_defaults_come_from_the_schema(model):
 
 def test_window_names_round_trip():
     for window in [(2.0, 2.6), (1.85, 2.725), None]:
-        assert data.parse_window_name(data.window_name(window)) == window
-    assert data.window_name((2.0, 2.6)) == "w2-2.6"
+        assert windows.parse_window_name(windows.window_name(window)) == window
+    assert windows.window_name((2.0, 2.6)) == "w2-2.6"
+
+
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        (lambda c: c.update(temperatures=[2.0, 2.00001, 3.0]), "temperatures"),
+        (lambda c: c["training"].update(windows=[[2.6, 2.0]]), "training.windows"),
+        (lambda c: c["training"].update(windows=[[1.8, 2.6], [1.8, 2.6]]), "training.windows"),
+        (lambda c: c["training"].update(windows=[[0.5, 2.6]]), "training.windows"),
+        (lambda c: c.update(models={"fcn": {}}), "cnn_binder"),
+        (lambda c: c["training"].update(label="exact"), "training.label"),
+        (lambda c: c["cnn_binder"].update(train_L=12), "cnn_binder.train_L"),
+        (lambda c: c["binder"].update(spins=10), "binder.spins"),
+        (lambda c: c["studies"]["data_efficiency"].update(L=12), "studies.data_efficiency.L"),
+        (lambda c: c["studies"]["data_efficiency"].update(per_temperature=[230]),
+         "studies.data_efficiency.per_temperature"),
+        (lambda c: c["confusion"].update(seeds=6), "confusion.seeds"),
+        (lambda c: c["confusion"].update(range=[2.6, 2.7]), "confusion.range"),
+    ],
+)  # fmt: skip
+def test_config_checks_name_the_key(change, key):
+    """The checks JSON Schema cannot express (config.check_config, run by the workflow before
+    any job): the default config passes, and each fault is refused naming its key."""
+    cfg = yaml.safe_load((REPO / "config.yaml").read_text())
+    full = config.resolved(cfg)
+    config.check_config(full)
+    change(full)
+    with pytest.raises(UserError, match=f"config key '{key}'"):
+        config.check_config(full)

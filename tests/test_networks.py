@@ -310,12 +310,14 @@ def test_epoch_loop_choice_is_measured_per_device_and_model(monkeypatch):
         epoch.epoch_loop("cnn")
 
 
+@pytest.mark.parametrize("axis", ["vmap", "loop"])
 @pytest.mark.parametrize("model", ["cnn", "fcn"])
-def test_ensemble_member_equals_the_network_trained_alone(lattices, model):
+def test_ensemble_member_equals_the_network_trained_alone(lattices, model, axis):
     """Member k of an ensemble trained as one program is the network trained alone with seed k:
     the same bootstrap, initialisation and shuffling keys, so the same parameters to float32
-    rounding. They are not bit-identical: vmapping the members turns a convolution into a
-    grouped one (and the FCN's products into batched ones), which XLA reduces in another order.
+    rounding, whether the members share one vmapped step or take turns through it. They need
+    not be bit-identical: vmapping the members turns a convolution into a grouped one (and the
+    FCN's products into batched ones), which XLA reduces in another order.
     Early stopping is per member: with patience 1, members stop after different epochs, and a
     stopped member keeps its best parameters while the others go on."""
     lat = datasets.load_lattices(lattices, 8)
@@ -325,7 +327,8 @@ def test_ensemble_member_equals_the_network_trained_alone(lattices, model):
         )
         for s in (0, 1, 2, 3)
     ]
-    members = train.train_ensemble(cfgs, lat.spins, lat.T, "python")
+    members = train.train_ensemble(cfgs, lat.spins, lat.T, "python", axis=axis)
+    assert all(m.metrics["members_axis"] == axis for m in members)
     epochs = [len(m.metrics["epochs"]) for m in members]
     assert len(set(epochs)) > 1, epochs  # the case this test is about: members stop apart
     for cfg, member in zip(cfgs, members, strict=True):

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from isingml import seeds
 from isingml.sampling import autocorr, rng, sampler, split_layout, split_metropolis
 
 
@@ -25,11 +26,11 @@ def test_shard_does_not_depend_on_job_order():
 
 
 def test_different_spawn_keys_give_different_streams():
-    keys = {rng.spawn_key(L, T) for L in (8, 16) for T in (2.0, 2.0001, 2.3)}
+    keys = {seeds.shard_key(L, T) for L in (8, 16) for T in (2.0, 2.0001, 2.3)}
     assert len(keys) == 6
     words = []
     for L, T in [(8, 2.0), (8, 2.0001), (16, 2.0)]:
-        state = rng.rng_state(rng.seed_sequence(7, L, T))
+        state = rng.rng_state(seeds.sequence(7, seeds.shard_key(L, T)))
         out = np.empty(64, dtype=np.uint64)
         rng.random_words(state, out)
         words.append(out)
@@ -191,3 +192,32 @@ def test_split_kernel_never_undoes_a_forced_flip():
     )
     assert lattice.B[forced] == 1, "a forced flip was undone by the tie pass"
     assert lattice.B[uphill] == -1  # the genuine tie: accepted unless its 16 more bits are all 1
+
+
+def test_no_two_random_streams_of_a_configuration_coincide():
+    """Every stream the package draws (isingml.seeds), for a configuration of two grids, models,
+    windows, sizes and seeds, has a key of its own, and the keys' families (first elements)
+    cannot meet: a new stream added without a family of its own would fail here."""
+    from isingml.learning.data import MODELS
+
+    keys = []
+    for grid in ("network", "critical"):
+        for L in (8, 16, 32):
+            for T in (2.0, 2.2692, 2.27, 3.5):
+                shard = seeds.shard_key(L, T, grid)
+                keys += [shard, seeds.replicas(seeds.sequence(1, shard)).spawn_key,
+                         seeds.decimation(1, shard).spawn_key]  # fmt: skip
+    for L in (8, 16, 32):
+        for seed in (0, 1, 2, 10_000):
+            keys += [seeds.split(1, L, seed).spawn_key, seeds.resample(1, L, seed).spawn_key,
+                     seeds.subset(1, L, seed).spawn_key]  # fmt: skip
+            for m in range(len(MODELS)):
+                for window in (None, (1.8, 2.6), (2.0, 2.8)):
+                    keys.append(seeds.train(1, m, L, seed, window).spawn_key)
+    for method in ("cnn", "fcn", "magnetization", "ncc", "cnn_binder"):
+        keys.append(seeds.crossing_bootstrap(1, method).spawn_key)
+    keys.append(seeds.confusion_bootstrap(1).spawn_key)
+    keys = [tuple(int(k) for k in key) for key in keys]
+    assert len(set(keys)) == len(keys)
+    families = {k[0] for k in keys}
+    assert families == {seeds.SIMULATE, seeds.SPLIT, seeds.TRAIN, seeds.ANALYSIS}

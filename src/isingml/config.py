@@ -11,6 +11,7 @@ from importlib import resources
 import yaml
 
 from isingml.errors import UserError
+from isingml.windows import window_name
 
 
 @functools.cache
@@ -51,6 +52,22 @@ def defaults():
     return _defaults_of(schema(), schema())
 
 
+def resolved(user):
+    """A configuration with every key the user left out taken from the schema's defaults:
+    sections merged key by key, lists replaced whole. ``models`` names the networks to train,
+    so the user's list of models stands, each filled from its own defaults."""
+
+    def merge(default, given):
+        if isinstance(default, dict) and isinstance(given, dict):
+            return {**default, **{k: merge(default.get(k), v) for k, v in given.items()}}
+        return given
+
+    full = merge(defaults(), {k: v for k, v in user.items() if k != "models"})
+    models = user.get("models") or defaults()["models"]
+    full["models"] = {name: {**model_defaults(name), **(s or {})} for name, s in models.items()}
+    return full
+
+
 def model_defaults(model):
     """Hyper-parameter defaults of one network (``models.<model>`` in config.yaml)."""
     root = schema()
@@ -59,3 +76,80 @@ def model_defaults(model):
         known = ", ".join(root["properties"]["models"]["properties"])
         raise UserError(f"unknown model {model!r}; choose one of {known}")
     return _defaults_of(node, root)
+
+
+def _config_error(key, problem):
+    raise UserError(f"config key '{key}': {problem}")
+
+
+def _fmt_T(T):
+    return f"{float(T):.4f}"  # the workflow's file names: T to 4 decimals
+
+
+def check_config(config):
+    """Checks of a validated configuration (its defaults filled in) that JSON Schema cannot
+    express: the workflow runs them before any job starts. Raises UserError naming the key."""
+    if len({_fmt_T(t) for t in config["temperatures"]}) != len(config["temperatures"]):
+        _config_error("temperatures", "two temperatures agree to 4 decimals")
+    if config["training"]["label"] == "windows":
+        seen = set()
+        for lo, hi in config["training"]["windows"]:
+            if not lo < hi:
+                _config_error(
+                    "training.windows",
+                    f"[{lo}, {hi}]: the ordered range (T <= {lo}) overlaps the disordered "
+                    f"range (T >= {hi}); the first value must be below the second",
+                )
+            name = window_name((lo, hi))
+            if name in seen:
+                _config_error("training.windows", f"[{lo}, {hi}] is listed twice")
+            seen.add(name)
+            T = config["temperatures"]
+            if not any(t <= lo for t in T) or not any(t >= hi for t in T):
+                _config_error(
+                    "training.windows",
+                    f"[{lo}, {hi}] leaves no training temperature on one side",
+                )
+    window_free = [k for k in ("cnn_binder", "confusion") if config[k]["enabled"]]
+    for key in window_free:
+        if "cnn" not in config["models"]:
+            _config_error(key, "needs the cnn in models (or set enabled: false)")
+    cb = config["cnn_binder"]
+    if cb["enabled"] and config["training"]["label"] == "exact":
+        _config_error(
+            "training.label",
+            "'exact' labels by T < Onsager's T_c, which a T_c estimator must not be told: "
+            "cnn_binder needs label: windows (or set cnn_binder.enabled: false)",
+        )
+    if cb["enabled"] and cb["train_L"] not in config["lattice_sizes"]:
+        _config_error("cnn_binder.train_L", f"{cb['train_L']} is not in lattice_sizes")
+    if cb["enabled"] and config["binder"]["spins"] < 64:
+        _config_error(
+            "binder.spins",
+            "cnn_binder evaluates the networks on the Binder grid's stored spins: keep at "
+            "least 64 (or set cnn_binder.enabled: false)",
+        )
+    eff = config["studies"]["data_efficiency"]
+    if eff["L"] not in config["lattice_sizes"]:
+        _config_error("studies.data_efficiency.L", f"{eff['L']} is not in lattice_sizes")
+    held_out = config["training"]["val_fraction"] + config["training"]["test_fraction"]
+    most = int(config["samples"] * (1 - held_out))
+    if max(eff["per_temperature"]) > most:
+        _config_error(
+            "studies.data_efficiency.per_temperature",
+            f"{max(eff['per_temperature'])} exceeds the ~{most} training configurations per "
+            "temperature that `samples` leaves",
+        )
+    n_conf, n_seeds = config["confusion"]["seeds"], len(config["training"]["seeds"])
+    if config["confusion"]["enabled"] and n_conf > n_seeds:
+        _config_error(
+            "confusion.seeds",
+            f"{n_conf} scans per size, but training.seeds lists only {n_seeds} seeds",
+        )
+    lo, hi = config["confusion"]["range"]
+    inside = [t for t in config["temperatures"] if lo <= t <= hi]
+    if config["confusion"]["enabled"] and (lo >= hi or len(inside) < 4):
+        _config_error(
+            "confusion.range",
+            f"[{lo}, {hi}] must hold at least 4 of the temperatures (3 proposed boundaries)",
+        )

@@ -3,7 +3,9 @@ import json
 import yaml
 from snakemake.utils import validate
 
-from isingml.learning.data import window_name
+from isingml.windows import window_name
+from isingml.config import check_config
+from isingml.errors import UserError
 from isingml.learning.run import settings_from_config
 from isingml.physics import ONSAGER_TC
 
@@ -30,81 +32,14 @@ validate(config, "../schemas/config.schema.yaml", set_default=False)
 validate(config, "../schemas/config.schema.yaml", set_default=True)
 
 
-def _config_error(key, problem):
-    raise ValueError(
-        f"config key '{key}': {problem}. Fix it in config.yaml (or --configfile)."
-    )
-
-
-def _check_config():
-    """Checks that JSON Schema cannot express; they run before any job starts."""
-    if len({fmt_T(t) for t in config["temperatures"]}) != len(config["temperatures"]):
-        _config_error("temperatures", "two temperatures agree to 4 decimals")
-    if config["training"]["label"] == "windows":
-        seen = set()
-        for lo, hi in config["training"]["windows"]:
-            if not lo < hi:
-                _config_error(
-                    "training.windows",
-                    f"[{lo}, {hi}]: the ordered range (T <= {lo}) overlaps the disordered "
-                    f"range (T >= {hi}); the first value must be below the second",
-                )
-            name = window_name((lo, hi))
-            if name in seen:
-                _config_error("training.windows", f"[{lo}, {hi}] is listed twice")
-            seen.add(name)
-            T = config["temperatures"]
-            if not any(t <= lo for t in T) or not any(t >= hi for t in T):
-                _config_error(
-                    "training.windows",
-                    f"[{lo}, {hi}] leaves no training temperature on one side",
-                )
-    window_free = [k for k in ("cnn_binder", "confusion") if config[k]["enabled"]]
-    for key in window_free:
-        if "cnn" not in config["models"]:
-            _config_error(key, "needs the cnn in models (or set enabled: false)")
-    cb = config["cnn_binder"]
-    if cb["enabled"] and cb["train_L"] not in config["lattice_sizes"]:
-        _config_error("cnn_binder.train_L", f"{cb['train_L']} is not in lattice_sizes")
-    if cb["enabled"] and config["binder"]["spins"] < 64:
-        _config_error(
-            "binder.spins",
-            "cnn_binder evaluates the networks on the Binder grid's stored spins: keep at "
-            "least 64 (or set cnn_binder.enabled: false)",
-        )
-    eff = config["studies"]["data_efficiency"]
-    if eff["L"] not in config["lattice_sizes"]:
-        _config_error(
-            "studies.data_efficiency.L", f"{eff['L']} is not in lattice_sizes"
-        )
-    held_out = config["training"]["val_fraction"] + config["training"]["test_fraction"]
-    most = int(config["samples"] * (1 - held_out))
-    if max(eff["per_temperature"]) > most:
-        _config_error(
-            "studies.data_efficiency.per_temperature",
-            f"{max(eff['per_temperature'])} exceeds the ~{most} training configurations per "
-            "temperature that `samples` leaves",
-        )
-    n_conf, n_seeds = config["confusion"]["seeds"], len(config["training"]["seeds"])
-    if config["confusion"]["enabled"] and n_conf > n_seeds:
-        _config_error(
-            "confusion.seeds",
-            f"{n_conf} scans per size, but training.seeds lists only {n_seeds} seeds",
-        )
-    lo, hi = config["confusion"]["range"]
-    inside = [t for t in config["temperatures"] if lo <= t <= hi]
-    if config["confusion"]["enabled"] and (lo >= hi or len(inside) < 4):
-        _config_error(
-            "confusion.range",
-            f"[{lo}, {hi}] must hold at least 4 of the temperatures (3 proposed boundaries)",
-        )
-
-
 def fmt_T(T):
     return f"{float(T):.4f}"
 
 
-_check_config()
+try:
+    check_config(config)
+except UserError as err:
+    raise ValueError(f"{err}. Fix it in config.yaml (or --configfile).") from None
 
 SIZES = sorted(config["lattice_sizes"])
 TRAIN_T = sorted({fmt_T(t) for t in config["temperatures"]}, key=float)

@@ -11,8 +11,8 @@ import numpy as np
 from isingml.analysis import crossing
 from isingml.analysis.chains import student_error
 from isingml.errors import UserError
-from isingml.learning.data import window_name
 from isingml.physics import ONSAGER_TC
+from isingml.windows import name_of_attr
 
 HELD_OUT = (2, 3)  # split codes of configurations no network was trained on (test, critical)
 
@@ -22,7 +22,7 @@ def group_predictions(preds):
     groups = defaultdict(list)
     for cols, attrs in preds:
         w = attrs["window"]
-        name = window_name(None if np.isnan(w).all() else w)
+        name = name_of_attr(w)
         groups[(name, int(attrs["L"]), int(attrs["L_train"]))].append((cols, attrs))
     for g in groups.values():
         g.sort(key=lambda ca: int(ca[1]["seed"]))

@@ -22,6 +22,7 @@ import numpy as np
 from isingml.analysis.binder import binder_of, crossing_roots
 from isingml.analysis.chains import jackknife, student_error
 from isingml.errors import UserError
+from isingml.windows import name_of_attr
 
 
 def successive_pairs(reweighted):
@@ -85,11 +86,9 @@ def ensemble_rows(method, pairs, names, statistic, t_range):
 
 
 def network_name(attrs):
-    """A network's name in the tables: window and seed (``learning.data.window_name``)."""
-    from isingml.learning.data import window_name
-
+    """A network's name in the tables: window and seed (``windows.window_name``)."""
     w = np.asarray(attrs["window"], dtype=np.float64)
-    return f"{window_name(None if np.isnan(w).all() else tuple(w))}/seed{int(attrs['seed'])}"
+    return f"{name_of_attr(w)}/seed{int(attrs['seed'])}"
 
 
 def _check_same_configurations(feature_sets):

@@ -10,8 +10,8 @@ equals m0 (``t_of_m0``), not to T_c.
 import numpy as np
 from scipy import optimize
 
-from isingml.learning.data import window_name
 from isingml.physics import ONSAGER_TC, onsager_magnetization
+from isingml.windows import name_of_attr
 
 
 def threshold_fit(abs_m, p):
@@ -49,7 +49,7 @@ def shortcut_rows(preds):
         rows.append(
             {
                 "model": str(attrs["model"]),
-                "window": window_name(None if np.isnan(w).all() else tuple(w)),
+                "window": name_of_attr(w),
                 "L": int(attrs["L"]),
                 "seed": int(attrs["seed"]),
                 "R2": r2,

@@ -7,21 +7,6 @@ from isingml.cli import diagnostics
 from isingml.cli.common import UserError, prepare_output, write_ensemble_tables
 
 log = logging.getLogger("isingml")
-ANALYSIS_STREAM = 3  # spawn-key prefix of the bootstrap streams
-
-
-def rng_for(seed, *key):
-    import numpy as np
-
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(ANALYSIS_STREAM, *key)))
-
-
-def name_key(name):
-    """A stable integer for a method's name in a spawn key (CRC-32; a sum of character codes
-    would give anagrams the same stream)."""
-    import zlib
-
-    return zlib.crc32(name.encode())
 
 
 def cmd_observables(args):
@@ -74,11 +59,14 @@ def cmd_order_binder(args):
 
 
 def cmd_crossing(args):
+    import numpy as np
+
+    from isingml import seeds
     from isingml.analysis import networks
     from isingml.io import results
 
     preds = [results.read_predictions(p) for p in args.predictions]
-    rng = rng_for(args.seed, 1, name_key(args.method))
+    rng = np.random.default_rng(seeds.crossing_bootstrap(args.seed, args.method))
     rows, curves = networks.network_tables(args.method, preds, rng)
     results.write_csv(prepare_output(args.out), rows)
     if args.curves:

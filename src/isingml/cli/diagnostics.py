@@ -11,6 +11,7 @@ log = logging.getLogger("isingml")
 def cmd_confusion(args):
     import numpy as np
 
+    from isingml import seeds
     from isingml.analysis import confusion
     from isingml.io import results
 
@@ -20,7 +21,7 @@ def cmd_confusion(args):
         curves.setdefault(int(attrs["L"]), []).append(
             (arrays["proposals"], arrays["correct"].astype(bool))
         )
-    rng = np.random.default_rng(np.random.SeedSequence(args.seed, spawn_key=(3, 4)))
+    rng = np.random.default_rng(seeds.confusion_bootstrap(args.seed))
     rows, accuracy = confusion.size_rows(curves, rng)
     results.write_csv(prepare_output(args.out), rows)
     if args.accuracy:

@@ -61,8 +61,11 @@ def cmd_features(args):
     configure_jax(args)
     import numpy as np
 
+    from isingml import seeds
     from isingml.io import results, shards
     from isingml.learning import features, store
+    from isingml.learning.epoch import members_axis
+    from isingml.windows import window_attr
 
     if len(args.out) != len(args.model_dir):
         raise UserError(
@@ -72,6 +75,7 @@ def cmd_features(args):
     loaded = [store.load_network(d, need_order_parameter="order parameter") for d in args.model_dir]
     graphdef, stacked = features.stack_networks([(m, s) for m, s, _ in loaded], args.model_dir)
     outs = [prepare_output(o) for o in args.out]
+    axis = members_axis(loaded[0][1].name)
     blocks = [[] for _ in loaded]
     for path in args.shards:
         s = shards.read_shard(path)
@@ -88,11 +92,11 @@ def cmd_features(args):
         }
         # tie-breaks of the decimations seeded by the shard's own spawn key: every network
         # sees the same ones
-        rng = np.random.default_rng(
-            np.random.SeedSequence(int(s.attrs["seed"]), spawn_key=(*s.attrs["spawn_key"], 7))
-        )
+        rng = np.random.default_rng(seeds.decimation(s.attrs["seed"], s.attrs["spawn_key"]))
         native = args.native_below is None or s.L < args.native_below
-        per_net = features.ensemble_features(graphdef, stacked, s.spins[:k], rng, native)
+        per_net = features.ensemble_features(
+            graphdef, stacked, s.spins[:k], rng, native, members=axis
+        )
         for net_blocks, outputs in zip(blocks, per_net, strict=True):
             net_blocks.append({**shared, **outputs})
     for (_, spec, cfg), folder, out, net_blocks in zip(
@@ -103,7 +107,7 @@ def cmd_features(args):
             "L_train": spec.L,
             "seed": cfg.seed,
             "model_dir": str(folder),
-            "window": np.asarray(cfg.window or [np.nan, np.nan]),
+            "window": window_attr(cfg.window),
         }
         results.write_features(out, net_blocks, attrs)
     log.info("%d networks on %d shards -> %s", len(loaded), len(args.shards), ", ".join(args.out))
@@ -114,6 +118,7 @@ def cmd_baseline(args):
 
     from isingml.io import datasets, results
     from isingml.learning import baseline, data, run
+    from isingml.windows import window_name
 
     cfg = train_config(args, model="cnn")  # labels, split and bootstrap as the networks'
     out = prepare_output(args.out)
@@ -133,7 +138,7 @@ def cmd_baseline(args):
     log.info(
         "magnetization baseline L=%d %s seed=%d: m0 = %.4f, slope %.1f -> %s",
         args.L,
-        data.window_name(cfg.window),
+        window_name(cfg.window),
         args.seed,
         m0,
         a,

@@ -174,7 +174,7 @@ def cmd_train(args):
 
 
 def log_member(args, cfg, metrics, folder):
-    from isingml.learning import data
+    from isingml.windows import window_name
 
     acc = " ".join(
         f"{k} {'-' if v is None else f'{v:.3f}'}" for k, v in metrics["accuracy"].items()
@@ -183,7 +183,7 @@ def log_member(args, cfg, metrics, folder):
         "%s L=%d %s seed=%d: %d params, %d epochs (best %d), accuracy %s, %.1f s on %s -> %s",
         args.model,
         args.L,
-        data.window_name(cfg.window),
+        window_name(cfg.window),
         cfg.seed,
         metrics["n_params"],
         len(metrics["epochs"]),

@@ -65,7 +65,9 @@ def confusion_curves(cfgs, spins, T, t_range, epochs_per_point, loop=None):
             params, opt_state, keys, _, _ = ens.epoch_fn(
                 params, opt_state, keys, X, y, ens.train_idx
             )
-        z, _ = member_outputs(ens.graphdef, params, spins, test, symmetrize=cfg.model == "fcn")
+        z, _ = member_outputs(
+            ens.graphdef, params, spins, test, cfg.model == "fcn", members=ens.members
+        )
         correct[:, i] = (z > 0) == (labels[test] > 0.5)
     return [
         ConfusionCurve(Tp, c.mean(axis=1), c, T[idx]) for c, idx in zip(correct, test, strict=True)

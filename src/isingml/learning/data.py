@@ -6,28 +6,15 @@ import hashlib
 
 import numpy as np
 
+from isingml import seeds
 from isingml.errors import UserError
 from isingml.physics import ONSAGER_TC
+from isingml.windows import window_attr
 
 MODELS = ("cnn", "fcn", "ecnn")
-SPLIT_STREAM, TRAIN_STREAM = 1, 2  # first elements of the spawn keys (0 is the sampler's)
 TRAIN, VAL, TEST, CRITICAL = 0, 1, 2, 3  # split codes, also stored with the predictions
 SPLIT_NAMES = {TRAIN: "train", VAL: "val", TEST: "test", CRITICAL: "critical"}
 SPLIT_CODES_TEXT = "0 train, 1 val, 2 test, 3 critical or not seen in training"
-
-
-def window_name(window):
-    """Folder and table name of a training window (T_ordered_max, T_disordered_min), e.g.
-    "w2-2.6"; "exact" for labels by T < T_c. ``parse_window_name`` inverts it."""
-    return "exact" if window is None else f"w{window[0]:g}-{window[1]:g}"
-
-
-def parse_window_name(name):
-    """(T_ordered_max, T_disordered_min) from ``window_name``'s text; None for "exact"."""
-    if name == "exact":
-        return None
-    lo, hi = name[1:].split("-")
-    return float(lo), float(hi)
 
 
 def labels_for(T, label, window):
@@ -56,22 +43,9 @@ def split_by_temperature(T, labels, val_fraction, test_fraction, seq):
     return split
 
 
-def split_seed(root_seed, L, seed):
-    """SeedSequence of the data split. It depends on (L, seed) only, so both networks trained
-    with the same seed see the same configurations."""
-    return np.random.SeedSequence(root_seed, spawn_key=(SPLIT_STREAM, L, seed))
-
-
-def resample_seed(root_seed, L, seed):
-    """SeedSequence of the bootstrap of a seed's training set (``bootstrap_training``)."""
-    return np.random.SeedSequence(root_seed, spawn_key=(SPLIT_STREAM, L, seed, 1))
-
-
 def train_seed(root_seed, model, L, seed, window):
-    """SeedSequence of a network's initialisation and shuffling."""
-    window = (0, 0) if window is None else window
-    key = (TRAIN_STREAM, MODELS.index(model), L, seed, *(round(w * 10_000) for w in window))
-    return np.random.SeedSequence(root_seed, spawn_key=key)
+    """SeedSequence of a network's initialisation and shuffling (``seeds.train``)."""
+    return seeds.train(root_seed, MODELS.index(model), L, seed, window)
 
 
 def bootstrap_training(split, T, seq):
@@ -132,7 +106,7 @@ def prediction_columns(spec, cfg, T, p, phi, abs_m, split=None, L=None):
         "L_train": spec.L,
         "seed": cfg.seed,
         "label": cfg.label,
-        "window": np.asarray(cfg.window or [np.nan, np.nan]),
+        "window": window_attr(cfg.window),
         "split_codes": SPLIT_CODES_TEXT,
     }
     return columns, attrs
@@ -141,7 +115,7 @@ def prediction_columns(spec, cfg, T, p, phi, abs_m, split=None, L=None):
 def training_subset(T, codes, per_temperature, cfg):
     """A mask of at most ``per_temperature`` training configurations per temperature, drawn at
     random (seeded by the run) from the training split: the data-efficiency study's set."""
-    rng = np.random.default_rng(resample_seed(cfg.root_seed, cfg.L, cfg.seed + 10_000))
+    rng = np.random.default_rng(seeds.subset(cfg.root_seed, cfg.L, cfg.seed))
     keep = np.zeros(T.shape, dtype=bool)
     for t in np.unique(T[codes == TRAIN]):
         idx = np.flatnonzero((T == t) & (codes == TRAIN))

@@ -1,7 +1,9 @@
-"""The compiled training epoch of an ensemble: the loss, the augmentation, one vmapped
-optimiser step for every member, and the choice between a ``lax.scan`` over mini-batches and a
-Python loop over the same compiled step (``epoch_loop``)."""
+"""The compiled training epoch of an ensemble: the loss, the augmentation, the optimiser step of
+every member, and two measured choices per backend and model: a ``lax.scan`` over mini-batches
+or a Python loop over the same compiled step (``epoch_loop``), and the members as one vmapped
+program or one after another through the same compiled one-member step (``members_axis``)."""
 
+import functools
 import os
 
 import jax
@@ -48,7 +50,31 @@ def epoch_loop(model, requested=None):
     return MEASURED_LOOP.get((backend, model), "python" if backend == "cpu" else "scan")
 
 
-def make_epoch(graphdef, tx, batch_size, augment_d4, loop="scan"):
+MEMBER_AXES = ("auto", "vmap", "loop")
+# How the members of an ensemble share a step, from benchmarks/train.py --ensemble (samples/s
+# per member against one network, same batch). vmap makes one program of the ensemble, which is
+# what fills an accelerator; but vmapping a convolution over its weights makes it a grouped
+# convolution, which XLA:CPU runs slower than the members one after another (CNN 4x8, L = 16,
+# 5 members: 0.13-0.15 of one network's rate per member vmapped, 0.18-0.19 in turns; 0.1 ideal
+# is 1/N). On the CPU the CNNs' members therefore take turns through the one-member compiled
+# step; the FCN's batched products gain from vmap there (0.29-0.33 per member of 5, against 0.2).
+MEASURED_MEMBERS = {("cpu", "cnn"): "loop", ("cpu", "ecnn"): "loop"}
+
+
+def members_axis(model, requested=None):
+    """'vmap' or 'loop' for an ensemble of ``model`` on this backend. ``requested`` (or the
+    environment variable ISINGML_MEMBERS) forces one; 'auto' takes the measured choice."""
+    requested = requested or os.environ.get("ISINGML_MEMBERS") or "auto"
+    if requested not in MEMBER_AXES:
+        raise UserError(
+            f"member axis {requested!r} (ISINGML_MEMBERS) is not one of {', '.join(MEMBER_AXES)}"
+        )
+    if requested != "auto":
+        return requested
+    return MEASURED_MEMBERS.get((jax.default_backend(), model), "vmap")
+
+
+def make_epoch(graphdef, tx, batch_size, augment_d4, loop="scan", members="vmap"):
     """A function running one epoch of every member over its training indices: one compiled
     ``lax.scan`` over the mini-batches (``loop="scan"``), or the same compiled step driven from
     Python (``"python"``). Both apply the same steps with the same random keys.
@@ -56,7 +82,9 @@ def make_epoch(graphdef, tx, batch_size, augment_d4, loop="scan"):
     The returned ``epoch(params, opt_state, keys, X, y, train_idx)`` takes stacked members:
     parameters, optimiser states and keys with a leading axis M, labels y (M, n) and training
     indices (M, N) into the shared int8 spins X (n, L, L). It returns the new stacked state and
-    each member's mean training loss and accuracy (M,).
+    each member's mean training loss and accuracy (M,). With ``members="loop"`` the members
+    take turns through the one-member compiled epoch instead of sharing a vmapped one; the
+    results are the same to float rounding.
     """
     use_scan = loop == "scan"
 
@@ -74,18 +102,21 @@ def make_epoch(graphdef, tx, batch_size, augment_d4, loop="scan"):
         updates, opt_state = tx.update(grads, opt_state, params)
         return optax.apply_updates(params, updates), opt_state, key, loss, acc
 
-    members_step = jax.vmap(step, in_axes=(0, 0, 0, 0, None, 0))
+    def run_epoch(members_step, params, opt_state, keys, X, y, batches):
+        """One epoch of stacked members through ``members_step`` (vmapped over members)."""
+        if use_scan:
+            return scan_epoch(members_step, params, opt_state, keys, X, y, batches)
+        losses, accs = [], []
+        for i in range(batches.shape[1]):
+            params, opt_state, keys, loss, acc = one_step(
+                members_step, params, opt_state, keys, X, y, batches, i
+            )
+            losses.append(loss)
+            accs.append(acc)
+        return params, opt_state, keys, jnp.stack(losses).mean(0), jnp.stack(accs).mean(0)
 
-    def shuffle_one(key, train_idx):
-        key, k_perm = jax.random.split(key)
-        n_batches = train_idx.size // batch_size
-        batches = jax.random.permutation(k_perm, train_idx)[: n_batches * batch_size]
-        return key, batches.reshape(n_batches, batch_size)
-
-    shuffle = jax.jit(jax.vmap(shuffle_one))
-
-    @jax.jit
-    def scan_epoch(params, opt_state, keys, X, y, batches):
+    @functools.partial(jax.jit, static_argnums=0)
+    def scan_epoch(members_step, params, opt_state, keys, X, y, batches):
         def body(carry, idx):
             *state, loss, acc = members_step(*carry, idx, X, y)
             return tuple(state), (loss, acc)
@@ -95,20 +126,31 @@ def make_epoch(graphdef, tx, batch_size, augment_d4, loop="scan"):
         )
         return *carry, loss.mean(axis=0), acc.mean(axis=0)
 
-    @jax.jit
-    def one_step(params, opt_state, keys, X, y, batches, i):
+    @functools.partial(jax.jit, static_argnums=0)
+    def one_step(members_step, params, opt_state, keys, X, y, batches, i):
         return members_step(params, opt_state, keys, batches[:, i], X, y)
+
+    vmapped = jax.vmap(step, in_axes=(0, 0, 0, 0, None, 0))
+
+    def shuffle_one(key, train_idx):
+        key, k_perm = jax.random.split(key)
+        n_batches = train_idx.size // batch_size
+        batches = jax.random.permutation(k_perm, train_idx)[: n_batches * batch_size]
+        return key, batches.reshape(n_batches, batch_size)
+
+    shuffle = jax.jit(jax.vmap(shuffle_one))
 
     def epoch(params, opt_state, keys, X, y, train_idx):
         keys, batches = shuffle(keys, train_idx)
-        if use_scan:
-            return scan_epoch(params, opt_state, keys, X, y, batches)
-        losses, accs = [], []
-        for i in range(batches.shape[1]):
-            params, opt_state, keys, loss, acc = one_step(params, opt_state, keys, X, y, batches, i)
-            losses.append(loss)
-            accs.append(acc)
-        return params, opt_state, keys, jnp.stack(losses).mean(0), jnp.stack(accs).mean(0)
+        if members == "vmap":
+            return run_epoch(vmapped, params, opt_state, keys, X, y, batches)
+        # one member at a time, through the same compiled one-member (size-1 vmap) epoch
+        state = (params, opt_state, keys, y, batches)
+        outs = []
+        for k in range(y.shape[0]):
+            p, o, key, y_k, b_k = jax.tree.map(lambda a, k=k: a[k : k + 1], state)
+            outs.append(run_epoch(vmapped, p, o, key, X, y_k, b_k))
+        return jax.tree.map(lambda *xs: jnp.concatenate(xs), *outs)
 
     return epoch
 

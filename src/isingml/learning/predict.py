@@ -56,14 +56,24 @@ def _batch_size(n, L, members):
     return min(EVAL_BATCH, n, max(16, EVAL_SITES // (L * L * members)))
 
 
-def member_outputs(graphdef, stacked, spins, index=None, symmetrize=False):
+def member_outputs(graphdef, stacked, spins, index=None, symmetrize=False, members="vmap"):
     """(logits, phi), each float32 (M, n), of M stacked networks on int8 spins (n, L, L).
 
     Without ``index`` every member sees every configuration (one shared batch per step, the
     ensemble vmapped over it); with ``index`` (M, k) member m sees ``spins[index[m]]`` and the
     results are (M, k). Fixed-size batches: one compilation per shape. With ``symmetrize`` the
     logits of x and -x are averaged (the CNN is flip-invariant by construction; the FCN is not).
+    ``members="loop"`` evaluates the members one after another through the same compiled
+    one-member function (``epoch.members_axis`` says why, on the CPU).
     """
+    if members == "loop":
+        M = jax.tree.leaves(stacked)[0].shape[0]
+        parts = [
+            member_outputs(graphdef, jax.tree.map(lambda a, k=k: a[k : k + 1], stacked), spins,
+                           None if index is None else np.asarray(index)[k : k + 1], symmetrize)
+            for k in range(M)
+        ]  # fmt: skip
+        return tuple(np.concatenate(x) for x in zip(*parts, strict=True))
     M = jax.tree.leaves(stacked)[0].shape[0]
     L = spins.shape[1]
     if index is None:

@@ -6,7 +6,7 @@ import dataclasses
 
 import numpy as np
 
-from isingml import config
+from isingml import config, seeds
 from isingml.errors import UserError
 from isingml.learning import data
 
@@ -107,7 +107,7 @@ def check_settings(settings, source):
 def seeds_for(cfg: TrainConfig):
     """(split SeedSequence, training SeedSequence) of a run."""
     return (
-        data.split_seed(cfg.root_seed, cfg.L, cfg.seed),
+        seeds.split(cfg.root_seed, cfg.L, cfg.seed),
         data.train_seed(cfg.root_seed, cfg.model, cfg.L, cfg.seed, cfg.window),
     )
 
@@ -126,9 +126,7 @@ def make_split(cfg: TrainConfig, T, labels):
     split_seq, _ = seeds_for(cfg)
     codes = data.split_by_temperature(T, labels, cfg.val_fraction, cfg.test_fraction, split_seq)
     if cfg.resample:
-        counts = data.bootstrap_training(
-            codes, T, data.resample_seed(cfg.root_seed, cfg.L, cfg.seed)
-        )
+        counts = data.bootstrap_training(codes, T, seeds.resample(cfg.root_seed, cfg.L, cfg.seed))
     else:
         counts = (codes == data.TRAIN).astype(np.int64)
     return Split(codes, counts)

@@ -24,7 +24,7 @@ from flax import nnx
 
 from isingml.errors import UserError
 from isingml.learning import data, models
-from isingml.learning.epoch import epoch_loop, make_epoch, select_members
+from isingml.learning.epoch import epoch_loop, make_epoch, members_axis, select_members
 from isingml.learning.predict import member_outputs
 from isingml.learning.run import Member, TrainConfig, plan_ensemble
 from isingml.physics import ONSAGER_TC
@@ -44,6 +44,7 @@ class Ensemble:
     """Stacked members ready for their first epoch (``start_ensemble``)."""
 
     graphdef: object
+    members: str  # "vmap" or "loop" (epoch.members_axis)
     params: object  # stacked along the member axis, as are opt_state and keys
     opt_state: object
     keys: jax.Array
@@ -51,7 +52,7 @@ class Ensemble:
     epoch_fn: object
 
 
-def start_ensemble(members: list[Member], loop):
+def start_ensemble(members: list[Member], loop, axis=None):
     """The members' networks and optimisers, initialised each from its own seed and stacked.
     ``train_counts[i]`` of a member's split is how often it trains on configuration i per
     epoch; all members draw equally many (a bootstrap keeps each temperature's count)."""
@@ -66,8 +67,9 @@ def start_ensemble(members: list[Member], loop):
         raise ValueError(f"members train on {[i.size for i in idx]} configurations per epoch")
     batch = min(cfg.batch_size, int(idx[0].size))
     keys = jax.vmap(jax.random.key)(jnp.asarray([m.loop_seed for m in members], jnp.uint32))
-    epoch_fn = make_epoch(graphdef, tx, batch, cfg.augment_d4, loop)
-    return Ensemble(graphdef, params, opt_state, keys, jnp.asarray(np.stack(idx)), epoch_fn)
+    axis = members_axis(cfg.model, axis)
+    epoch_fn = make_epoch(graphdef, tx, batch, cfg.augment_d4, loop, axis)
+    return Ensemble(graphdef, axis, params, opt_state, keys, jnp.asarray(np.stack(idx)), epoch_fn)
 
 
 def _indices(members, code):
@@ -103,18 +105,19 @@ def check_members(members, spins, T):
             )
 
 
-def train_ensemble(cfgs, spins, T, loop=None, keeps=None):
+def train_ensemble(cfgs, spins, T, loop=None, keeps=None, axis=None):
     """Train one network per configuration of ``cfgs`` (one configuration, several seeds) on
     int8 spins (n, L, L) at temperatures T (n,), all in one program. Returns a ``Trained`` per
     member, each at its lowest validation loss. ``loop`` forces the epoch loop ('scan' or
     'python'; ``epoch_loop``); ``keeps`` (one boolean mask per member) restricts training to
-    those configurations of each member's training split."""
+    those configurations of each member's training split; ``axis`` forces how the members
+    share a step ('vmap' or 'loop'; ``epoch.members_axis``)."""
     t_start = time.perf_counter()
     members = plan_ensemble(cfgs, T, keeps=keeps)
     cfg = members[0].cfg
     loop = epoch_loop(cfg.model, loop)
     check_members(members, spins, T)
-    ens = start_ensemble(members, loop)
+    ens = start_ensemble(members, loop, axis)
     X = jnp.asarray(spins)
     y = jnp.asarray(np.stack([np.maximum(m.labels, 0) for m in members]).astype(np.float32))
     val_idx = _indices(members, data.VAL)  # taken once, not every epoch
@@ -127,7 +130,7 @@ def train_ensemble(cfgs, spins, T, loop=None, keeps=None):
         new = ens.epoch_fn(params, opt_state, keys, X, y, ens.train_idx)
         run_on = jnp.asarray(active)  # a stopped member keeps its state
         params, opt_state, keys = select_members(run_on, new[:3], (params, opt_state, keys))
-        val_logits, _ = member_outputs(ens.graphdef, params, spins, val_idx)
+        val_logits, _ = member_outputs(ens.graphdef, params, spins, val_idx, members=ens.members)
         improved = np.zeros(M, bool)
         for k in np.flatnonzero(active):
             val_loss, val_acc = evaluate(val_logits[k], val_labels[k])
@@ -149,7 +152,7 @@ def train_ensemble(cfgs, spins, T, loop=None, keeps=None):
         best = select_members(jnp.asarray(improved), params, best)
         if not active.any():
             break
-    logits, phi = member_outputs(ens.graphdef, best, spins, symmetrize=True)
+    logits, phi = member_outputs(ens.graphdef, best, spins, symmetrize=True, members=ens.members)
     wall = time.perf_counter() - t_start
     out = []
     for k, m in enumerate(members):
@@ -166,6 +169,7 @@ def train_ensemble(cfgs, spins, T, loop=None, keeps=None):
             device=str(jax.devices()[0]),
             jax_version=jax.__version__,
             epoch_loop=loop,
+            members_axis=ens.members,
             config={**dataclasses.asdict(m.cfg)},
         )
         metrics["n"]["train_unique"] = int((m.split.train_counts > 0).sum())

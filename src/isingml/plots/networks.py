@@ -6,7 +6,6 @@ import numpy as np
 
 from isingml.analysis.shortcut import threshold_fit
 from isingml.io import results
-from isingml.learning.data import parse_window_name
 from isingml.plots.style import (
     T_LABEL,
     legend_outside,
@@ -16,6 +15,7 @@ from isingml.plots.style import (
     size_colors,
     windows_of,
 )
+from isingml.windows import parse_window_name
 
 
 def p_ordered(curves_csv):

@@ -10,12 +10,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from isingml import seeds
 from isingml.physics import ONSAGER_TC
 from isingml.sampling import metropolis, multispin, split_metropolis, wolff
 from isingml.sampling.lattice import check_lattice, energy_magnetization, initial_spins
 from isingml.sampling.rng import counter_stream, rng_state
-
-REPLICA_STREAM = 1  # appended to the shard's spawn key for the replicas' seeds
 
 
 @dataclass
@@ -51,9 +50,7 @@ class Chain:
 
     def start_replicas(self, burn_in):
         """64 independent replicas for the multi-spin kernel, run ``burn_in`` sweeps."""
-        seq = np.random.SeedSequence(
-            self.seq.entropy, spawn_key=(*self.seq.spawn_key, REPLICA_STREAM)
-        )
+        seq = seeds.replicas(self.seq)
         init, lanes = seq.spawn(2)
         rng = np.random.default_rng(init)
         R, L = multispin.REPLICAS, self.L

@@ -11,16 +11,13 @@ global generator. Two kinds of stream are used:
   ``uint64[2]`` pair (key, counter).
 
 Seeds: one root seed in config.yaml; every shard derives its own stream from
-``numpy.random.SeedSequence(root, spawn_key=spawn_key(L, T))``, a key made from what the job is,
-never from when it runs.
+``numpy.random.SeedSequence(root, spawn_key=seeds.shard_key(L, T))``, a key made from what the
+job is, never from when it runs (``isingml.seeds`` holds every stream's key).
 """
 
 import numpy as np
 from numba import njit
 
-from isingml.sampling import GRIDS
-
-SIMULATE_STREAM = 0  # first element of every shard's spawn key
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
@@ -70,17 +67,6 @@ def random_words(state, out):
         r, s0, s1, s2, s3 = next_xs(s0, s1, s2, s3)
         out[n] = r
     state[0], state[1], state[2], state[3] = s0, s1, s2, s3
-
-
-def spawn_key(L, T, grid="network"):
-    """Spawn key of the (L, T) shard: made from L and T (in units of 1e-4), never job order.
-    A shard of the critical (Binder) grid at the same (L, T) gets a stream of its own."""
-    key = (SIMULATE_STREAM, int(L), int(round(float(T) * 10_000)))
-    return key + ((GRIDS.index(grid),) if grid != "network" else ())
-
-
-def seed_sequence(root, L, T, grid="network"):
-    return np.random.SeedSequence(int(root), spawn_key=spawn_key(L, T, grid))
 
 
 def rng_state(seq: np.random.SeedSequence):

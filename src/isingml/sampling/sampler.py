@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from isingml import config
+from isingml import config, seeds
 from isingml.errors import UserError
 from isingml.resources import require_memory
 from isingml.sampling import GRIDS, multispin
@@ -25,7 +25,6 @@ from isingml.sampling.autocorr import tau_int
 from isingml.sampling.chain import Chain
 from isingml.sampling.lattice import check_lattice
 from isingml.sampling.plan import Plan, plan_chain
-from isingml.sampling.rng import seed_sequence, spawn_key
 
 ALGORITHMS = ("metropolis", "wolff", "multispin", "auto")
 # Metropolis implementations: "split" (split_metropolis.py, vectorised, the default) and
@@ -50,7 +49,7 @@ class SamplerSettings:
     min_interval: int = 1  # sweeps (Wolff: sweep-equivalents) between samples, at least
     chunk: int = 512  # samples per yielded chunk
     metropolis_kernel: str = "split"
-    grid: str = "network"  # which grid the shard belongs to: its seed stream (rng.spawn_key)
+    grid: str = "network"  # which grid the shard belongs to: its seed stream (seeds.shard_key)
 
     def __post_init__(self):
         if self.algorithm not in ALGORITHMS:
@@ -121,7 +120,9 @@ def sample(L, T, n_samples, seed, settings=SamplerSettings()) -> tuple[Plan, Ite
         f"sampling L = {L}",
         "choose a smaller L or a machine with more memory",
     )
-    chain = Chain.start(L, T, seed_sequence(seed, L, T, settings.grid), settings.metropolis_kernel)
+    chain = Chain.start(
+        L, T, seeds.sequence(seed, seeds.shard_key(L, T, settings.grid)), settings.metropolis_kernel
+    )
     plan = plan_chain(chain, settings, n_samples)
     return plan, collect(chain, plan, n_samples, chunk_size(L, settings))
 
@@ -157,7 +158,7 @@ def shard_attributes(plan: Plan, settings: SamplerSettings, L, T, seed):
         tau_int_reliable=p.reliable,
         **{work_name(plan): p.work_per_update},
         seed=int(seed),
-        spawn_key=list(spawn_key(L, T, settings.grid)),
+        spawn_key=list(seeds.shard_key(L, T, settings.grid)),
         grid=settings.grid,
     )
 

@@ -1,0 +1,87 @@
+"""The one registry of random streams. Every stream is ``numpy.random.SeedSequence(root,
+spawn_key=...)`` with the config's root seed and a key made from what the job is (never from
+execution order), built here and nowhere else. The first element of a key names its family;
+within a family the keys differ in length or in the values the job is made of. A test checks
+that no two streams of a configuration coincide.
+
+| family | key | stream |
+|---|---|---|
+| 0 simulate | (0, L, T·1e4[, grid]) | a shard's Markov chain |
+| | shard's key + (65536,) | its 64 replicas |
+| | shard's key + (7,) | tie-breaks of its block-spin decimations |
+| 1 split | (1, L, seed) | a training seed's train/val/test split |
+| | (1, L, seed, 1) | its bootstrap resample of the training split |
+| | (1, L, seed, 2) | the data-efficiency study's training subset |
+| 2 train | (2, model, L, seed, window·1e4) | a network's initialisation and shuffling |
+| 3 analysis | (3, 1, crc32(method)) | a crossing table's bootstrap |
+| | (3, 4) | the confusion peaks' bootstrap |
+"""
+
+import zlib
+
+import numpy as np
+
+from isingml.sampling import GRIDS  # the network grid's key has no grid element
+
+SIMULATE, SPLIT, TRAIN, ANALYSIS = 0, 1, 2, 3
+# Appended to a shard's key. Replicas were once tagged 1, which made a network-grid shard's
+# replica stream (0, L, T, 1) the main stream of the critical-grid shard at the same (L, T)
+# (0, L, T, 1): a tag outside the range of grid indices cannot meet one.
+REPLICAS, DECIMATION = 1 << 16, 7
+RESAMPLE, SUBSET = 1, 2  # appended to a split's key
+CROSSING, CONFUSION = 1, 4  # second element of an analysis key
+
+
+def sequence(root, key):
+    return np.random.SeedSequence(int(root), spawn_key=tuple(int(k) for k in key))
+
+
+def shard_key(L, T, grid="network"):
+    """Spawn key of the (L, T) shard: made from L and T (in units of 1e-4), never job order.
+    A shard of the critical (Binder) grid at the same (L, T) gets a stream of its own."""
+    key = (SIMULATE, int(L), int(round(float(T) * 10_000)))
+    return key + ((GRIDS.index(grid),) if grid != "network" else ())
+
+
+def replicas(seq: np.random.SeedSequence):
+    """The replicas' stream of a shard's SeedSequence."""
+    return np.random.SeedSequence(seq.entropy, spawn_key=(*seq.spawn_key, REPLICAS))
+
+
+def decimation(root, shard_spawn_key):
+    """The tie-breaks of block-spin decimations of a shard's configurations: one stream per
+    shard, shared by every network evaluated on it."""
+    return sequence(root, (*shard_spawn_key, DECIMATION))
+
+
+def split(root, L, seed):
+    """The data split. It depends on (L, seed) only, so both networks trained with the same
+    seed see the same configurations."""
+    return sequence(root, (SPLIT, L, seed))
+
+
+def resample(root, L, seed):
+    return sequence(root, (SPLIT, L, seed, RESAMPLE))
+
+
+def subset(root, L, seed):
+    return sequence(root, (SPLIT, L, seed, SUBSET))
+
+
+def train(root, model_index, L, seed, window):
+    window = (0, 0) if window is None else window
+    return sequence(root, (TRAIN, model_index, L, seed, *(round(w * 10_000) for w in window)))
+
+
+def name_key(name):
+    """A stable integer for a method's name in a key (CRC-32; a sum of character codes would
+    give anagrams the same stream)."""
+    return zlib.crc32(name.encode())
+
+
+def crossing_bootstrap(root, method):
+    return sequence(root, (ANALYSIS, CROSSING, name_key(method)))
+
+
+def confusion_bootstrap(root):
+    return sequence(root, (ANALYSIS, CONFUSION))
