@@ -94,3 +94,26 @@ def test_replica_magnetizations_are_uncorrelated(T, spacing):
     # each rho ~ N(0, 1/n) for independent replicas; `spacing` is several tau_int of m
     assert np.abs(rho).max() < 5 * np.sqrt(1 / n)  # 2016 pairs: 5 sigma, not 4
     assert abs(rho.mean()) < 4 * np.sqrt(2 / (n * R * (R - 1)))
+
+
+def test_no_replica_starts_in_the_zero_cost_orbit(monkeypatch):
+    """Diagonal stripes (+ + - -) on the 4 x 4 torus give every spin two anti-aligned neighbours:
+    checkerboard Metropolis then flips every spin of each sublattice, forever, at e = 0. A random
+    start lands there for about 1 replica in 1,900; the replicas' start redraws those."""
+    from isingml import seeds
+    from isingml.sampling.chain import Chain, zero_cost_orbit
+
+    f = np.array([1, 1, -1, -1], np.int8)
+    stripes = f[(np.arange(4)[:, None] + np.arange(4)[None, :]) % 4][None]
+    assert zero_cost_orbit(stripes).tolist() == [True]
+    assert not zero_cost_orbit(np.ones((1, 4, 4), np.int8)).any()
+    # the replica stream that once drew such a start (root 11, replicas tagged 65536): the
+    # plain draw holds one, the chain's start does not
+    monkeypatch.setattr(seeds, "REPLICAS", 1 << 16)
+    shard = seeds.sequence(11, seeds.shard_key(4, 2.27))
+    init, _ = seeds.replicas(shard).spawn(2)
+    draw = np.random.default_rng(init).choice(np.array([-1, 1], np.int8), size=(64, 4, 4))
+    assert zero_cost_orbit(draw).any()
+    chain = Chain.start(4, 2.27, shard)
+    chain.start_replicas(burn_in=0)
+    assert not zero_cost_orbit(chain.replicas.spins()).any()

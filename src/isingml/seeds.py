@@ -6,8 +6,8 @@ that no two streams of a configuration coincide.
 
 | family | key | stream |
 |---|---|---|
-| 0 simulate | (0, L, T·1e4[, grid]) | a shard's Markov chain |
-| | shard's key + (65536,) | its 64 replicas |
+| 0 simulate | (0, L, T·1e4[, 65536 + grid]) | a shard's Markov chain |
+| | shard's key + (1,) | its 64 replicas |
 | | shard's key + (7,) | tie-breaks of its block-spin decimations |
 | 1 split | (1, L, seed) | a training seed's train/val/test split |
 | | (1, L, seed, 1) | its bootstrap resample of the training split |
@@ -24,10 +24,12 @@ import numpy as np
 from isingml.sampling import GRIDS  # the network grid's key has no grid element
 
 SIMULATE, SPLIT, TRAIN, ANALYSIS = 0, 1, 2, 3
-# Appended to a shard's key. Replicas were once tagged 1, which made a network-grid shard's
-# replica stream (0, L, T, 1) the main stream of the critical-grid shard at the same (L, T)
-# (0, L, T, 1): a tag outside the range of grid indices cannot meet one.
-REPLICAS, DECIMATION = 1 << 16, 7
+REPLICAS, DECIMATION = 1, 7  # appended to a shard's key
+# A shard off the network grid appends GRID_TAG + its grid's index. It once appended the bare
+# index, so the critical-grid shard's stream (0, L, T, 1) was the replica stream of the
+# network-grid shard at the same (L, T) (0, L, T) + (REPLICAS,): the test of this registry found
+# it. Tags from GRID_TAG up cannot meet a sub-stream's.
+GRID_TAG = 1 << 16
 RESAMPLE, SUBSET = 1, 2  # appended to a split's key
 CROSSING, CONFUSION = 1, 4  # second element of an analysis key
 
@@ -40,7 +42,7 @@ def shard_key(L, T, grid="network"):
     """Spawn key of the (L, T) shard: made from L and T (in units of 1e-4), never job order.
     A shard of the critical (Binder) grid at the same (L, T) gets a stream of its own."""
     key = (SIMULATE, int(L), int(round(float(T) * 10_000)))
-    return key + ((GRIDS.index(grid),) if grid != "network" else ())
+    return key + ((GRID_TAG + GRIDS.index(grid),) if grid != "network" else ())
 
 
 def replicas(seq: np.random.SeedSequence):
