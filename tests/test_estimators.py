@@ -113,3 +113,41 @@ def test_shortcut_fit_and_the_temperature_a_threshold_converges_to():
     assert shortcut.t_of_m0(0.6) == pytest.approx(2.2615, abs=1e-4)
     assert shortcut.t_of_m0(0.7) == pytest.approx(2.2424, abs=1e-4)
     assert physics.onsager_magnetization(shortcut.t_of_m0(0.5)) == pytest.approx(0.5)
+
+
+def test_a_network_that_did_not_learn_is_named_and_left_out():
+    """learning.quality's verdict on a member, and the window-trained analysis: the member that
+    failed is left out of T*(L) and named in the row and in the FSS note, not used silently."""
+    from isingml.analysis import fss, networks
+    from isingml.learning import quality
+
+    limits = quality.thresholds()
+    T = np.repeat([1.0, 2.0, 3.0, 3.5], 50)
+    good = np.where(T < 2.27, 0.97, 0.03)
+    assert quality.assess(0.97, T, good, 16, limits)["learned"]
+    assert quality.assess(0.91, T, good, 8, limits)["learned"]  # the lower bar at small L
+    verdict = quality.assess(0.91, T, good, 16, limits)
+    assert not verdict["learned"] and "held-out accuracy 0.910 < 0.95" in verdict["problems"][0]
+    soft = np.where(T < 2.27, 0.97, 0.21)  # p stays 0.21 deep in the disordered phase
+    problems = quality.assess(0.97, T, soft, 16, limits)["problems"]
+    assert problems == ["p(ordered) 0.21 at the highest T = 3.5, above 0.1"]
+
+    rng = np.random.default_rng(5)
+    preds = []
+    for seed in range(4):
+        T_grid = np.repeat(np.linspace(1.5, 3.0, 16), 40)
+        p = 1 / (1 + np.exp((T_grid - 2.3 - 0.01 * rng.standard_normal()) / 0.05))
+        if seed == 2:
+            p = np.full_like(p, 0.7)  # never learned: its curve has no crossing
+        cols = {"T": T_grid, "p_ordered": p, "split": np.full(T_grid.shape, 2)}
+        attrs = {"window": np.array([2.0, 2.6]), "L": 16, "L_train": 16, "seed": seed,
+                 "model_dir": f"m/seed{seed}", "learned": int(seed != 2),
+                 "problems": "held-out accuracy 0.667 < 0.95" if seed == 2 else ""}  # fmt: skip
+        preds.append((cols, attrs))
+    rows, curves = networks.network_tables("cnn", preds, rng, n_boot=20)
+    assert rows[0]["n_seeds"] == 3 and abs(rows[0]["T_star"] - 2.3) < 0.02
+    assert len(curves) == 16 and all(abs(c["p"] - 0.7) > 0.1 for c in curves[:3])
+    assert rows[0]["excluded"] == "seed 2 (held-out accuracy 0.667 < 0.95)"
+    result = fss._note_excluded({"note": None}, rows)
+    assert result["excluded"] == ["w2-2.6 L16: seed 2 (held-out accuracy 0.667 < 0.95)"]
+    assert "left out as not learned" in result["note"]

@@ -39,6 +39,7 @@ rule confusion_peaks:
         accuracy="results/confusion/accuracy.csv",
     log:
         "results/logs/confusion_peaks.log",
+    localrule: True
     conda:
         "../envs/isingml.yaml"
     params:
@@ -56,6 +57,7 @@ rule crossing:
         curves="results/curves/{model}.csv",
     log:
         "results/logs/crossing/{model}.log",
+    localrule: True
     conda:
         "../envs/isingml.yaml"
     params:
@@ -72,6 +74,7 @@ rule shortcut:
         "results/diagnostics/shortcut.csv",
     log:
         "results/logs/shortcut.log",
+    localrule: True
     conda:
         "../envs/isingml.yaml"
     shell:
@@ -85,6 +88,7 @@ rule fss:
         "results/fss/{method}.json",
     log:
         "results/logs/fss/{method}.log",
+    localrule: True
     conda:
         "../envs/isingml.yaml"
     shell:
@@ -104,6 +108,7 @@ rule compare:
         md="results/summary.md",
     log:
         "results/logs/compare.log",
+    localrule: True
     conda:
         "../envs/isingml.yaml"
     shell:

@@ -136,6 +136,13 @@ def get_train_settings(wildcards):
     return training_settings(wildcards.model)
 
 
+def get_baseline_settings(wildcards):
+    """The split and bootstrap settings that the baseline shares with the networks."""
+    keep = ("val_fraction", "test_fraction", "resample")
+    settings = json.loads(training_settings("cnn"))
+    return json.dumps({k: settings[k] for k in keep}, sort_keys=True)
+
+
 def get_confusion_settings(wildcards):
     return training_settings("cnn")
 

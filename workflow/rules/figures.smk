@@ -11,6 +11,7 @@ rule figure_p_ordered:
         pdf="results/figures/p_ordered_{model}.pdf",
     log:
         "results/logs/figures/p_ordered_{model}.log",
+    localrule: True
     conda:
         "../envs/isingml.yaml"
     shell:
@@ -30,6 +31,7 @@ rule figure_tc_extrapolation:
         pdf="results/figures/tc_extrapolation.pdf",
     log:
         "results/logs/figures/tc_extrapolation.log",
+    localrule: True
     conda:
         "../envs/isingml.yaml"
     shell:
@@ -51,6 +53,7 @@ rule figure_binder:
         pdf="results/figures/binder.pdf",
     log:
         "results/logs/figures/binder.log",
+    localrule: True
     conda:
         "../envs/isingml.yaml"
     shell:
@@ -70,6 +73,7 @@ rule figure_magnetization:
         pdf="results/figures/magnetization.pdf",
     log:
         "results/logs/figures/magnetization.log",
+    localrule: True
     conda:
         "../envs/isingml.yaml"
     shell:
@@ -88,6 +92,7 @@ rule figure_accuracy:
         pdf="results/figures/accuracy.pdf",
     log:
         "results/logs/figures/accuracy.log",
+    localrule: True
     conda:
         "../envs/isingml.yaml"
     shell:
@@ -106,6 +111,7 @@ rule figure_lattices:
         pdf="results/figures/lattices.pdf",
     log:
         "results/logs/figures/lattices.log",
+    localrule: True
     conda:
         "../envs/isingml.yaml"
     shell:
@@ -125,6 +131,7 @@ rule figure_shortcut:
         pdf="results/figures/shortcut.pdf",
     log:
         "results/logs/figures/shortcut.log",
+    localrule: True
     conda:
         "../envs/isingml.yaml"
     shell:
@@ -146,6 +153,7 @@ rule figure_confusion:
         pdf="results/figures/confusion.pdf",
     log:
         "results/logs/figures/confusion.log",
+    localrule: True
     conda:
         "../envs/isingml.yaml"
     shell:
@@ -167,6 +175,7 @@ rule figure_cnn_binder:
         pdf="results/figures/cnn_binder.pdf",
     log:
         "results/logs/figures/cnn_binder.log",
+    localrule: True
     conda:
         "../envs/isingml.yaml"
     shell:
@@ -187,6 +196,7 @@ rule figure_rg:
         pdf="results/figures/rg.pdf",
     log:
         "results/logs/figures/rg.log",
+    localrule: True
     conda:
         "../envs/isingml.yaml"
     shell:
@@ -207,6 +217,7 @@ rule figure_pca:
         pdf="results/figures/pca.pdf",
     log:
         "results/logs/figures/pca.log",
+    localrule: True
     conda:
         "../envs/isingml.yaml"
     shell:
@@ -226,6 +237,7 @@ rule figure_data_efficiency:
         pdf="results/figures/data_efficiency.pdf",
     log:
         "results/logs/figures/data_efficiency.log",
+    localrule: True
     conda:
         "../envs/isingml.yaml"
     shell:
@@ -244,6 +256,7 @@ rule figure_filters:
         pdf="results/figures/filters.pdf",
     log:
         "results/logs/figures/filters.log",
+    localrule: True
     conda:
         "../envs/isingml.yaml"
     shell:

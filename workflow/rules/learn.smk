@@ -27,6 +27,7 @@ rule train:
         gpu=0,
     params:
         settings=get_train_settings,
+        quality=json.dumps(config["training"]["quality"], sort_keys=True),
         window=get_window_flag,
         seeds=" ".join(map(str, SEEDS)),
         outdir="results/models/{model}/{window}/L{L}",
@@ -35,6 +36,7 @@ rule train:
     shell:
         "isingml train --model {wildcards.model} --L {wildcards.L} --seeds {params.seeds}"
         " --root-seed {params.root} --settings {params.settings:q} {params.window}"
+        " --quality {params.quality:q}"
         " --threads {threads} --gpus {resources.gpu} --jax-cache results/.jax-cache"
         " --data {input} --out {params.outdir} --predictions {params.predictions} 2> {log}"
 
@@ -43,17 +45,20 @@ rule baseline:
     input:
         get_training_shards,
     output:
-        "results/predictions/magnetization/{window}/L{L}/seed{seed}.h5",
+        member_files("results/predictions/magnetization/{window}/L{L}/seed{seed}.h5"),
     log:
-        "results/logs/baseline/{window}/L{L}/seed{seed}.log",
+        "results/logs/baseline/{window}/L{L}.log",
     conda:
         "../envs/isingml.yaml"
     params:
+        settings=get_baseline_settings,
         window=get_window_flag,
+        seeds=" ".join(map(str, SEEDS)),
         root=config["seed"],
     shell:
-        "isingml baseline --L {wildcards.L} --seed {wildcards.seed} --root-seed {params.root}"
-        " {params.window} --data {input} --out {output} 2> {log}"
+        "isingml baseline --L {wildcards.L} --seeds {params.seeds} --root-seed {params.root}"
+        " --settings {params.settings:q} {params.window} --data {input} --out {output}"
+        " 2> {log}"
 
 
 rule features:

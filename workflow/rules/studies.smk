@@ -69,6 +69,7 @@ rule efficiency_table:
         "results/diagnostics/data_efficiency.csv",
     log:
         "results/logs/efficiency_table.log",
+    localrule: True
     conda:
         "../envs/isingml.yaml"
     shell:
@@ -93,3 +94,4 @@ rule inspect:
 rule studies:
     input:
         get_study_outputs(everything=True),
+    localrule: True

@@ -147,7 +147,8 @@ def fss_result(method, rows, kind):
     """The FSS JSON of one method. ``kind`` is "half" (T*(L) from p = 1/2: fit with 1/nu) or
     "crossing" (pair crossings: ``extrapolate.crossing_result``)."""
     if kind == "crossing":
-        return {**extrapolate.crossing_result(method, rows), "networks": networks_of(rows)}
+        result = {**extrapolate.crossing_result(method, rows), "networks": networks_of(rows)}
+        return _note_excluded(result, rows)
     by_window = defaultdict(list)
     for r in rows:
         if np.isfinite(r["T_star"]) and np.isfinite(r["T_star_err"]) and r["T_star_err"] > 0:
@@ -162,18 +163,39 @@ def fss_result(method, rows, kind):
     nu_src = [r.get("free") for r in per_window.values() if r.get("free", {}).get("ok")]
     chi2 = [r["fixed"]["chi2_dof"] for r in per_window.values() if r["fixed"].get("chi2_dof")]
     sizes = sorted({L for r in per_window.values() for L in r["fixed"].get("L_used", [])})
-    return {
-        "method": method,
-        "networks": networks_of(rows),
-        **head,
-        "nu": float(np.mean([r["nu"] for r in nu_src])) if nu_src else None,
-        "nu_err": float(np.mean([r["nu_err"] for r in nu_src])) if nu_src else None,
-        "nu_note": None if nu_src else "nu is not determined by these sizes",
-        "chi2_dof": float(np.mean(chi2)) if chi2 else None,
-        "L_used": sizes,
-        "kind": kind,
-        "model": "T*(L) = T_c + a/L (nu = 1)"
-        + (", mean over windows" if len(per_window) > 1 else ""),
-        "onsager_T_c": ONSAGER_TC,
-        "per_window": per_window,
-    }
+    return _note_excluded(
+        {
+            "method": method,
+            "networks": networks_of(rows),
+            **head,
+            "nu": float(np.mean([r["nu"] for r in nu_src])) if nu_src else None,
+            "nu_err": float(np.mean([r["nu_err"] for r in nu_src])) if nu_src else None,
+            "nu_note": None if nu_src else "nu is not determined by these sizes",
+            "chi2_dof": float(np.mean(chi2)) if chi2 else None,
+            "L_used": sizes,
+            "kind": kind,
+            "model": "T*(L) = T_c + a/L (nu = 1)"
+            + (", mean over windows" if len(per_window) > 1 else ""),
+            "onsager_T_c": ONSAGER_TC,
+            "per_window": per_window,
+        },
+        rows,
+    )
+
+
+def _note_excluded(result, rows):
+    """Name, in the result's note and its ``excluded`` list, the networks its rows left out
+    because they did not learn (the rows' ``excluded`` texts, per window and size where the
+    rows have a window)."""
+    excluded = []
+    for r in rows:
+        text = r.get("excluded")
+        if isinstance(text, str) and text:
+            where = "" if r.get("window", "-") == "-" else f"{r['window']} L{r['L']}: "
+            excluded.append(where + text)
+    excluded = list(dict.fromkeys(excluded))
+    if excluded:
+        left = "left out as not learned: " + "; ".join(excluded)
+        result["note"] = f"{result['note']}; {left}" if result.get("note") else left
+    result["excluded"] = excluded
+    return result

@@ -64,30 +64,62 @@ def half_crossing_row(method, window, L, T, per_seed, curve, boot, halfwidth):
     }
 
 
+def not_learned(preds):
+    """({(window, L): [text]} of the networks whose training marked them as not learned
+    (``learning.quality``), and the predictions of the others."""
+    left_out, kept = defaultdict(list), []
+    for cols, attrs in preds:
+        if int(attrs.get("learned", 1)):
+            kept.append((cols, attrs))
+            continue
+        key = (name_of_attr(attrs["window"]), int(attrs["L"]))
+        left_out[key].append(f"seed {int(attrs['seed'])} ({attrs.get('problems', '')})")
+    return dict(left_out), kept
+
+
 def network_tables(method, preds, rng, n_boot=200, halfwidth=0.15):
-    """T*(L) rows (networks evaluated on their own L) and curve rows for the figures."""
+    """T*(L) rows (networks evaluated on their own L) and curve rows for the figures. Networks
+    that did not learn are left out; each row names those it left out (``excluded``)."""
     tc_rows, curve_rows = [], []
+    left_out, preds = not_learned(preds)
     for (window, L, L_train), group in group_predictions(preds).items():
         if L != L_train:
             continue
         T, per_seed, curve, boot = seed_curves(group, rng, n_boot)
-        tc_rows.append(half_crossing_row(method, window, L, T, per_seed, curve, boot, halfwidth))
-        p_err = boot.std(axis=0, ddof=1)
-        for i, t in enumerate(T):
-            acc = [
-                np.mean((c["p_ordered"][sel] > 0.5) == (t < ONSAGER_TC))
-                for c, _ in group
-                if (sel := (c["T"] == t) & np.isin(c["split"], HELD_OUT)).any()
-            ]
-            curve_rows.append(
-                {
-                    "method": method,
-                    "window": window,
-                    "L": L,
-                    "T": float(t),
-                    "p": float(curve[i]),
-                    "p_err": float(p_err[i]),
-                    "accuracy_held_out": float(np.mean(acc)) if acc else None,
-                }
-            )
+        row = half_crossing_row(method, window, L, T, per_seed, curve, boot, halfwidth)
+        row["excluded"] = "; ".join(left_out.get((window, L), []))
+        tc_rows.append(row)
+        curve_rows += p_curve_rows(method, window, L, group, T, curve, boot)
+    done = {(r["window"], r["L"]) for r in tc_rows}
+    for (window, L), texts in sorted(left_out.items()):
+        if (window, L) not in done:  # every seed left out: a row that says so, and no T*
+            tc_rows.append(
+                {"method": method, "model": method, "window": window, "L": L, "T_star": np.nan,
+                 "T_star_err": np.nan, "n_seeds": 0, "excluded": "; ".join(texts)}
+            )  # fmt: skip
     return tc_rows, curve_rows
+
+
+def p_curve_rows(method, window, L, group, T, curve, boot):
+    """The seed-averaged p(T) of one (window, L) with its bootstrap error, and the held-out
+    accuracy (against T < T_c) at each T."""
+    p_err = boot.std(axis=0, ddof=1)
+    rows = []
+    for i, t in enumerate(T):
+        acc = [
+            np.mean((c["p_ordered"][sel] > 0.5) == (t < ONSAGER_TC))
+            for c, _ in group
+            if (sel := (c["T"] == t) & np.isin(c["split"], HELD_OUT)).any()
+        ]
+        rows.append(
+            {
+                "method": method,
+                "window": window,
+                "L": L,
+                "T": float(t),
+                "p": float(curve[i]),
+                "p_err": float(p_err[i]),
+                "accuracy_held_out": float(np.mean(acc)) if acc else None,
+            }
+        )
+    return rows

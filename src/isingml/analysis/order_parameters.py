@@ -140,6 +140,17 @@ def decimation_pairs(native, decimated):
     return [(L, 2 * L, native[L], decimated[2 * L]) for L in sorted(native) if 2 * L in decimated]
 
 
+def learned_only(feature_sets):
+    """The feature sets of networks that learned their training task (``learning.quality``),
+    and a text naming the others, which no estimate uses."""
+    kept = [fs for fs in feature_sets if int(fs[1].get("learned", 1))]
+    left = [f"{network_name(a)} ({a.get('problems', '')})" for _, a in feature_sets
+            if not int(a.get("learned", 1))]  # fmt: skip
+    if not kept:
+        raise UserError(f"none of the {len(feature_sets)} networks learned: {'; '.join(left)}")
+    return kept, "; ".join(left)
+
+
 def features_analysis(method, feature_sets, t_range=None):
     """Crossings of U_phi, the Binder cumulant of the networks' learned order parameter.
 
@@ -157,6 +168,7 @@ def features_analysis(method, feature_sets, t_range=None):
     """
     from isingml.analysis.binder import curve_rows, even_moments
 
+    feature_sets, excluded = learned_only(feature_sets)
     names = [network_name(attrs) for _, attrs in feature_sets]
     native = reweighted_column(method, feature_sets, "phi", even_moments)
     decimated = reweighted_column(method, feature_sets, "phi_b2", even_moments)
@@ -170,6 +182,8 @@ def features_analysis(method, feature_sets, t_range=None):
         _, plain = ensemble_rows(method, successive_pairs(native), names, binder_of, t_range)
         per_network += [{**r, "pairing": "native"} for r in plain]
     _tag(rows, feature_sets)
+    for r in rows:
+        r["excluded"] = excluded
     q = len(names)
 
     def mean_cumulant(mo):
@@ -199,6 +213,7 @@ def rg_analysis(method, feature_sets, t_range=None):
     """
     from isingml.analysis.binder import curve_rows
 
+    feature_sets, excluded = learned_only(feature_sets)
     names = [network_name(attrs) for _, attrs in feature_sets]
     q = len(names)
     native = reweighted_column(method, feature_sets, "p", lambda x: x)
@@ -207,6 +222,8 @@ def rg_analysis(method, feature_sets, t_range=None):
     pairs = decimation_pairs(native, decimated[2])
     rows, per_network = ensemble_rows(method, pairs, names, _mean_of, t_range)
     _tag(rows, feature_sets)
+    for r in rows:
+        r["excluded"] = excluded
 
     def mean_p(mo):
         return float(np.mean(mo[:q]))

@@ -8,7 +8,20 @@ from pathlib import Path
 
 from isingml.errors import UserError
 
-__all__ = ["UserError", "positive_int", "prepare_output", "progress"]
+__all__ = ["UserError", "add_window_option", "positive_int", "prepare_output", "progress"]
+
+
+def add_window_option(p, required=False):
+    """--window T_ORDERED_MAX T_DISORDERED_MIN, the one definition of the option."""
+    p.add_argument(
+        "--window",
+        type=float,
+        nargs=2,
+        required=required,
+        metavar=("T_ORDERED_MAX", "T_DISORDERED_MIN"),
+        help="label T <= first as ordered, T >= second as disordered"
+        + ("" if required else "; omit to label by T < T_c (Onsager) at every T"),
+    )
 
 
 def positive_int(text):

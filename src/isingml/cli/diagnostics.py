@@ -8,7 +8,7 @@ from isingml.cli.common import prepare_output, write_ensemble_tables
 log = logging.getLogger("isingml")
 
 
-def cmd_confusion(args):
+def cmd_confusion_peaks(args):
     import numpy as np
 
     from isingml import seeds
@@ -102,32 +102,11 @@ def cmd_pca(args):
         )
 
 
-def cmd_efficiency(args):
-    import numpy as np
-
-    from isingml.analysis.chains import student_error
+def cmd_efficiency_table(args):
+    from isingml.analysis.efficiency import efficiency_table
     from isingml.io import results
 
-    runs = [results.read_json(p) for p in args.rows]
-    rows = []
-    for key in sorted({(r["model"], r["per_temperature"]) for r in runs}):
-        rs = [r for r in runs if (r["model"], r["per_temperature"]) == key]
-        acc = np.array([r["accuracy_test"] for r in rs])
-        t = np.array([r["T_star"] for r in rs])
-        t = t[np.isfinite(t)]
-        rows.append(
-            {
-                "model": key[0],
-                "per_temperature": key[1],
-                "n_seeds": len(rs),
-                "n_params": rs[0]["n_params"],
-                "accuracy_test": float(acc.mean()),
-                "accuracy_test_err": student_error(acc),
-                "T_star": float(t.mean()) if t.size else np.nan,
-                "T_star_scatter": float(t.std(ddof=1)) if t.size > 1 else np.nan,
-                "seconds": float(np.mean([r["seconds"] for r in rs])),
-            }
-        )
+    rows = efficiency_table([results.read_json(p) for p in args.rows])
     results.write_csv(prepare_output(args.out), rows)
     for r in rows:
         log.info(
@@ -147,7 +126,7 @@ def add_analyses(an):
     p.add_argument("--out", required=True, help="results/tc/confusion.csv")
     p.add_argument("--accuracy", help="also write the seed-averaged W curves here")
     p.add_argument("--seed", type=int, default=0, help="root seed of the bootstrap")
-    p.set_defaults(func=cmd_confusion)
+    p.set_defaults(func=cmd_confusion_peaks)
 
     p = an.add_parser("rg", help="fixed points of the networks under block-spin decimation")
     p.add_argument("--features", nargs="+", required=True, help="`isingml features` files")
@@ -168,7 +147,7 @@ def add_analyses(an):
     p = an.add_parser("efficiency", help="the data-efficiency study's table")
     p.add_argument("--rows", nargs="+", required=True, help="`isingml efficiency` outputs")
     p.add_argument("--out", required=True, help="results/diagnostics/data_efficiency.csv")
-    p.set_defaults(func=cmd_efficiency)
+    p.set_defaults(func=cmd_efficiency_table)
 
     p = an.add_parser("shortcut", help="R^2 of p(ordered) against |m| and the threshold m0")
     p.add_argument("--predictions", nargs="+", required=True, help="networks on their own L")

@@ -5,13 +5,12 @@ outputs on the Binder grid) and the magnetization baseline."""
 import logging
 from pathlib import Path
 
-from isingml.cli.common import UserError, prepare_output
+from isingml.cli.common import UserError, add_window_option, prepare_output
 from isingml.cli.learn import (
     add_jax_options,
     add_training_options,
     configure_jax,
     ensemble_configs,
-    train_config,
 )
 
 log = logging.getLogger("isingml")
@@ -102,7 +101,10 @@ def cmd_features(args):
     for (_, spec, cfg), folder, out, net_blocks in zip(
         loaded, args.model_dir, outs, blocks, strict=True
     ):
+        verdict = results.read_json(Path(folder) / "metrics.json").get("quality", {})
         attrs = {
+            "learned": int(verdict.get("learned", True)),
+            "problems": "; ".join(verdict.get("problems", [])),
             "model": spec.name,
             "L_train": spec.L,
             "seed": cfg.seed,
@@ -114,36 +116,27 @@ def cmd_features(args):
 
 
 def cmd_baseline(args):
-    import numpy as np
-
     from isingml.io import datasets, results
-    from isingml.learning import baseline, data, run
+    from isingml.learning import baseline
     from isingml.windows import window_name
 
-    cfg = train_config(args, model="cnn")  # labels, split and bootstrap as the networks'
-    out = prepare_output(args.out)
+    cfgs = ensemble_configs(args, model="cnn")  # labels, split and bootstrap as the networks'
+    outs = [prepare_output(o) for o in args.out]
+    if len(outs) != len(cfgs):
+        raise UserError(f"{len(cfgs)} seeds but {len(outs)} --out files; give one per seed")
     lat = datasets.load_lattices(args.data, args.L, args.max_per_shard)
-    abs_m = np.abs(lat.spins.mean(axis=(1, 2), dtype=np.float64))
-    labels = data.labels_for(lat.T, cfg.label, cfg.window)
-    split = run.make_split(cfg, lat.T, labels)
-    a, m0 = baseline.fit_threshold(abs_m, np.maximum(labels, 0), split.train_counts)
-    p = baseline.predict(abs_m, a, m0)
-    spec = type("Spec", (), {"name": "magnetization", "L": args.L})
-    columns, attrs = data.prediction_columns(
-        spec, cfg, lat.T, p, np.sign(lat.spins.mean(axis=(1, 2))) * abs_m, abs_m, split.codes
-    )
-    results.write_predictions(
-        out, columns, {**attrs, "threshold_m0": m0, "slope": a, "model_dir": str(Path(out).parent)}
-    )
-    log.info(
-        "magnetization baseline L=%d %s seed=%d: m0 = %.4f, slope %.1f -> %s",
-        args.L,
-        window_name(cfg.window),
-        args.seed,
-        m0,
-        a,
-        out,
-    )
+    for cfg, out in zip(cfgs, outs, strict=True):
+        columns, attrs, a, m0 = baseline.baseline_table(cfg, lat.spins, lat.T)
+        results.write_predictions(out, columns, {**attrs, "model_dir": str(out.parent)})
+        log.info(
+            "magnetization baseline L=%d %s seed=%d: m0 = %.4f, slope %.1f -> %s",
+            args.L,
+            window_name(cfg.window),
+            cfg.seed,
+            m0,
+            a,
+            out,
+        )
 
 
 def add_commands(sub):
@@ -175,14 +168,8 @@ def add_commands(sub):
 
     p = sub.add_parser("baseline", help="the magnetization baseline: logistic regression on |m|")
     p.add_argument("--data", required=True, nargs="+", help="shards, or a folder, of one L")
-    p.add_argument(
-        "--window",
-        type=float,
-        nargs=2,
-        metavar=("T_ORDERED_MAX", "T_DISORDERED_MIN"),
-        help="as for `isingml train`; omit to label by T < T_c",
-    )
-    p.add_argument("--out", required=True, help="output predictions .h5")
+    add_window_option(p)
+    p.add_argument("--out", required=True, nargs="+", help="output predictions .h5, one per seed")
     add_training_options(p)
     p.set_defaults(func=cmd_baseline)
 

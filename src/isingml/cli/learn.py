@@ -4,7 +4,7 @@
 import logging
 from pathlib import Path
 
-from isingml.cli.common import UserError, positive_int, prepare_output
+from isingml.cli.common import UserError, add_window_option, positive_int, prepare_output
 
 log = logging.getLogger("isingml")
 
@@ -45,17 +45,9 @@ def configure_jax(args):
 def train_config(args, model=None, seed=None):
     """The TrainConfig of a command's arguments (``add_training_options``): the --settings JSON
     (what the workflow passes), then any flag given explicitly on top of it."""
-    import json
-
     from isingml.learning.run import TrainConfig, check_settings
 
-    try:
-        settings = json.loads(args.settings) if args.settings else {}
-    except json.JSONDecodeError as err:
-        raise UserError(f"--settings is not valid JSON ({err})") from None
-    if not isinstance(settings, dict):
-        raise UserError("--settings must be a JSON object of training settings")
-    check_settings(settings, "--settings")
+    settings = check_settings(json_object(args.settings, "--settings"), "--settings")
     flags = {
         "epochs": args.epochs,
         "batch_size": args.batch_size,
@@ -84,6 +76,19 @@ def train_config(args, model=None, seed=None):
         window=None if window is None else tuple(window),
         **settings,
     )
+
+
+def json_object(text, option):
+    """The dict of a JSON object given on the command line ({} for none)."""
+    import json
+
+    try:
+        value = json.loads(text) if text else {}
+    except json.JSONDecodeError as err:
+        raise UserError(f"{option} is not valid JSON ({err})") from None
+    if not isinstance(value, dict):
+        raise UserError(f"{option} must be a JSON object")
+    return value
 
 
 def ensemble_configs(args, model=None):
@@ -132,8 +137,11 @@ def add_training_options(p):
 
 def cmd_train(args):
     configure_jax(args)
+    import numpy as np
+
     from isingml.io import datasets, results
-    from isingml.learning import data, predict, store, train
+    from isingml.learning import data, predict, quality, store, train
+    from isingml.windows import window_name
 
     cfgs = ensemble_configs(args)
     out = Path(args.out)
@@ -156,21 +164,35 @@ def cmd_train(args):
     )
     trained = train.train_ensemble(cfgs, lat.spins, lat.T, args.epoch_loop)
     record = data.data_record(lat.spins, lat.T, lat.paths, lat.counts)
+    limits = quality.thresholds(json_object(args.quality, "--quality"))
     for cfg, member in zip(cfgs, trained, strict=True):
         folder = member_path(out, cfg.seed)
         member.metrics["max_per_shard"] = args.max_per_shard
+        p = 1.0 / (1.0 + np.exp(-member.logits.astype(np.float64)))
+        verdict = quality.assess(member.metrics["accuracy"]["test"], lat.T, p, args.L, limits)
+        member.metrics["quality"] = verdict
         store.save_network(folder, member, cfg, record)
         if args.predictions:
             columns, attrs = predict.prediction_table(
                 member.model, cfg.spec, cfg, lat.spins, lat.T, member.split.codes,
                 member.logits, member.phi,
             )  # fmt: skip
+            flags = {"learned": int(verdict["learned"]), "problems": "; ".join(verdict["problems"])}
             results.write_predictions(
                 member_path(args.predictions, cfg.seed, ".h5"),
                 columns,
-                {**attrs, "model_dir": str(folder)},
+                {**attrs, **flags, "model_dir": str(folder)},
             )
         log_member(args, cfg, member.metrics, folder)
+        if not verdict["learned"]:
+            log.warning(
+                "%s L=%d %s seed=%d did NOT learn: %s; the analysis leaves it out",
+                args.model,
+                args.L,
+                window_name(cfg.window),
+                cfg.seed,
+                "; ".join(verdict["problems"]),
+            )
 
 
 def log_member(args, cfg, metrics, folder):
@@ -255,14 +277,7 @@ def add_commands(sub):
     )
     add_jax_options(p)
     p.add_argument("--model", required=True, help="cnn or fcn")
-    p.add_argument(
-        "--window",
-        type=float,
-        nargs=2,
-        metavar=("T_ORDERED_MAX", "T_DISORDERED_MIN"),
-        help="label T <= first as ordered, T >= second as disordered; "
-        "omit to label by T < T_c (Onsager) at every T",
-    )
+    add_window_option(p)
     p.add_argument(
         "--data",
         required=True,
@@ -279,6 +294,11 @@ def add_commands(sub):
         "--predictions",
         help="also write the network's predictions on its training data to this .h5 (with "
         "--seeds: to seed<k>.h5 in this folder)",
+    )
+    p.add_argument(
+        "--quality",
+        help="what a network must reach to count as learned, as JSON (keys of "
+        "training.quality in config.yaml; default: the schema's)",
     )
     add_training_options(p)
     p.set_defaults(func=cmd_train)

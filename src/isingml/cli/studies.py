@@ -4,7 +4,7 @@ a trained network's filters see."""
 import logging
 from pathlib import Path
 
-from isingml.cli.common import positive_int, prepare_output
+from isingml.cli.common import add_window_option, positive_int, prepare_output
 from isingml.cli.learn import add_jax_options, add_training_options, configure_jax, train_config
 
 log = logging.getLogger("isingml")
@@ -15,11 +15,9 @@ STUDY_MODELS = ("fcn", "cnn", "cnn_d4", "ecnn")
 
 def cmd_efficiency(args):
     configure_jax(args)
-    import numpy as np
-
-    from isingml.analysis.crossing import half_crossing
-    from isingml.io import checkpoint, datasets, results
-    from isingml.learning import data, models, predict, train
+    from isingml.analysis.efficiency import run_T_star
+    from isingml.io import datasets, results
+    from isingml.learning import data, models, run, store, train
 
     args.augment_d4 = args.augment_d4 or args.model == "cnn_d4"
     args.no_resample = True  # the set size is the study's variable: no bootstrap on top
@@ -27,11 +25,10 @@ def cmd_efficiency(args):
     out = Path(args.out)
     prepare_output(out / "row.json")
     lat = datasets.load_lattices(args.data, args.L, args.max_per_shard)
-    keep = data.training_subset(lat.T, run_split(cfg, lat.T), args.per_temperature, cfg)
-    model, metrics, split = train.train_and_evaluate(cfg, lat.spins, lat.T, args.epoch_loop, keep)
-    logits, _ = predict.outputs(model, lat.spins, symmetrize=cfg.model == "fcn")
-    temps = np.unique(lat.T)
-    p = np.array([(1 / (1 + np.exp(-logits[lat.T == t]))).mean() for t in temps])
+    codes = run.plan_member(cfg, lat.T).split.codes
+    keep = data.training_subset(lat.T, codes, args.per_temperature, cfg)
+    member = train.train_ensemble([cfg], lat.spins, lat.T, args.epoch_loop, [keep])[0]
+    model, metrics = member.model, member.metrics
     row = {
         "model": args.model,
         "L": args.L,
@@ -40,16 +37,11 @@ def cmd_efficiency(args):
         "n_params": models.count_params(model),
         "accuracy_test": metrics["accuracy"]["test"],
         "accuracy_critical": metrics["accuracy"]["critical"],
-        "T_star": float(half_crossing(temps, p)),
+        "T_star": run_T_star(lat.T, member.logits),
         "epochs": len(metrics["epochs"]),
         "seconds": metrics["wall_seconds"],
     }
-    record = data.data_record(lat.spins, lat.T, lat.paths, lat.counts)
-    checkpoint.save_checkpoint(
-        out / "params.npz", cfg.spec.to_json(), models.params_to_arrays(model)
-    )
-    checkpoint.save_split(out / "split.npz", split.codes, split.train_counts, record)
-    results.write_json(out / "metrics.json", {**metrics, "data": record})
+    store.save_network(out, member, cfg, data.data_record(lat.spins, lat.T, lat.paths, lat.counts))
     results.write_json(out / "row.json", row)
     log.info(
         "%s L=%d seed=%d, %d per T: accuracy %.3f, T* = %.4f -> %s",
@@ -61,12 +53,6 @@ def cmd_efficiency(args):
         row["T_star"],
         out,
     )
-
-
-def run_split(cfg, T):
-    from isingml.learning import data, run
-
-    return run.make_split(cfg, T, data.labels_for(T, cfg.label, cfg.window)).codes
 
 
 def cmd_inspect(args):
@@ -100,13 +86,7 @@ def add_commands(sub):
     p = sub.add_parser("efficiency", help="one run of the data-efficiency study")
     add_jax_options(p)
     p.add_argument("--model", required=True, choices=STUDY_MODELS)
-    p.add_argument(
-        "--window",
-        type=float,
-        nargs=2,
-        required=True,
-        metavar=("T_ORDERED_MAX", "T_DISORDERED_MIN"),
-    )
+    add_window_option(p, required=True)
     p.add_argument(
         "--per-temperature",
         type=positive_int,

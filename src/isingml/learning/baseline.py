@@ -34,3 +34,20 @@ def fit_threshold(abs_m, labels, weights, steps=50):
 
 def predict(abs_m, a, m0):
     return 1.0 / (1.0 + np.exp(-a * (np.asarray(abs_m, dtype=np.float64) - m0)))
+
+
+def baseline_table(cfg, spins, T):
+    """The predictions table of the baseline for one training configuration: trained on what a
+    network of the same seed and window trains on (its labels, split and bootstrap). Returns
+    (columns, attrs, slope a, threshold m0)."""
+    from isingml.learning import data, run
+
+    m = spins.mean(axis=(1, 2), dtype=np.float64)
+    abs_m = np.abs(m)
+    member = run.plan_member(cfg, T)
+    a, m0 = fit_threshold(abs_m, np.maximum(member.labels, 0), member.split.train_counts)
+    spec = type("Spec", (), {"name": "magnetization", "L": cfg.L})
+    columns, attrs = data.prediction_columns(
+        spec, cfg, T, predict(abs_m, a, m0), m, abs_m, member.split.codes
+    )
+    return columns, {**attrs, "threshold_m0": m0, "slope": a}, a, m0
