@@ -71,6 +71,8 @@ rule features:
         "results/logs/features.log",
     benchmark:
         "results/benchmarks/features.tsv"
+    # every cnn_binder estimate waits for it: run it as soon as its inputs exist
+    priority: 10
     conda:
         "../envs/isingml.yaml"
     # one job evaluates every network on the whole Binder grid, large batches that XLA:CPU
