@@ -4,11 +4,11 @@ the Binder-grid shards of a finished run.
 
     python benchmarks/error_budget.py [--data data/critical]
 
-Halving size L's samples adds var(L) to sigma^2 if its samples contribute var(L) = sigma^2 -
-sigma^2(others halved...) -- to first order the increase of sigma^2 equals that size's own share
-of it. The table prints sigma, the increase of sigma^2 and that increase as a share of sigma^2
-with all samples: where more samples buy the most error bar per core-second (set against each
-size's sampling cost from results/benchmarks/simulate/critical/).
+If size L contributes v_L to sigma^2 = sum of v_L, and each v_L falls as 1 / (its samples),
+halving L's samples adds v_L: the increase of sigma^2 measures that size's share. The table
+prints sigma, the increase of sigma^2 and that increase as a share of sigma^2 with all samples:
+set against each size's sampling cost (results/benchmarks/simulate/critical/), it says where
+more samples buy the most error bar per core-second.
 """
 
 import argparse
@@ -21,7 +21,9 @@ def thinned(shard, keep):
     series is time-major over its replicas, so every replica keeps the same share)."""
     R = int(shard.attrs.get("n_replicas", 1))
     n = (int(shard.energy.size * keep) // R) * R
-    return dataclasses.replace(shard, energy=shard.energy[:n], magnetization=shard.magnetization[:n])
+    return dataclasses.replace(
+        shard, energy=shard.energy[:n], magnetization=shard.magnetization[:n]
+    )
 
 
 def sigma(shards):
@@ -39,7 +41,10 @@ def main():
     args = ap.parse_args()
     from isingml.io import shards as io
 
-    loaded = [io.read_shard(p, spins=False) for p in sorted(Path(args.data).glob("L*/T*.h5"))]
+    paths = sorted(Path(args.data).glob("L*/T*.h5"))
+    if not paths:
+        raise SystemExit(f"{args.data}: no Binder-grid shards (L*/T*.h5); run the workflow first")
+    loaded = [io.read_shard(p, spins=False) for p in paths]
     sizes = sorted({s.L for s in loaded})
     T_c, full = sigma(loaded)
     print(f"all samples: T_c = {T_c:.5f} +- {full:.5f}")
