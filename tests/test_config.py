@@ -93,3 +93,31 @@ def test_config_checks_name_the_key(change, key):
     change(full)
     with pytest.raises(UserError, match=f"config key '{key}'"):
         config.check_config(full)
+
+
+def test_every_training_setting_reaches_the_train_config():
+    """The one path from config.yaml to a training job (run.settings_from_config, what the
+    workflow passes as --settings): changing any models.<model> or training key that a
+    TrainConfig has changes the TrainConfig a job trains with."""
+    from isingml.learning.run import SETTINGS, TrainConfig, settings_from_config
+
+    base = config.resolved(yaml.safe_load((REPO / "config.yaml").read_text()))
+    changes = dict(epochs=3, batch_size=16, learning_rate=0.02, weight_decay=0.01, patience=9,
+                   channels=[2, 3], kernel_size=5, head=4, hidden=7, val_fraction=0.2,
+                   test_fraction=0.2, augment_d4=True, resample=False)  # fmt: skip
+    assert set(changes) == set(SETTINGS)
+    for model in ("cnn", "fcn"):
+
+        def trained(cfg, model=model):
+            return TrainConfig(model=model, L=8, window=(2.0, 2.6),
+                               **settings_from_config(model, cfg))  # fmt: skip
+
+        before = trained(base)
+        for key, value in changes.items():
+            cfg = yaml.safe_load(yaml.safe_dump(base))
+            section = cfg["training"] if key in cfg["training"] else cfg["models"][model]
+            if key not in section and key not in config.model_defaults(model):
+                continue  # a setting this model has not (the FCN has no kernel)
+            section[key] = value
+            after = trained(cfg)
+            assert getattr(after, key) != getattr(before, key), (model, key)

@@ -378,3 +378,49 @@ def test_train_cli_writes_one_folder_per_member(lattices, tmp_path):
     res = run_cli("train", "--model", "cnn", "--L", "8", "--data", str(lattices), "--out",
                   str(tmp_path / "x"), "--settings", '{"epoch": 2}')  # fmt: skip
     assert res.returncode == 2 and "epoch is not a training setting" in res.stderr, res.stderr
+
+
+def test_coarse_grainings_and_the_features_of_an_ensemble(lattices):
+    """The features job's library: block-spin decimations by 2 and 4 (majority rule, none below
+    L = 4), and each network of a stacked ensemble on them equal to that network alone."""
+    from isingml.learning import features, predict
+    from isingml.learning.decimation import coarse_grainings
+
+    spins = random_spins(16, n=12, seed=4)
+    steps = coarse_grainings(spins, np.random.default_rng(0))
+    assert [(b, x.shape[1]) for b, x in steps] == [(1, 16), (2, 8), (4, 4)]
+    assert [b for b, _ in coarse_grainings(spins[:, :8, :8], np.random.default_rng(0))] == [1, 2]
+    ordered = coarse_grainings(np.ones((2, 16, 16), np.int8), np.random.default_rng(0))
+    assert all((x == 1).all() for _, x in ordered)
+    nets = [models.build(models.ModelSpec("cnn", 16), nnx.Rngs(k)) for k in (1, 2)]
+    graphdef, stacked = predict.stack(nets)
+    for axis in ("vmap", "loop"):
+        out = features.ensemble_features(
+            graphdef, stacked, spins, np.random.default_rng(0), members=axis
+        )
+        for net, got in zip(nets, out, strict=True):
+            for b, x in steps:
+                logits, phi = predict.outputs(net, x)
+                suffix = "" if b == 1 else f"_b{b}"
+                np.testing.assert_allclose(got["phi" + suffix], phi, rtol=1e-5, atol=1e-6)
+                np.testing.assert_allclose(got["p" + suffix], features.sigmoid(logits), atol=1e-6)
+    assert not np.allclose(out[0]["phi"], out[1]["phi"])
+    with pytest.raises(UserError, match="share one architecture"):
+        fcn = models.build(models.ModelSpec("fcn", 16), nnx.Rngs(0))
+        features.stack_networks([(nets[0], models.ModelSpec("cnn", 16)),
+                                 (fcn, models.ModelSpec("fcn", 16))], ["a", "b"])  # fmt: skip
+
+
+def test_confusion_scans_of_several_seeds_together_equal_each_alone(lattices):
+    """Learning by confusion, the seeds of a size scanned as one ensemble: each seed's held-out
+    accuracy at every proposed boundary is the one of its scan alone."""
+    from isingml.learning import confusion
+
+    lat = datasets.load_lattices(lattices, 8)
+    cfgs = [train.TrainConfig(model="cnn", L=8, seed=s, label="exact", epochs=1) for s in (0, 1)]
+    together = confusion.confusion_curves(cfgs, lat.spins, lat.T, (1.5, 3.5), 1)
+    alone = confusion.confusion_curves(cfgs[1:], lat.spins, lat.T, (1.5, 3.5), 1)[0]
+    np.testing.assert_allclose(together[0].proposals, [1.65, 2.4, 3.25])
+    np.testing.assert_allclose(together[1].accuracy, alone.accuracy, atol=1 / alone.T_test.size)
+    assert together[0].correct.shape == (3, alone.T_test.size)
+    assert not np.array_equal(together[0].correct, together[1].correct)  # two scans, not one

@@ -197,3 +197,27 @@ def test_report_embeds_every_figure(finished_run):
     for figure in (finished_run / "results/figures").glob("*.png"):
         assert figure.name in html, figure.name
     assert "summary.csv" in html and "Onsager" in html
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "model"),
+    [("models.cnn.head", 8, "cnn"), ("models.fcn.hidden", 16, "fcn"),
+     ("training.test_fraction", 0.15, None)],
+)  # fmt: skip
+def test_changing_a_training_key_plans_exactly_the_jobs_it_affects(finished_run, key, value, model):
+    """Every training setting reaches the jobs as a rule parameter, so Snakemake's rerun
+    triggers see a change: a network's key reruns that network's training (and what depends on
+    it), a training key every network's; never the sampling."""
+    config = yaml.safe_load((finished_run / "config.yaml").read_text())
+    node = config
+    *parents, last = key.split(".")
+    for k in parents:
+        node = node[k]
+    node[last] = value
+    changed = finished_run / "changed.yaml"
+    changed.write_text(yaml.safe_dump(config))
+    res = snakemake(finished_run, "-n", "--configfile", str(changed))
+    jobs = planned_jobs(res.stdout + res.stderr)
+    trained = {w["model"] for rule, w in jobs if rule == "train"}
+    assert trained == ({model} if model else {"cnn", "fcn"}), (key, trained)
+    assert not {rule for rule, _ in jobs} & {"simulate", "observables", "binder"}
