@@ -113,13 +113,9 @@ def get_binder_observables(wildcards):
     return [f"results/observables/critical/L{L}.csv" for L in BINDER_SIZES]
 
 
-def member_files(pattern):
+def member_files(pattern, seeds=SEEDS):
     """The per-seed files of one ensemble job: {seed} filled in, the other wildcards kept."""
-    return [pattern.replace("{seed}", str(s)) for s in SEEDS]
-
-
-def confusion_files(pattern):
-    return [pattern.replace("{seed}", str(s)) for s in CONFUSION_SEEDS]
+    return [pattern.replace("{seed}", str(s)) for s in seeds]
 
 
 def training_settings(model, drop=()):

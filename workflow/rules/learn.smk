@@ -95,7 +95,7 @@ rule confusion:
     input:
         get_training_shards,
     output:
-        confusion_files("results/confusion/L{L}/seed{seed}.h5"),
+        member_files("results/confusion/L{L}/seed{seed}.h5", CONFUSION_SEEDS),
     log:
         "results/logs/confusion/L{L}.log",
     benchmark:

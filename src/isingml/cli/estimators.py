@@ -11,6 +11,7 @@ from isingml.cli.learn import (
     add_training_options,
     configure_jax,
     ensemble_configs,
+    outputs_per_seed,
 )
 
 log = logging.getLogger("isingml")
@@ -24,11 +25,7 @@ def cmd_confusion(args):
     from isingml.learning import confusion
 
     cfgs = ensemble_configs(args, model="cnn")
-    outs = [Path(o) for o in args.out]
-    if len(outs) != len(cfgs):
-        raise UserError(f"{len(cfgs)} seeds but {len(outs)} --out files; give one per seed")
-    for out in outs:
-        prepare_output(out)
+    outs = outputs_per_seed(args.out, cfgs)
     lat = datasets.load_lattices(args.data, args.L, args.max_per_shard)
     curves = confusion.confusion_curves(
         cfgs, lat.spins, lat.T, tuple(args.range), args.epochs_per_point, args.epoch_loop
@@ -121,9 +118,7 @@ def cmd_baseline(args):
     from isingml.windows import window_name
 
     cfgs = ensemble_configs(args, model="cnn")  # labels, split and bootstrap as the networks'
-    outs = [prepare_output(o) for o in args.out]
-    if len(outs) != len(cfgs):
-        raise UserError(f"{len(cfgs)} seeds but {len(outs)} --out files; give one per seed")
+    outs = outputs_per_seed(args.out, cfgs)
     lat = datasets.load_lattices(args.data, args.L, args.max_per_shard)
     for cfg, out in zip(cfgs, outs, strict=True):
         columns, attrs, a, m0 = baseline.baseline_table(cfg, lat.spins, lat.T)

@@ -96,6 +96,14 @@ def ensemble_configs(args, model=None):
     return [train_config(args, model, s) for s in (args.seeds or [args.seed])]
 
 
+def outputs_per_seed(outs, cfgs):
+    """The --out files of a command that writes one per seed, checked writable: as many as
+    seeds, in the order of the seeds."""
+    if len(outs) != len(cfgs):
+        raise UserError(f"{len(cfgs)} seeds but {len(outs)} --out files; give one per seed")
+    return [prepare_output(o) for o in outs]
+
+
 def add_training_options(p):
     """Seeds and hyper-parameters. Those left out take the model's defaults from the config
     schema (workflow/schemas/config.schema.yaml, models.<model> and training): the same as the
