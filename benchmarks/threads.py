@@ -19,7 +19,7 @@ SETTINGS = (1, 2, None)
 
 
 def worker(threads, L):
-    from isingml.cli.learn import configure_jax
+    from isingml.cli.options import configure_jax
 
     configure_jax(SimpleNamespace(threads=threads, jax_cache=None, gpus=0))
     import jax

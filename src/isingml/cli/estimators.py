@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from isingml.cli.common import UserError, add_window_option, prepare_output
-from isingml.cli.learn import (
+from isingml.cli.options import (
     add_jax_options,
     add_training_options,
     configure_jax,

@@ -5,7 +5,7 @@ import logging
 from pathlib import Path
 
 from isingml.cli.common import add_window_option, positive_int, prepare_output
-from isingml.cli.learn import add_jax_options, add_training_options, configure_jax, train_config
+from isingml.cli.options import add_jax_options, add_training_options, configure_jax, train_config
 
 log = logging.getLogger("isingml")
 # the study's models: "cnn_d4" is the CNN trained with the 8 symmetries of the square as
