@@ -403,7 +403,9 @@ def test_coarse_grainings_and_the_features_of_an_ensemble(lattices):
                 logits, phi = predict.outputs(net, x)
                 suffix = "" if b == 1 else f"_b{b}"
                 np.testing.assert_allclose(got["phi" + suffix], phi, rtol=1e-5, atol=1e-6)
-                np.testing.assert_allclose(got["p" + suffix], features.sigmoid(logits), atol=1e-6)
+                np.testing.assert_allclose(
+                    got["p" + suffix], predict.probability(logits), atol=1e-6
+                )
     assert not np.allclose(out[0]["phi"], out[1]["phi"])
     with pytest.raises(UserError, match="share one architecture"):
         fcn = models.build(models.ModelSpec("fcn", 16), nnx.Rngs(0))

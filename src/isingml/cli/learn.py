@@ -18,7 +18,6 @@ log = logging.getLogger("isingml")
 
 def cmd_train(args):
     configure_jax(args)
-    import numpy as np
 
     from isingml.io import datasets, results
     from isingml.learning import data, predict, quality, store, train
@@ -49,7 +48,7 @@ def cmd_train(args):
     for cfg, member in zip(cfgs, trained, strict=True):
         folder = member_path(out, cfg.seed)
         member.metrics["max_per_shard"] = args.max_per_shard
-        p = 1.0 / (1.0 + np.exp(-member.logits.astype(np.float64)))
+        p = predict.probability(member.logits)
         verdict = quality.assess(member.metrics["accuracy"]["test"], lat.T, p, args.L, limits)
         member.metrics["quality"] = verdict
         store.save_network(folder, member, cfg, record)

@@ -22,7 +22,7 @@ from isingml.learning import data
 from isingml.learning.epoch import epoch_loop
 from isingml.learning.predict import member_outputs
 from isingml.learning.run import plan_ensemble
-from isingml.learning.train import start_ensemble
+from isingml.learning.train import split_indices, start_ensemble
 
 
 def proposals(T, t_range):
@@ -55,7 +55,7 @@ def confusion_curves(cfgs, spins, T, t_range, epochs_per_point, loop=None):
     cfg = members[0].cfg
     ens = start_ensemble(members, epoch_loop(cfg.model, loop))
     X = jnp.asarray(spins)
-    test = np.stack([np.flatnonzero(m.split.codes == data.TEST) for m in members])
+    test = split_indices(members, data.TEST)
     correct = np.empty((len(members), Tp.size, test.shape[1]), dtype=bool)
     params, opt_state, keys = ens.params, ens.opt_state, ens.keys
     for i, t in enumerate(Tp):

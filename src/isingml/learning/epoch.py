@@ -12,6 +12,7 @@ import optax
 from flax import nnx
 
 from isingml.errors import UserError
+from isingml.learning.predict import member_slice
 
 
 def loss_fn(model, x, y):
@@ -148,7 +149,7 @@ def make_epoch(graphdef, tx, batch_size, augment_d4, loop="scan", members="vmap"
         state = (params, opt_state, keys, y, batches)
         outs = []
         for k in range(y.shape[0]):
-            p, o, key, y_k, b_k = jax.tree.map(lambda a, k=k: a[k : k + 1], state)
+            p, o, key, y_k, b_k = member_slice(state, k)
             outs.append(run_epoch(vmapped, p, o, key, X, y_k, b_k))
         return jax.tree.map(lambda *xs: jnp.concatenate(xs), *outs)
 

@@ -6,11 +6,7 @@ import numpy as np
 
 from isingml.errors import UserError
 from isingml.learning.decimation import coarse_grainings
-from isingml.learning.predict import member_outputs, stack
-
-
-def sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=np.float64)))
+from isingml.learning.predict import member_outputs, probability, stack
 
 
 def stack_networks(networks, sources):
@@ -43,5 +39,5 @@ def ensemble_features(graphdef, stacked, spins, rng, evaluate_native=True, steps
         suffix = "" if b == 1 else f"_b{b}"
         for k in range(M):
             out[k]["phi" + suffix] = phi[k].astype(np.float64)
-            out[k]["p" + suffix] = sigmoid(logits[k])
+            out[k]["p" + suffix] = probability(logits[k])
     return out

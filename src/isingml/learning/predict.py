@@ -50,6 +50,16 @@ def stack(models):
     return graphdef, jax.tree.map(lambda *xs: jnp.stack(xs), *states)
 
 
+def member_slice(tree, k):
+    """Member k of a stacked pytree, keeping the member axis (size 1)."""
+    return jax.tree.map(lambda a: a[k : k + 1], tree)
+
+
+def probability(logits):
+    """p(ordered) in float64 from logits."""
+    return 1.0 / (1.0 + np.exp(-np.asarray(logits, dtype=np.float64)))
+
+
 def _batch_size(n, L, members):
     # At most EVAL_SITES sites per member batch: the CNN's activations grow as members x batch
     # x L^2 x channels (1024 lattices of L = 64 took 268 MB per layer for one network).
@@ -66,15 +76,14 @@ def member_outputs(graphdef, stacked, spins, index=None, symmetrize=False, membe
     ``members="loop"`` evaluates the members one after another through the same compiled
     one-member function (``epoch.members_axis`` says why, on the CPU).
     """
+    M = jax.tree.leaves(stacked)[0].shape[0]
     if members == "loop":
-        M = jax.tree.leaves(stacked)[0].shape[0]
         parts = [
-            member_outputs(graphdef, jax.tree.map(lambda a, k=k: a[k : k + 1], stacked), spins,
+            member_outputs(graphdef, member_slice(stacked, k), spins,
                            None if index is None else np.asarray(index)[k : k + 1], symmetrize)
             for k in range(M)
         ]  # fmt: skip
         return tuple(np.concatenate(x) for x in zip(*parts, strict=True))
-    M = jax.tree.leaves(stacked)[0].shape[0]
     L = spins.shape[1]
     if index is None:
         n = spins.shape[0]
@@ -127,7 +136,7 @@ def prediction_table(model, spec, cfg, spins, T, split=None, logits=None, phi=No
     """
     if logits is None:
         logits, phi = outputs(model, spins, symmetrize=spec.name == "fcn")
-    p = 1.0 / (1.0 + np.exp(-logits.astype(np.float64)))
+    p = probability(logits)
     abs_m = np.abs(spins.mean(axis=(1, 2), dtype=np.float64))
     return data.prediction_columns(
         spec, cfg, T, p, phi.astype(np.float64), abs_m, split, L=spins.shape[1]

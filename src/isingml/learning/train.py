@@ -25,7 +25,7 @@ from flax import nnx
 from isingml.errors import UserError
 from isingml.learning import data, models
 from isingml.learning.epoch import epoch_loop, make_epoch, members_axis, select_members
-from isingml.learning.predict import member_outputs
+from isingml.learning.predict import member_outputs, stack
 from isingml.learning.run import Member, TrainConfig, plan_ensemble
 from isingml.physics import ONSAGER_TC
 
@@ -57,9 +57,7 @@ def start_ensemble(members: list[Member], loop, axis=None):
     ``train_counts[i]`` of a member's split is how often it trains on configuration i per
     epoch; all members draw equally many (a bootstrap keeps each temperature's count)."""
     cfg = members[0].cfg
-    nets = [models.build(cfg.spec, nnx.Rngs(m.init_seed)) for m in members]
-    graphdef, _ = nnx.split(nets[0])
-    params = jax.tree.map(lambda *xs: jnp.stack(xs), *(nnx.split(n)[1] for n in nets))
+    graphdef, params = stack([models.build(cfg.spec, nnx.Rngs(m.init_seed)) for m in members])
     tx = optax.adamw(cfg.learning_rate, weight_decay=cfg.weight_decay)
     opt_state = jax.vmap(tx.init)(params)
     idx = [np.repeat(np.arange(m.split.train_counts.size), m.split.train_counts) for m in members]
@@ -72,7 +70,7 @@ def start_ensemble(members: list[Member], loop, axis=None):
     return Ensemble(graphdef, axis, params, opt_state, keys, jnp.asarray(np.stack(idx)), epoch_fn)
 
 
-def _indices(members, code):
+def split_indices(members, code):
     """(M, k) indices of each member's configurations with split ``code``."""
     rows = [np.flatnonzero(m.split.codes == code) for m in members]
     if len({r.size for r in rows}) != 1:
@@ -120,7 +118,7 @@ def train_ensemble(cfgs, spins, T, loop=None, keeps=None, axis=None):
     ens = start_ensemble(members, loop, axis)
     X = jnp.asarray(spins)
     y = jnp.asarray(np.stack([np.maximum(m.labels, 0) for m in members]).astype(np.float32))
-    val_idx = _indices(members, data.VAL)  # taken once, not every epoch
+    val_idx = split_indices(members, data.VAL)  # taken once, not every epoch
     val_labels = np.stack([m.labels[i] for m, i in zip(members, val_idx, strict=True)])
     M = len(members)
     history = [[] for _ in range(M)]
