@@ -30,9 +30,9 @@ def sigma(shards):
     from isingml.analysis import binder, extrapolate
 
     temps = [s.T for s in shards]
-    rows, _ = binder.magnetization_analysis(shards, (min(temps), max(temps)))
-    result = extrapolate.crossing_result("binder", rows)
-    return result["T_c"], result["T_c_err"]
+    _, _, pairs, _ = binder.magnetization_analysis(shards, (min(temps), max(temps)))
+    result = extrapolate.crossing_result("binder", extrapolate.replicas_json("binder", pairs))
+    return result["T_c"], result["T_c_err_stat"]
 
 
 def main():

@@ -1,5 +1,5 @@
 """Do the error bars cover? Reruns methods of the workflow with other root seeds and prints the
-pulls (T_c - 2.2691853...) / sigma.
+pulls (T_c - 2.2691853...) / sigma, and those of the critical exponents against 1, 7/4 and 1/8.
 
     python benchmarks/pull_coverage.py [--seeds 8] [--methods binder] [--set binder.samples=5000]
                                   [--configfile config.yaml] [--cores 2] [--keep DIR]
@@ -9,6 +9,8 @@ given (config.yaml by default; ``--set key=value`` overrides a key, YAML-valued,
 nested keys) and ``seed`` replaced: new shards, new networks, new bootstrap streams. A correct
 error bar gives pulls with mean about 0 and RMS about 1; with n seeds the RMS itself scatters
 by about 1/sqrt(2n) (0.25 for 8). The table ends with the mean, the RMS and the wall time.
+The methods with exponents (binder, cnn_binder) add rows ``method:inv_nu`` and so on, from
+the results/exponents/<method>.json their rule writes.
 """
 
 import argparse
@@ -27,6 +29,7 @@ import yaml
 from isingml.physics import ONSAGER_TC
 
 REPO = Path(__file__).resolve().parents[1]
+EXPONENTS = {"inv_nu": 1.0, "gamma_over_nu": 1.75, "beta_over_nu": 0.125}
 
 
 def configured(path, overrides, seed):
@@ -55,6 +58,16 @@ def run_seed(folder, config, methods, cores):
     if res.returncode:
         raise SystemExit(f"seed {config['seed']} failed in {folder}:\n{res.stderr[-3000:]}")
     out = {m: json.loads((folder / t).read_text()) for m, t in zip(methods, targets, strict=True)}
+    for m in methods:
+        path = folder / "results" / "exponents" / f"{m}.json"
+        if path.exists():
+            exps = json.loads(path.read_text())
+            for key, exact in EXPONENTS.items():
+                if key in exps:
+                    e = exps[key]
+                    how = ", ".join(e.get("from", []))
+                    out[f"{m}:{key}"] = {"ok": True, "T_c": e["value"], "T_c_err": e["err"],
+                                         "exact": exact, "model": how}  # fmt: skip
     return out, time.perf_counter() - t0
 
 
@@ -69,30 +82,30 @@ def main():
     ap.add_argument("--keep", help="keep the runs in this folder (default: a temporary one)")
     args = ap.parse_args()
     base = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="isingml-coverage-"))
-    pulls = {m: [] for m in args.methods}
+    pulls = {}
     print(f"methods {' '.join(args.methods)}; config {args.configfile} {' '.join(args.set)}")
-    print(f"{'seed':>6}{'method':>12}{'T_c':>12}{'sigma':>10}{'pull':>8}{'wall s':>9}  model")
+    print(f"{'seed':>6}{'method':>24}{'estimate':>12}{'sigma':>10}{'pull':>8}{'wall s':>9}  model")
     t_all = time.perf_counter()
     for seed in range(args.first_seed, args.first_seed + args.seeds):
         config = configured(args.configfile, args.set, seed)
         results, wall = run_seed(base / f"seed{seed}", config, args.methods, args.cores)
         for m, r in results.items():
             if not r.get("ok"):
-                print(f"{seed:>6}{m:>12}  no estimate: {r.get('note')}")
+                print(f"{seed:>6}{m:>24}  no estimate: {r.get('note')}")
                 continue
-            pull = (r["T_c"] - ONSAGER_TC) / r["T_c_err"]
-            pulls[m].append(pull)
-            print(f"{seed:>6}{m:>12}{r['T_c']:>12.5f}{r['T_c_err']:>10.5f}{pull:>8.2f}"
+            pull = (r["T_c"] - r.get("exact", ONSAGER_TC)) / r["T_c_err"]
+            pulls.setdefault(m, []).append(pull)
+            print(f"{seed:>6}{m:>24}{r['T_c']:>12.5f}{r['T_c_err']:>10.5f}{pull:>8.2f}"
                   f"{wall:>9.0f}  {r.get('model', '')}", flush=True)  # fmt: skip
     print()
-    print(f"{'method':>12}{'n':>4}{'mean pull':>11}{'RMS':>7}{'RMS range (1 sigma)':>22}")
+    print(f"{'method':>24}{'n':>4}{'mean pull':>11}{'RMS':>7}{'RMS range (1 sigma)':>22}")
     for m, p in pulls.items():
         if not p:
             continue
         n, mean = len(p), sum(p) / len(p)
         rms = math.sqrt(sum(x * x for x in p) / n)
         lo, hi = 1 - 1 / math.sqrt(2 * n), 1 + 1 / math.sqrt(2 * n)
-        print(f"{m:>12}{n:>4}{mean:>11.2f}{rms:>7.2f}{f'{lo:.2f}-{hi:.2f}':>22}")
+        print(f"{m:>24}{n:>4}{mean:>11.2f}{rms:>7.2f}{f'{lo:.2f}-{hi:.2f}':>22}")
     print(f"wall time {time.perf_counter() - t_all:.0f} s, {args.cores} cores")
     if not args.keep:
         shutil.rmtree(base, ignore_errors=True)

@@ -94,3 +94,45 @@ def test_analysis_cli_and_figures_from_tiny_results(tmp_path):
         out = tmp_path / "fig" / f"{fig}.png"
         main(["plot", fig, *extra, "--out", str(out)])
         assert out.stat().st_size > 1000 and out.with_suffix(".pdf").stat().st_size > 1000
+
+
+def test_pca_refits_its_component_in_every_jackknife_replica():
+    """The component of each delete-one-group replica is the leading eigenvector of the
+    covariance of the data without that group (numpy's eigh on the full N x N matrix), so the
+    jackknife of the pca row includes the noise of the fit itself."""
+    from isingml.analysis import pca
+
+    rng = np.random.default_rng(8)
+    n, N, G = 600, 12, 6
+    u = np.ones(N) / np.sqrt(N)
+    X = (rng.normal(size=(n, 1)) * 3.0 * u + rng.normal(size=(n, N))).astype(np.float32)
+    group = np.arange(n) % G
+    v = pca.orient(pca.first_component(X)[0])
+    reps = pca.replica_components(X, group, G, v, steps=40)
+    for g in range(G):
+        w, V = np.linalg.eigh(np.cov(X[group != g].astype(np.float64), rowvar=False, bias=True))
+        assert abs(reps[g] @ pca.orient(V[:, -1])) == pytest.approx(1.0, abs=1e-5)
+        assert not np.allclose(reps[g], v, atol=1e-6)  # it did move
+
+
+def test_sampling_check_reports_spacing_and_burn_in_in_stored_tau():
+    """The stored series' tau_int (attributes, in sample spacings) turns into the spacing and
+    the burn-in in units of tau_int, with a note naming the shard where a target is missed."""
+    from types import SimpleNamespace
+
+    from isingml.analysis import observables
+
+    def shard(L, T, stored, burn):
+        attrs = {"stored_tau_int_energy": stored / 2, "stored_tau_int_abs_m": stored,
+                 "interval": 10.0, "tau_int_energy": 2.0, "tau_int_abs_m": 5.0,
+                 "replica_burn_in": burn}  # fmt: skip
+        return SimpleNamespace(L=L, T=T, attrs=attrs)
+
+    good = observables.sampling_check([shard(16, 2.26, 0.5, 1000)])
+    assert good["min_spacing_taus"] == pytest.approx(2.0)
+    assert good["min_burn_in_taus"] == pytest.approx(200.0) and "note" not in good
+    bad = observables.sampling_check([shard(16, 2.26, 0.5, 1000), shard(64, 2.257, 2.75, 1000)])
+    assert bad["min_spacing_at"] == [64, 2.257]
+    assert bad["min_pilot_over_stored"] == pytest.approx(5.0 / 27.5)
+    assert "0.36 tau_int apart at L = 64, T = 2.2570" in bad["note"]
+    assert "burn-in only 36.4" not in bad["note"]  # 1000 / 27.5 = 36 tau: enough

@@ -71,15 +71,17 @@ def test_binder_analysis_refuses_bad_input(tmp_path):
             main(["simulate", "--L", str(L), "--T", str(T), "--samples", "640", "--seed", "2",
                   "--spins", "0", "--grid", "critical", "--out", str(path)])  # fmt: skip
             shards.setdefault(L, []).append(str(path))
-    out = tmp_path / "tc.csv"
-    res = run_cli("analyze", "binder", "--shards", *shards[8], "--out", str(out))
+    out, side = tmp_path / "tc.csv", str(tmp_path / "tc.jackknife.json")
+    res = run_cli(
+        "analyze", "binder", "--shards", *shards[8], "--out", str(out), "--replicas", side
+    )
     assert res.returncode == 2 and "at least two lattice sizes" in res.stderr, res.stderr
     both = shards[8] + shards[16]
     res = run_cli("analyze", "binder", "--shards", *both, str(tmp_path / "L16/T2.2700.h5"),
-                  "--out", str(out))  # fmt: skip
+                  "--out", str(out), "--replicas", side)  # fmt: skip
     assert res.returncode == 2 and "L16/T2.2700.h5: no such shard" in res.stderr
     res = run_cli("analyze", "binder", "--shards", *both, "--t-range", "2.2", "2.3",
-                  "--out", str(out))  # fmt: skip
+                  "--out", str(out), "--replicas", side)  # fmt: skip
     assert res.returncode == 2 and "T = 2.20000 lies outside the sampled" in res.stderr
     assert not out.exists()
 

@@ -45,14 +45,14 @@ def test_ensemble_of_order_parameters_reduces_to_the_binder_crossing():
             for L, series in data.items()
         }
 
-    rows, per_network = order_parameters.ensemble_rows(
+    rows, per_network, _ = order_parameters.ensemble_rows(
         "x",
         order_parameters.successive_pairs(reweighted(lambda m: np.stack([m, 3 * m], axis=1))),
         ["a", "b"],
         binder.binder_of,
         (2.19, 2.31),
     )
-    plain = binder.pair_rows(
+    plain, _ = binder.pair_rows(
         "binder", reweighted(lambda m: m[:, None]), binder.binder_of(0), (2.19, 2.31)
     )
     (r,), (p,) = rows, plain

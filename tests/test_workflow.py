@@ -81,6 +81,18 @@ def test_full_dag_produces_well_formed_results(finished_run):
     assert np.all(np.isfinite(obs["U4"])) and obs["T"].size == len(TINY["temperatures"])
     binder = results.read_json(d / "results/fss/binder.json")
     assert binder["L_used"] == TINY["binder"]["lattice_sizes"] and "model" in binder
+    assert binder["T_c_err_parts"] and binder["T_c_err"] >= binder["T_c_err_stat"]
+    exps = results.read_json(d / "results/fss/exponents.json")
+    assert set(exps) == {"binder", "cnn_binder"}
+    assert {"inv_nu", "gamma_over_nu", "beta_over_nu", "nu"} <= set(exps["binder"])
+    assert "inv_nu" in exps["cnn_binder"] and exps["cnn_binder"]["estimates"]["dU_phi"]
+    for obj in exps.values():
+        for key in ("inv_nu", "gamma_over_nu", "beta_over_nu"):
+            if key in obj:
+                assert np.isfinite(obj[key]["value"]) and obj[key]["err"] > 0, (key, obj[key])
+    row = {m: i for i, m in enumerate(methods)}["binder"]
+    assert summary["nu"][row] == pytest.approx(exps["binder"]["nu"]["value"])
+    assert "Critical exponents" in md and "1/ν" in md and "Studies" in md
     figures = rule_outputs(d, "results/figures/")
     assert any(f.endswith(".png") for f in figures), figures
     for f in figures:

@@ -3,7 +3,9 @@ rule binder:
         get_binder_shards,
     output:
         tc="results/tc/binder.csv",
+        replicas="results/tc/binder.jackknife.json",
         curves="results/binder/curves.csv",
+        exponents="results/exponents/binder.json",
     log:
         "results/logs/binder.log",
     benchmark:
@@ -11,8 +13,8 @@ rule binder:
     conda:
         "../envs/isingml.yaml"
     shell:
-        "isingml analyze binder --shards {input} --out {output.tc} --curves {output.curves}"
-        " 2> {log}"
+        "isingml analyze binder --shards {input} --out {output.tc} --replicas {output.replicas}"
+        " --curves {output.curves} --exponents {output.exponents} 2> {log}"
 
 
 rule cnn_binder:
@@ -20,15 +22,18 @@ rule cnn_binder:
         get_features,
     output:
         tc="results/tc/cnn_binder.csv",
+        replicas="results/tc/cnn_binder.jackknife.json",
         curves="results/binder/cnn_binder_curves.csv",
         networks="results/diagnostics/cnn_binder_networks.csv",
+        exponents="results/exponents/cnn_binder.json",
     log:
         "results/logs/cnn_binder.log",
     conda:
         "../envs/isingml.yaml"
     shell:
         "isingml analyze order-binder --method cnn_binder --features {input}"
-        " --out {output.tc} --curves {output.curves} --networks {output.networks} 2> {log}"
+        " --out {output.tc} --replicas {output.replicas} --curves {output.curves}"
+        " --networks {output.networks} --exponents {output.exponents} 2> {log}"
 
 
 rule confusion_peaks:
@@ -84,6 +89,7 @@ rule shortcut:
 rule fss:
     input:
         tc="results/tc/{method}.csv",
+        replicas=get_crossing_replicas,
     output:
         "results/fss/{method}.json",
     log:
@@ -91,14 +97,37 @@ rule fss:
     localrule: True
     conda:
         "../envs/isingml.yaml"
+    params:
+        replicas=lambda wildcards, input: (
+            f"--replicas {input.replicas}" if input.replicas else ""
+        ),
     shell:
-        "isingml analyze fss --method {wildcards.method} --tc {input.tc} --out {output}"
-        " 2> {log}"
+        "isingml analyze fss --method {wildcards.method} --tc {input.tc} {params.replicas}"
+        " --out {output} 2> {log}"
+
+
+rule exponents:
+    input:
+        get_exponent_files,
+    output:
+        report(
+            "results/fss/exponents.json",
+            caption="../report/exponents.rst",
+            category="Summary",
+        ),
+    log:
+        "results/logs/exponents.log",
+    localrule: True
+    conda:
+        "../envs/isingml.yaml"
+    shell:
+        "isingml analyze exponents --inputs {input} --out {output} 2> {log}"
 
 
 rule compare:
     input:
         fss=expand("results/fss/{method}.json", method=METHODS),
+        exponents="results/fss/exponents.json",
         metrics=get_all_metrics,
         shortcut="results/diagnostics/shortcut.csv",
     output:
@@ -113,4 +142,5 @@ rule compare:
         "../envs/isingml.yaml"
     shell:
         "isingml analyze compare --fss {input.fss} --metrics {input.metrics}"
-        " --shortcut {input.shortcut} --out-csv {output.csv} --out-md {output.md} 2> {log}"
+        " --shortcut {input.shortcut} --exponents {input.exponents}"
+        " --out-csv {output.csv} --out-md {output.md} 2> {log}"

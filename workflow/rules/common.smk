@@ -270,6 +270,39 @@ def get_study_outputs(everything=False):
     return out
 
 
+CROSSING_METHODS = (
+    "binder",
+    "cnn_binder",
+    "rg",
+    "pca",
+)  # pair crossings, with a sidecar
+
+
+def get_crossing_replicas(wildcards):
+    """The jackknife sidecar of a crossing method's rows (none for T*(L) methods)."""
+    if wildcards.method in CROSSING_METHODS:
+        return f"results/tc/{wildcards.method}.jackknife.json"
+    return []
+
+
+def get_exponent_files(wildcards):
+    """The exponents of the Binder grid and, where enabled, of the cnn_binder networks."""
+    return [
+        f"results/exponents/{m}.json" for m in ("binder", "cnn_binder") if m in METHODS
+    ]
+
+
+def get_collapse_curves(wildcards):
+    out = ["results/binder/curves.csv"]
+    return out + (
+        ["results/binder/cnn_binder_curves.csv"] if "cnn_binder" in METHODS else []
+    )
+
+
+def get_collapse_fss(wildcards):
+    return [f"results/fss/{m}.json" for m in ("binder", "cnn_binder") if m in METHODS]
+
+
 def get_observables(wildcards):
     return [f"results/observables/lattices/L{L}.csv" for L in SIZES]
 
@@ -300,11 +333,13 @@ def get_example_shards(wildcards):
 
 def get_final_outputs():
     figures = ["tc_extrapolation", "binder", "magnetization", "lattices", "shortcut"]
+    figures += ["collapse", "exponent_slopes"]
     figures += [f"p_ordered_{m}" for m in WINDOW_MODELS] + ["accuracy"]
     figures += [f for f in ("cnn_binder", "confusion") if f in WINDOW_FREE]
     return (
         ["results/summary.csv", "results/summary.md"]
         + [f"results/figures/{f}.{ext}" for f in figures for ext in ("png", "pdf")]
         + [f"results/fss/{m}.json" for m in METHODS]
+        + ["results/fss/exponents.json"]
         + get_study_outputs()
     )

@@ -261,3 +261,44 @@ rule figure_filters:
         "../envs/isingml.yaml"
     shell:
         "isingml plot filters --diagnostics {input} --out {output.png} 2> {log}"
+
+
+rule figure_collapse:
+    input:
+        curves=get_collapse_curves,
+        fss=get_collapse_fss,
+        exponents="results/fss/exponents.json",
+    output:
+        png=report(
+            "results/figures/collapse.png",
+            caption="../report/collapse.rst",
+            category="Finite-size scaling",
+        ),
+        pdf="results/figures/collapse.pdf",
+    log:
+        "results/logs/figures/collapse.log",
+    localrule: True
+    conda:
+        "../envs/isingml.yaml"
+    shell:
+        "isingml plot collapse --curves {input.curves} --fss {input.fss}"
+        " --exponents {input.exponents} --out {output.png} 2> {log}"
+
+
+rule figure_exponent_slopes:
+    input:
+        exponents="results/fss/exponents.json",
+    output:
+        png=report(
+            "results/figures/exponent_slopes.png",
+            caption="../report/exponent_slopes.rst",
+            category="Finite-size scaling",
+        ),
+        pdf="results/figures/exponent_slopes.pdf",
+    log:
+        "results/logs/figures/exponent_slopes.log",
+    localrule: True
+    conda:
+        "../envs/isingml.yaml"
+    shell:
+        "isingml plot exponent_slopes --exponents {input.exponents} --out {output.png} 2> {log}"

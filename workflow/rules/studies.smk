@@ -3,6 +3,7 @@ rule rg_fixed_points:
         get_rg_features,
     output:
         tc="results/tc/rg.csv",
+        replicas="results/tc/rg.jackknife.json",
         curves="results/rg/curves.csv",
         networks="results/diagnostics/rg_networks.csv",
     log:
@@ -10,7 +11,8 @@ rule rg_fixed_points:
     conda:
         "../envs/isingml.yaml"
     shell:
-        "isingml analyze rg --features {input} --out {output.tc} --curves {output.curves}"
+        "isingml analyze rg --features {input} --out {output.tc} --replicas {output.replicas}"
+        " --curves {output.curves}"
         " --networks {output.networks} 2> {log}"
 
 
@@ -20,6 +22,7 @@ rule pca:
         wide=get_largest_training_shards,
     output:
         tc="results/tc/pca.csv",
+        replicas="results/tc/pca.jackknife.json",
         curves="results/pca/curves.csv",
         variance="results/pca/variance.csv",
         components="results/pca/components.npz",
@@ -29,6 +32,7 @@ rule pca:
         "../envs/isingml.yaml"
     shell:
         "isingml analyze pca --shards {input.critical} --wide {input.wide} --out {output.tc}"
+        " --replicas {output.replicas}"
         " --curves {output.curves} --variance {output.variance}"
         " --components {output.components} 2> {log}"
 

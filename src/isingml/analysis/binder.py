@@ -18,7 +18,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from isingml.analysis import chains
-from isingml.analysis.chains import jackknife
+from isingml.analysis.jackknife import Jack
 from isingml.analysis.reweighting import LevelTables, Reweighted, cumulant
 from isingml.errors import UserError
 
@@ -39,13 +39,19 @@ def size_tables(L, shards, moments):
     the energy per site and x the observable columns; ``moments(x)`` gives the (n, J) columns
     to average. Every shard's groups are mapped onto the smallest number of groups among them."""
     shards = sorted(shards, key=lambda s: s[0])
-    per = [shard_groups(e.size, attrs, np.abs(x).sum(axis=1)) for _, e, x, attrs in shards]
-    G = min(g for _, g in per)
+    group, G = size_groups(shards)
     E = np.concatenate([e * L * L for _, e, _, _ in shards])
     k = np.concatenate([np.full(e.size, i) for i, (_, e, _, _) in enumerate(shards)])
-    group = np.concatenate([grp % G for grp, _ in per])
     X = np.concatenate([moments(x) for _, _, x, _ in shards])
     return LevelTables.build(E, k, group, G, X, [T for T, _, _, _ in shards])
+
+
+def size_groups(shards):
+    """(group (n,), G) of the samples of one size's ``shards`` (sorted by T, as in
+    ``size_tables``): each shard's groups mapped onto the smallest number among them."""
+    per = [shard_groups(e.size, attrs, np.abs(x).sum(axis=1)) for _, e, x, attrs in shards]
+    G = min(g for _, g in per)
+    return np.concatenate([grp % G for grp, _ in per]), G
 
 
 def binder_of(column):
@@ -70,15 +76,22 @@ def _near_root(f, t0, width, lo, hi):
 
 
 def _root(f, lo, hi):
-    """The root of f in [lo, hi] nearest the middle of a sign change on a scan; NaN if none."""
+    """The root of f in [lo, hi] found on a scan of ``SCAN_POINTS`` temperatures; NaN if none.
+    Where noise gives the scan several sign changes, the one nearest the root of a straight
+    line fitted to f over the whole scan (the crossing the data as a whole point to): the rule
+    does not depend on where the grid is centred."""
     T = np.linspace(lo, hi, SCAN_POINTS)
     d = np.array([f(t) for t in T])
     idx = np.flatnonzero(np.sign(d[:-1]) * np.sign(d[1:]) <= 0)
     if idx.size == 0:
         return np.nan
-    i = idx[np.argmin(np.abs(idx - (SCAN_POINTS - 1) / 2))]
+    slope, icept = np.polyfit(T, d, 1)
+    overall = -icept / slope if slope != 0 else (lo + hi) / 2
+    i = idx[np.argmin(np.abs((T[idx] + T[idx + 1]) / 2 - overall))]
     if d[i] == 0:
         return float(T[i])
+    if d[i + 1] == 0:
+        return float(T[i + 1])
     return float(brentq(f, T[i], T[i + 1], xtol=1e-9))
 
 
@@ -100,49 +113,62 @@ def crossing_roots(ra, rb, statistic, t_range):
     ta = np.array([_near_root(diff(g, None), tx, width, lo, hi) for g in range(ra.n_groups)])
     tb = np.array([_near_root(diff(None, g), tx, width, lo, hi) for g in range(rb.n_groups)])
     if np.isnan(ta).any() or np.isnan(tb).any():
-        raise UserError(
+        raise CrossingLost(
             f"{ra.where} / {rb.where}: the crossing near T = {tx:.4f} vanishes when one group of "
             "samples is left out; the data cannot locate it (more samples or temperatures)"
         )
     return tx, ta, tb
 
 
-def crossing(ra: Reweighted, rb: Reweighted, statistic, t_range):
-    """``crossing_roots`` as T_star with its jackknife error and the part from each size (the
-    sizes are independent simulations: the parts add in quadrature)."""
-    tx, ta, tb = crossing_roots(ra, rb, statistic, t_range)
+class CrossingLost(UserError):
+    """A crossing that some jackknife replica does not have: the data do not locate it."""
+
+
+def crossing_jack(ra: Reweighted, rb: Reweighted, statistic, t_range, La, Lb):
+    """``crossing_roots`` as a ``jackknife.Jack`` whose parts are the sizes La and Lb; a NaN
+    Jack with a ``note`` where the curves do not cross in range or the data cannot locate the
+    crossing (the pair is then reported as such, never silently dropped)."""
+    try:
+        tx, ta, tb = crossing_roots(ra, rb, statistic, t_range)
+    except CrossingLost as lost:
+        return Jack(float("nan"), {}, str(lost))
     if not np.isfinite(tx):
-        nan = float("nan")
-        return {"T_star": nan, "T_star_err": nan, "T_star_err_a": nan, "T_star_err_b": nan}
-    ea, eb = float(jackknife(ta)), float(jackknife(tb))
+        return Jack(float("nan"), {}, f"no crossing in {t_range[0]:.4f}-{t_range[1]:.4f}")
+    return Jack(float(tx), {int(La): ta, int(Lb): tb})
+
+
+def crossing_row(method, La, Lb, jack, n_groups):
+    """A row of results/tc/{method}.csv from a crossing's Jack (the error of each size apart:
+    the sizes are independent simulations, their parts add in quadrature)."""
+    parts = jack.part_errs()
+    nan = float("nan")
     return {
-        "T_star": tx,
-        "T_star_err": float(np.hypot(ea, eb)),
-        "T_star_err_a": ea,
-        "T_star_err_b": eb,
+        "method": method,
+        "window": "-",
+        "L": La,
+        "L2": Lb,
+        "T_star": jack.value,
+        "T_star_err": jack.err if parts else nan,
+        "T_star_err_a": parts.get(La, nan),
+        "T_star_err_b": parts.get(Lb, nan),
+        "n_groups": n_groups,
+        "note": jack.note,
     }
 
 
-def pair_rows(method, reweighted, statistic, t_range, extra=None):
-    """One row per pair of successive sizes of ``reweighted`` ({L: Reweighted})."""
+def pair_rows(method, reweighted, statistic, t_range):
+    """One row per pair of successive sizes of ``reweighted`` ({L: Reweighted}), and the pairs
+    as (L, L2, Jack) for the extrapolation."""
     sizes = sorted(reweighted)
     if len(sizes) < 2:
         raise UserError(f"{method}: crossings need at least two lattice sizes, got {sizes}")
-    rows = []
+    rows, pairs = [], []
     for La, Lb in zip(sizes[:-1], sizes[1:], strict=True):
-        res = crossing(reweighted[La], reweighted[Lb], statistic, t_range)
-        rows.append(
-            {
-                "method": method,
-                "window": "-",
-                "L": La,
-                "L2": Lb,
-                **res,
-                "n_groups": min(reweighted[La].n_groups, reweighted[Lb].n_groups),
-                **(extra or {}),
-            }
-        )
-    return rows
+        ra, rb = reweighted[La], reweighted[Lb]
+        jack = crossing_jack(ra, rb, statistic, t_range, La, Lb)
+        rows.append(crossing_row(method, La, Lb, jack, min(ra.n_groups, rb.n_groups)))
+        pairs.append((La, Lb, jack))
+    return rows, pairs
 
 
 def curve_rows(reweighted, statistic, t_range, points=61, name="U4"):
@@ -166,15 +192,22 @@ def by_size(series):
     return out
 
 
-def magnetization_analysis(shards, t_range):
-    """The Binder baseline from shards (objects with L, T, energy, magnetization, attrs; spins
-    are not needed): pair rows and reweighted U4 curves."""
+def magnetization_reweighted(shards):
+    """{L: Reweighted} of the magnetization's moments (``exponents.MOMENTS``) from shards
+    (objects with L, T, energy, magnetization, attrs; spins are not needed)."""
+    from isingml.analysis.exponents import magnetization_moments
+
     series = [(s.L, s.T, s.energy, s.magnetization[:, None], s.attrs) for s in shards]
-    reweighted = {
-        L: Reweighted(size_tables(L, group, even_moments), where=f"binder L = {L}")
+    return {
+        L: Reweighted(size_tables(L, group, magnetization_moments), where=f"binder L = {L}")
         for L, group in by_size(series).items()
     }
+
+
+def magnetization_analysis(shards, t_range):
+    """The Binder baseline from shards: pair rows, reweighted U4 curves, the pairs as
+    (L, L2, Jack) and the reweighted data ({L: Reweighted}, for the exponents)."""
+    reweighted = magnetization_reweighted(shards)
     statistic = binder_of(0)
-    return pair_rows("binder", reweighted, statistic, t_range), curve_rows(
-        reweighted, statistic, t_range
-    )
+    rows, pairs = pair_rows("binder", reweighted, statistic, t_range)
+    return rows, curve_rows(reweighted, statistic, t_range), pairs, reweighted

@@ -1,46 +1,77 @@
-"""From crossings of pairs of sizes to T_c(L -> infinity).
+"""From crossings of pairs of sizes to T_c(L -> infinity), with the errors carried by the
+jackknife through the extrapolation.
 
 Crossings of a dimensionless scaling quantity between sizes L and rL, at a fixed ratio r,
 approach T_c as T_x(L) = T_c + b L^-x with x = 1/nu + omega (``physics.CROSSING_EXPONENT``;
-2.75 for the Binder cumulant of the 2D Ising model). What the headline is:
+2.75 for the Binder cumulant of the 2D Ising model). The headline is always the same model,
+chosen before looking at the data (no pre-test):
 
-- with three or more pairs at one ratio, the weighted fit of that form, if its chi^2/dof is at
-  most ``MAX_CHI2_DOF`` (a fit that does not describe the data is not extrapolated from);
-- else, with two pairs, the largest pair itself when the shift the two pairs predict for it,
-  b L^-x, is below half its statistical error ("well below"); the predicted shift is then added
-  to the error as a systematic part, since it is estimated, not known;
-- else the two-pair extrapolation, which has no degree of freedom to check it, said as much;
-- with one pair, that pair, not extrapolated.
-Which of these gave the headline is recorded under ``model``.
+- one pair: that pair, not extrapolated (said so);
+- two pairs: the two-pair extrapolation T_c = (t_2 L_2^x - t_1 L_1^x) / (L_2^x - L_1^x);
+- three or more: the least-squares fit of T_c + b L^-x over all pairs (weights from each pair's
+  own error, held fixed), its chi^2 from the full covariance of the pairs reported beside it.
+
+Pairs that share a size are correlated (L = 32 feeds (16, 32) and (32, 64); their jackknife
+parts are almost perfectly anti-correlated), so the error is not that of independent pairs: the
+extrapolation is repeated on every delete-one-group replica of every size (``jackknife.Jack``).
+The shift exponent is fixed by theory, but the effective exponent of small sizes is lower (the
+exact small-L crossings give 2.36-2.53): the extrapolation with ``EFFECTIVE_EXPONENT`` is
+reported beside it and the difference is stated as a systematic (``T_c_err_exponent``), added
+to the total in quadrature.
+
+The same function extrapolates pair estimates of exponents (``exponents``): y(L) = y + c L^-omega.
 """
 
 import math
 
 import numpy as np
 
+from isingml.analysis import jackknife
+from isingml.analysis.chains import student_error
 from isingml.physics import CROSSING_EXPONENT, ONSAGER_TC
 
-MAX_CHI2_DOF = 3.0
-WELL_BELOW = 0.5  # a predicted shift below this fraction of the error is negligible
+EFFECTIVE_EXPONENT = 2.5  # the shift exponent the smallest exact crossings show (systematic)
 
 
-def _fit(L, t, e, x):
-    """Weighted least squares of t = T_c + b L^-x: (coef, covariance, chi2, dof)."""
+def _weights(L, x, e):
+    """Linear weights a with estimate = a @ t for the fit t = y + b L^-x with weights 1/e^2
+    (two points: the exact two-point extrapolation)."""
     A = np.stack([np.ones_like(L), L**-x], axis=1)
     W = 1.0 / e**2
-    cov = np.linalg.inv(A.T @ (A * W[:, None]))
-    coef = cov @ (A.T @ (W * t))
-    chi2 = float(np.sum(W * (A @ coef - t) ** 2))
-    return coef, cov, chi2, L.size - 2
+    return np.linalg.solve(A.T @ (A * W[:, None]), (A * W[:, None]).T)  # (2, n)
 
 
-def pair_extrapolation(L, L2, t, e, x=CROSSING_EXPONENT):
-    """The headline T_c from pair crossings T_x(L, L2) = t +- e (arrays); a dict."""
-    L, L2, t, e = (np.asarray(a, dtype=np.float64) for a in (L, L2, t, e))
-    ok = np.isfinite(t) & np.isfinite(e) & (e > 0)
-    L, L2, t, e = L[ok], L2[ok], t[ok], e[ok]
-    order = np.argsort(L)
-    L, L2, t, e = L[order], L2[order], t[order], e[order]
+def extrapolation(L, jacks, x):
+    """Extrapolate pair estimates ``jacks`` (Jack per pair, pairs keyed by their smaller size
+    ``L``) as y + b L^-x: (Jack of y, details dict)."""
+    L = np.asarray(L, dtype=np.float64)
+    if L.size == 1:
+        return jacks[0], {"model": "one pair: not extrapolated", "chi2_dof": None}
+    e = np.array([max(j.err, 1e-12) for j in jacks])
+    a = _weights(L, x, e)
+    y = jackknife.apply(lambda *t: float(a[0] @ np.asarray(t)), *jacks)
+    b = jackknife.apply(lambda *t: float(a[1] @ np.asarray(t)), *jacks)
+    details = {"b": b.value, "b_err": b.err, "chi2_dof": None}
+    if L.size == 2:
+        details["model"] = f"two-pair extrapolation as L^-{x:g} (no degree of freedom checks it)"
+        return y, details
+    C = jackknife.covariance(jacks)
+    t = np.array([j.value for j in jacks])
+    r = t - (y.value + b.value * L**-x)
+    chi2 = float(r @ np.linalg.pinv(C, rcond=1e-10) @ r)
+    details["chi2_dof"] = chi2 / (L.size - 2)
+    details["model"] = f"fit y + b L^-{x:g} over {L.size} pairs"
+    return y, details
+
+
+def pair_extrapolation(L, L2, jacks, x=CROSSING_EXPONENT, network_values=None):
+    """The headline T_c from pair crossings (Jack per pair): a dict.
+
+    ``network_values``, for an ensemble's mean crossing: the crossing of each network per pair
+    (n_networks, n_pairs); each network is extrapolated the same way and the Student-t error of
+    the mean of those extrapolations (the spread between networks) is added in quadrature.
+    """
+    L, L2 = np.asarray(L, dtype=np.float64), np.asarray(L2, dtype=np.float64)
     pairs = [[int(a), int(b)] for a, b in zip(L, L2, strict=True)]
     base = {
         "pairs_used": pairs,
@@ -48,76 +79,47 @@ def pair_extrapolation(L, L2, t, e, x=CROSSING_EXPONENT):
         "crossing_exponent": x,
         "nu": None,
         "nu_err": None,
-        "nu_note": f"nu is not fitted: the shift exponent 1/nu + omega = {x:g} is fixed",
     }
     if L.size == 0:
         return {**base, "ok": False, "T_c": None, "T_c_err": None, "note": "no finite crossing"}
+    if np.unique(L).size != L.size:
+        raise ValueError(f"pair crossings of one series repeat a size: {pairs}")
     ratios = L2 / L
     if np.ptp(ratios) > 1e-9:
         base["note"] = f"size ratios differ ({sorted(set(np.round(ratios, 3)))}): b varies"
-    last = {"T_c": float(t[-1]), "T_c_err_stat": float(e[-1])}
-    if L.size == 1:
-        return {
-            **base,
-            "ok": True,
-            **last,
-            "T_c_err": float(e[-1]),
-            "T_c_err_syst": 0.0,
-            "chi2_dof": None,
-            "model": "one pair: not extrapolated",
-        }
-    if np.unique(L).size != L.size:
-        raise ValueError(f"pair crossings of one series repeat a size: {pairs}")
-    coef, cov, chi2, dof = _fit(L, t, e, x)
-    fit = {
-        "T_c_fit": float(coef[0]),
-        "T_c_fit_err": float(math.sqrt(cov[0, 0])),
-        "b": float(coef[1]),
-        "b_err": float(math.sqrt(cov[1, 1])),
-        "chi2_dof": chi2 / dof if dof > 0 else None,
-    }
-    if dof >= 1 and chi2 / dof <= MAX_CHI2_DOF:
-        return {
-            **base,
-            **fit,
-            "ok": True,
-            "T_c": fit["T_c_fit"],
-            "T_c_err": fit["T_c_fit_err"],
-            "T_c_err_stat": fit["T_c_fit_err"],
-            "T_c_err_syst": 0.0,
-            "model": f"fit T_x = T_c + b L^-{x:g} over {L.size} pairs",
-        }
-    # the shift of the largest pair predicted by the two largest pairs
-    two = _fit(L[-2:], t[-2:], e[-2:], x)
-    shift = float(two[0][1] * L[-1] ** -x)
-    if abs(shift) < WELL_BELOW * e[-1]:
-        return {
-            **base,
-            **fit,
-            "ok": True,
-            **last,
-            "T_c_err_syst": abs(shift),
-            "T_c_err": float(math.hypot(e[-1], shift)),
-            "predicted_shift": shift,
-            "model": f"largest pair {pairs[-1]}: its predicted shift b L^-{x:g} = "
-            f"{shift:+.2g} is below half its error (added as a systematic)",
-        }
-    err = float(math.sqrt(two[1][0, 0]))
-    if dof == 0:
-        note = "no degree of freedom checks it"
+    tc, details = extrapolation(L, jacks, x)
+    stat = tc.err
+    out = {**base, **details, "ok": True, "T_c": tc.value, "T_c_err_data": stat}
+    out["T_c_err_parts"] = {str(k): v for k, v in tc.part_errs().items()}
+    networks = 0.0
+    if network_values is not None and len(network_values) > 1:
+        per_net = [
+            extrapolation(L, [jackknife.constant(v) for v in row], x)[0].value
+            if np.all(np.isfinite(row)) else np.nan
+            for row in np.asarray(network_values, dtype=np.float64)
+        ]  # fmt: skip
+        per_net = np.asarray(per_net)
+        networks = student_error(per_net[np.isfinite(per_net)])
+        out["T_c_networks"] = per_net.tolist()
+        out["T_c_err_networks"] = networks
+    out["T_c_err_stat"] = math.hypot(stat, networks)
+    if L.size > 1:
+        alt, _ = extrapolation(L, jacks, EFFECTIVE_EXPONENT)
+        out["T_c_exponent_alt"] = alt.value
+        out["T_c_err_exponent"] = abs(alt.value - tc.value)
+        out["exponent_note"] = (
+            f"with the shift exponent {EFFECTIVE_EXPONENT:g} (the small-L effective value) "
+            f"instead of {x:g}, T_c moves by {alt.value - tc.value:+.2g}: a systematic, in T_c_err"
+        )
     else:
-        note = f"the fit's chi2/dof is {chi2 / dof:.2g}"
-    return {
-        **base,
-        **fit,
-        "ok": True,
-        "T_c": float(two[0][0]),
-        "T_c_err": err,
-        "T_c_err_stat": err,
-        "T_c_err_syst": 0.0,
-        "predicted_shift": shift,
-        "model": f"extrapolation of the two largest pairs ({note})",
-    }
+        out["T_c_err_exponent"] = 0.0
+    out["T_c_err_syst"] = out["T_c_err_exponent"]
+    out["T_c_err"] = math.hypot(out["T_c_err_stat"], out["T_c_err_syst"])
+    out["pairs"] = [
+        {"L": p[0], "L2": p[1], "T_star": j.value, "T_star_err": j.err}
+        for p, j in zip(pairs, jacks, strict=True)
+    ]
+    return out
 
 
 def deviation(T_c, T_c_err):
@@ -126,49 +128,44 @@ def deviation(T_c, T_c_err):
     return dev, abs(T_c - ONSAGER_TC) / T_c_err if T_c_err else None
 
 
-def crossing_result(method, rows):
-    """The FSS JSON of a method whose rows are pair crossings (columns window, L, L2, T_star,
-    T_star_err). With several training windows each is extrapolated on its own and the
-    headline is their mean, the half-spread of the windows reported as ``T_c_err_window``."""
-    per_window = {}
-    for window in sorted({str(r.get("window", "-")) for r in rows}):
-        rs = [r for r in rows if str(r.get("window", "-")) == window]
-        per_window[window] = pair_extrapolation(
-            [r["L"] for r in rs],
-            [r["L2"] for r in rs],
-            [r["T_star"] for r in rs],
-            [r["T_star_err"] for r in rs],
-        )
-    ok = {w: r for w, r in per_window.items() if r["ok"]}
-    if len(per_window) == 1:
-        ((window, head),) = per_window.items()
-        head = {**head, "T_c_err_window": None}
-    elif not ok:
-        head = {"ok": False, "T_c": None, "T_c_err": None, "note": "no window gave a crossing"}
-    else:
-        tc = np.array([r["T_c"] for r in ok.values()])
-        stat = float(np.mean([r["T_c_err"] for r in ok.values()]))
-        spread = float(np.ptp(tc) / 2)
-        head = {
-            "ok": True,
-            "T_c": float(tc.mean()),
-            "T_c_err": math.hypot(stat, spread),
-            "T_c_err_stat": stat,
-            "T_c_err_window": spread,
-            "nu": None,
-            "nu_err": None,
-            "L_used": sorted({L for r in ok.values() for L in r["L_used"]}),
-            "chi2_dof": None,
-            "model": "mean over windows of their pair extrapolations",
-        }
+def replicas_json(method, pairs, networks=None, sampling=None):
+    """The sidecar of a crossing method's rows: each pair's crossing with its jackknife parts
+    (``pairs``: (L, L2, Jack)), for an ensemble each network's crossing per pair, and the
+    sampling check of its shards (``observables.sampling_check``), passed on to the FSS JSON."""
+    return {
+        "method": method,
+        "pairs": [{"L": int(a), "L2": int(b), "T_star": j.to_json()} for a, b, j in pairs],
+        "networks": networks or {},
+        "sampling": sampling or {},
+    }
+
+
+def crossing_result(method, replicas):
+    """The FSS JSON of a crossing method from its ``replicas_json``."""
+    pairs = [p for p in replicas["pairs"] if math.isfinite(p["T_star"]["value"])]
+    dropped = [f"({p['L']}, {p['L2']}): {p['T_star'].get('note') or 'no crossing'}"
+               for p in replicas["pairs"] if p not in pairs]  # fmt: skip
+    pairs.sort(key=lambda p: p["L"])
+    jacks = [jackknife.Jack.from_json(p["T_star"]) for p in pairs]
+    nets = replicas.get("networks") or {}
+    values = None
+    if nets:
+        index = {(p["L"], p["L2"]): i for i, p in enumerate(replicas["pairs"])}
+        values = [[v[index[(p["L"], p["L2"])]] for p in pairs] for v in nets.values()]
+    head = pair_extrapolation(
+        [p["L"] for p in pairs], [p["L2"] for p in pairs], jacks, network_values=values
+    )
+    sampling = replicas.get("sampling") or {}
+    for text in ("pairs not used: " + "; ".join(dropped) if dropped else None,
+                 sampling.get("note")):  # fmt: skip
+        if text:
+            head["note"] = f"{head['note']}; {text}" if head.get("note") else text
     return {
         "method": method,
         "kind": "crossing",
-        "crossing_exponent": CROSSING_EXPONENT,
         **head,
+        "T_c_err_window": None,
         "onsager_T_c": ONSAGER_TC,
-        "per_window": per_window,
-        "crossings": [
-            {k: r[k] for k in ("window", "L", "L2", "T_star", "T_star_err") if k in r} for r in rows
-        ],
+        "n_networks": len(nets) or None,
+        "sampling": {k: v for k, v in sampling.items() if k != "shards"},
     }

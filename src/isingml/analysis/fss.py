@@ -143,16 +143,25 @@ def networks_of(rows):
     return [list(n) for n in sorted(used)]
 
 
-def fss_result(method, rows, kind):
+def fss_result(method, rows, kind, replicas=None):
     """The FSS JSON of one method. ``kind`` is "half" (T*(L) from p = 1/2: fit with 1/nu) or
-    "crossing" (pair crossings: ``extrapolate.crossing_result``)."""
+    "crossing" (pair crossings, extrapolated from their jackknife sidecar ``replicas`` by
+    ``extrapolate.crossing_result``). Sizes without a usable T* are named in the note."""
     if kind == "crossing":
-        result = {**extrapolate.crossing_result(method, rows), "networks": networks_of(rows)}
+        result = {**extrapolate.crossing_result(method, replicas), "networks": networks_of(rows)}
+        missing = [f"L{r['L']}/{r['L2']}: {r['no_crossing']}" for r in rows
+                   if isinstance(r.get("no_crossing"), str) and r["no_crossing"]]  # fmt: skip
+        if missing:
+            text = "networks without a crossing in range, left out of that pair's mean: "
+            text += "; ".join(missing)
+            result["note"] = f"{result['note']}; {text}" if result.get("note") else text
         return _note_excluded(result, rows)
-    by_window = defaultdict(list)
+    by_window, dropped = defaultdict(list), []
     for r in rows:
         if np.isfinite(r["T_star"]) and np.isfinite(r["T_star_err"]) and r["T_star_err"] > 0:
             by_window[r["window"]].append(r)
+        else:
+            dropped.append(f"{r['window']} L{r['L']} (T* {r['T_star']}, err {r['T_star_err']})")
     per_window = {}
     for window, rs in sorted(by_window.items()):
         L = np.array([r["L"] for r in rs], float)
@@ -163,6 +172,7 @@ def fss_result(method, rows, kind):
     nu_src = [r.get("free") for r in per_window.values() if r.get("free", {}).get("ok")]
     chi2 = [r["fixed"]["chi2_dof"] for r in per_window.values() if r["fixed"].get("chi2_dof")]
     sizes = sorted({L for r in per_window.values() for L in r["fixed"].get("L_used", [])})
+    head = _note_dropped(head, dropped)
     return _note_excluded(
         {
             "method": method,
@@ -181,6 +191,13 @@ def fss_result(method, rows, kind):
         },
         rows,
     )
+
+
+def _note_dropped(result, dropped):
+    if dropped:
+        text = "sizes without a finite T* and error, not fitted: " + "; ".join(dropped)
+        result["note"] = f"{result['note']}; {text}" if result.get("note") else text
+    return result
 
 
 def _note_excluded(result, rows):

@@ -19,8 +19,10 @@ import math
 
 import numpy as np
 
-from isingml.analysis.binder import binder_of, crossing_roots
-from isingml.analysis.chains import jackknife, student_error
+from isingml.analysis import jackknife
+from isingml.analysis.binder import binder_of, crossing_jack
+from isingml.analysis.chains import student_error
+from isingml.analysis.jackknife import Jack
 from isingml.errors import UserError
 from isingml.windows import name_of_attr
 
@@ -39,24 +41,27 @@ def ensemble_rows(method, pairs, names, statistic, t_range):
 
     ``pairs``: (L, L2, Reweighted a, Reweighted b) per row; ``statistic(c)`` maps moment
     averages to network c's scalar (a cumulant, a mean). Returns (rows: one per pair, the
-    ensemble mean; per_network: one per pair and network).
+    ensemble mean; per_network: one per pair and network; jacks: {"mean": [(L, L2, Jack)],
+    name: [Jack per pair]}). A network without a crossing in range is named in its row's
+    ``no_crossing`` and left out of that pair's mean, never silently.
     """
     if not pairs:
         raise UserError(f"{method}: crossings need at least two lattice sizes")
     rows, per_network = [], []
+    jacks = {"mean": [], **{n: [] for n in names}}
     for La, Lb, ra, rb in pairs:
-        roots = [crossing_roots(ra, rb, statistic(c), t_range) for c in range(len(names))]
-        tx = np.array([r[0] for r in roots])
-        for name, (t, ta, tb) in zip(names, roots, strict=True):
-            err = float(np.hypot(jackknife(ta), jackknife(tb))) if np.isfinite(t) else np.nan
+        nets = [crossing_jack(ra, rb, statistic(c), t_range, La, Lb) for c in range(len(names))]
+        tx = np.array([j.value for j in nets])
+        for name, j in zip(names, nets, strict=True):
+            jacks[name].append(j)
             per_network.append(
                 {
                     "method": method,
                     "network": name,
                     "L": La,
                     "L2": Lb,
-                    "T_star": float(t),
-                    "T_star_err": err,
+                    "T_star": j.value,
+                    "T_star_err": j.err if j.parts else np.nan,
                 }
             )
         ok = np.isfinite(tx)
@@ -68,21 +73,24 @@ def ensemble_rows(method, pairs, names, statistic, t_range):
             "T_star": np.nan,
             "T_star_err": np.nan,
             "n_networks": int(ok.sum()),
+            "no_crossing": "; ".join(
+                f"{n} ({j.note})" for n, j, good in zip(names, nets, ok, strict=True) if not good
+            ),  # fmt: skip
         }
+        mean = Jack(float("nan"))
         if ok.any():
-            ta = np.mean([roots[c][1] for c in np.flatnonzero(ok)], axis=0)
-            tb = np.mean([roots[c][2] for c in np.flatnonzero(ok)], axis=0)
-            data_err = float(np.hypot(jackknife(ta), jackknife(tb)))
+            mean = jackknife.mean([nets[c] for c in np.flatnonzero(ok)])
             net_err = student_error(tx[ok])
             row.update(
-                T_star=float(tx[ok].mean()),
-                T_star_err=float(math.hypot(data_err, net_err)),
-                T_star_err_data=data_err,
+                T_star=mean.value,
+                T_star_err=float(math.hypot(mean.err, net_err)),
+                T_star_err_data=mean.err,
                 T_star_err_networks=net_err,
                 spread_networks=float(tx[ok].std(ddof=1)) if ok.sum() > 1 else 0.0,
             )
+        jacks["mean"].append((La, Lb, mean))
         rows.append(row)
-    return rows, per_network
+    return rows, per_network, jacks
 
 
 def network_name(attrs):
@@ -163,9 +171,12 @@ def features_analysis(method, feature_sets, t_range=None):
     that background, are returned per network as a diagnostic (``pairing`` native).
 
     ``feature_sets``: a list of (blocks, attrs) from ``io.results.read_features``. Returns
-    (rows, per_network, curves): the ensemble's crossings, each network's (both pairings), and
-    the ensemble-mean U_phi(T) per size (native, and decimated from 2L).
+    (rows, per_network, curves, replicas, exponents): the ensemble's crossings, each network's
+    (both pairings), the ensemble-mean U_phi(T) per size (native, and decimated from 2L), the
+    crossings' jackknife sidecar (``extrapolate.replicas_json``) and the networks' RG
+    eigenvalue (``exponents.network_exponents``).
     """
+    from isingml.analysis import exponents, extrapolate
     from isingml.analysis.binder import curve_rows, even_moments
 
     feature_sets, excluded = learned_only(feature_sets)
@@ -173,13 +184,12 @@ def features_analysis(method, feature_sets, t_range=None):
     native = reweighted_column(method, feature_sets, "phi", even_moments)
     decimated = reweighted_column(method, feature_sets, "phi_b2", even_moments)
     t_range = _t_range(feature_sets, t_range)
-    rows, per_network = ensemble_rows(
-        method, decimation_pairs(native, decimated), names, binder_of, t_range
-    )
+    dpairs = decimation_pairs(native, decimated)
+    rows, per_network, jacks = ensemble_rows(method, dpairs, names, binder_of, t_range)
     for r in per_network:
         r["pairing"] = "decimated"
     if len(native) > 1:
-        _, plain = ensemble_rows(method, successive_pairs(native), names, binder_of, t_range)
+        _, plain, _ = ensemble_rows(method, successive_pairs(native), names, binder_of, t_range)
         per_network += [{**r, "pairing": "native"} for r in plain]
     _tag(rows, feature_sets)
     for r in rows:
@@ -194,7 +204,11 @@ def features_analysis(method, feature_sets, t_range=None):
     ]
     for r in curve_rows(decimated, mean_cumulant, t_range, name="U"):
         curves.append({**r, "L": r["L"] // 2, "L_source": r["L"], "source": "b2"})
-    return rows, per_network, curves
+    replicas = extrapolate.replicas_json(
+        method, jacks["mean"], {n: [j.value for j in jacks[n]] for n in names}
+    )
+    exps = exponents.network_exponents(method, dpairs, names, jacks)
+    return rows, per_network, curves, replicas, exps
 
 
 def _mean_of(c):
@@ -207,9 +221,9 @@ def rg_analysis(method, feature_sets, t_range=None):
     L (majority rule, b = 2). At that temperature the decimation leaves the network's view
     unchanged, a fixed point, which converges to T_c as L -> infinity.
 
-    Returns (rows, per_network, curves): crossings per L (column L2 = 2L), each network's, and
-    the ensemble-mean <p>(T) per size L on native configurations and on those decimated from
-    2L and from 4L (``source`` native, b2, b4).
+    Returns (rows, per_network, curves, replicas): crossings per L (column L2 = 2L), each
+    network's, the ensemble-mean <p>(T) per size L on native configurations and on those
+    decimated from 2L and from 4L (``source`` native, b2, b4), and the jackknife sidecar.
     """
     from isingml.analysis.binder import curve_rows
 
@@ -220,7 +234,7 @@ def rg_analysis(method, feature_sets, t_range=None):
     t_range = _t_range(feature_sets, t_range)
     decimated = {b: reweighted_column(method, feature_sets, f"p_b{b}", lambda x: x) for b in (2, 4)}
     pairs = decimation_pairs(native, decimated[2])
-    rows, per_network = ensemble_rows(method, pairs, names, _mean_of, t_range)
+    rows, per_network, jacks = ensemble_rows(method, pairs, names, _mean_of, t_range)
     _tag(rows, feature_sets)
     for r in rows:
         r["excluded"] = excluded
@@ -233,4 +247,9 @@ def rg_analysis(method, feature_sets, t_range=None):
         b = {"native": 1, "b2": 2, "b4": 4}[source]
         for r in curve_rows(data, mean_p, t_range, points=31, name="p"):
             curves.append({**r, "L": r["L"] // b, "L_source": r["L"], "source": source})
-    return rows, per_network, curves
+    from isingml.analysis import extrapolate
+
+    replicas = extrapolate.replicas_json(
+        method, jacks["mean"], {n: [j.value for j in jacks[n]] for n in names}
+    )
+    return rows, per_network, curves, replicas

@@ -8,6 +8,11 @@ configurations, the Binder cumulant of y is reweighted and crossed between sizes
 U4 (a summary row ``pca``), and, on the networks' wide temperature grid, the fraction of the
 variance along the component is given per temperature (large in the ordered phase, where the
 magnetization fluctuation dominates, ~1/N in the disordered phase).
+
+The component is fitted from the same configurations it is then evaluated on, so it is part of
+the estimator: every delete-one-group replica of the jackknife refits it without that group
+(``replica_components``: power iteration warm-started from the full fit) and projects all the
+configurations on its own component, so the error bar includes the fit's own noise.
 """
 
 import numpy as np
@@ -26,6 +31,29 @@ def first_component(X, steps=40, seed=0):
         value = float(np.linalg.norm(w))
         v = w / value
     return v.astype(np.float64), value
+
+
+REFIT_STEPS = 4  # power-iteration steps per jackknife replica, from the full component
+
+
+def replica_components(X, group, G, v, steps=REFIT_STEPS):
+    """The leading component of the covariance of the rows of X (n, N) without each group g
+    (``group`` (n,) in 0..G-1), by power iteration started from the full component ``v``:
+    (G, N). X^T X v is computed once per step for all data and the group's part subtracted."""
+    X = np.asarray(X, dtype=np.float32)
+    total = X.sum(axis=0, dtype=np.float64)
+    counts = np.bincount(group, minlength=G)
+    out = np.empty((G, X.shape[1]))
+    for g in range(G):
+        rows = X[group == g]
+        n = X.shape[0] - counts[g]
+        mean = (total - rows.sum(axis=0, dtype=np.float64)) / n
+        u = v.astype(np.float32)
+        for _ in range(steps):
+            w = (X.T @ (X @ u) - rows.T @ (rows @ u)) / n - mean * (mean @ u)
+            u = (w / np.linalg.norm(w)).astype(np.float32)
+        out[g] = orient(u.astype(np.float64))
+    return out
 
 
 def orient(v):
@@ -49,7 +77,7 @@ def pca_analysis(critical, t_range=None):
     """PCA per Binder-grid size and the crossings of the Binder cumulant of the projections.
 
     ``critical``: shards (with spins) of the Binder grid, any sizes. Returns (rows, curves,
-    components {L: v}).
+    components {L: v}, the crossings' jackknife sidecar).
     """
     from isingml.analysis.binder import (
         binder_of,
@@ -57,23 +85,42 @@ def pca_analysis(critical, t_range=None):
         curve_rows,
         even_moments,
         pair_rows,
+        size_groups,
         size_tables,
     )
     from isingml.analysis.reweighting import Reweighted
 
-    components, series = {}, []
+    components, reweighted = {}, {}
     for L, group in by_size([(s.L, s.T, s.energy, s, s.attrs) for s in critical]).items():
+        group = sorted(group, key=lambda item: item[0])
         X = np.concatenate([s.spins.reshape(s.spins.shape[0], -1) for _, _, s, _ in group])
+        X = X.astype(np.float32)
         v = orient(first_component(X)[0])
         components[L] = v
-        for T, e, s, attrs in group:
-            y = s.spins.reshape(s.spins.shape[0], -1).astype(np.float32) @ v
-            series.append((L, T, e[: y.size], y[:, None], attrs))
-    reweighted = {
-        L: Reweighted(size_tables(L, group, even_moments), where=f"pca L = {L}")
-        for L, group in by_size(series).items()
-    }
+        series = [(T, e[: s.spins.shape[0]], None, attrs) for T, e, s, attrs in group]
+        y = (X @ v.astype(np.float32))[:, None]
+        i, with_y = 0, []
+        for T, e, _, attrs in series:
+            with_y.append((T, e, y[i : i + e.size], attrs))
+            i += e.size
+        tables = size_tables(L, with_y, even_moments)
+        rw = Reweighted(tables, where=f"pca L = {L}")
+        groups, G = size_groups(with_y)
+        E = np.concatenate([e * L * L for _, e, _, _ in with_y])
+        level = np.searchsorted(tables.levels, np.rint(E))
+        sums = []
+        for g, vg in enumerate(replica_components(X, groups, G, v)):
+            yg = (X @ vg.astype(np.float32)).astype(np.float64)
+            keep = groups != g
+            table = np.zeros((tables.levels.size, 2))
+            np.add.at(table, level[keep], even_moments(yg[keep, None]))
+            sums.append(table)
+        rw.replica_sums = np.array(sums)
+        reweighted[L] = rw
     temps = [s.T for s in critical]
     t_range = t_range or (min(temps), max(temps))
-    rows = pair_rows("pca", reweighted, binder_of(0), t_range)
-    return rows, curve_rows(reweighted, binder_of(0), t_range, name="U"), components
+    from isingml.analysis.extrapolate import replicas_json
+
+    rows, pairs = pair_rows("pca", reweighted, binder_of(0), t_range)
+    curves = curve_rows(reweighted, binder_of(0), t_range, name="U")
+    return rows, curves, components, replicas_json("pca", pairs)

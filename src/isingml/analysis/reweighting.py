@@ -105,6 +105,14 @@ class Histograms:
         """<A>(beta) from per-level sums of A over the samples, ``sums`` (nl, q): shape (q,)."""
         return self.level_weights(beta) @ sums
 
+    def covariance_with_energy(self, sums, beta):
+        """(<A>, <A E> - <A><E>) at ``beta`` from per-level sums of A (nl, q), E the total
+        energy: the beta-derivative of <A> is minus the second (energies centred before the
+        product, so nothing cancels)."""
+        w = self.level_weights(beta)
+        mean_e = w @ (self.levels * self.counts)
+        return w @ sums, w @ ((self.levels - mean_e)[:, None] * sums)
+
     def effective_fraction(self, beta):
         """Kish's effective sample size at ``beta`` over the largest N_k."""
         p = self.level_weights(beta) * self.counts  # probability per level
@@ -145,6 +153,7 @@ class Reweighted:
 
     def __init__(self, tables: LevelTables, where="reweighting"):
         self.tables, self.where = tables, where
+        self.replica_sums = None  # (G, nl, J) where the observable is refitted per replica
         t = tables
         betas = 1.0 / t.T
         self.full = Histograms(t.levels, t.counts.sum(0), t.N.sum(0), betas)
@@ -164,7 +173,23 @@ class Reweighted:
         """Moment averages (J,) at temperature T: full data (g None) or without group g."""
         if g is None:
             return self.full.average(self._sums, 1.0 / T)
-        return self.replicas[g].average(self._sums - self.tables.sums[g], 1.0 / T)
+        return self.replicas[g].average(self._replica_sums(g), 1.0 / T)
+
+    def _replica_sums(self, g):
+        """Per-level sums of the moments without group g. Where the per-sample quantity itself
+        was refitted without group g (a principal component), ``replica_sums`` holds them."""
+        if self.replica_sums is not None:
+            return self.replica_sums[g]
+        return self._sums - self.tables.sums[g]
+
+    def slopes(self, T, g=None):
+        """(moment averages (J,), their beta-derivatives (J,)) at temperature T: full data
+        (g None) or without group g. d<A>/d beta = -(<A E> - <A><E>)."""
+        if g is None:
+            mean, cov = self.full.covariance_with_energy(self._sums, 1.0 / T)
+        else:
+            mean, cov = self.replicas[g].covariance_with_energy(self._replica_sums(g), 1.0 / T)
+        return mean, -cov
 
     def check_range(self, T):
         """Refuse temperatures outside the sampled span or where the histograms run thin."""

@@ -16,7 +16,17 @@ import numpy as np
 
 from isingml.physics import ONSAGER_TC
 
-ESTIMATORS = ("binder", "cnn_binder", "confusion", "rg", "pca")
+ESTIMATORS = ("binder", "cnn_binder", "pca")
+# Rows that are computed but whose error bars did not pass coverage, with the reason; they are
+# shown apart, with no pull, as studies (benchmarks/pull_coverage.py, README "Coverage").
+STUDIES = {
+    "confusion": "one warm-started epoch per proposal lags the moving boundary; the accuracy "
+    "curves are flat within their binomial noise, so the peak is not located (coverage: mean "
+    "pull +1.2)",
+    "rg": "<p> of a thresholded output is not scale-free: its fixed point converges to the "
+    "threshold's T(m0), not to T_c (coverage: mean pull -5.8)",
+}
+EXPONENTS = (("inv_nu", "1/ν", 1.0), ("gamma_over_nu", "γ/ν", 1.75), ("beta_over_nu", "β/ν", 0.125))
 
 
 def metrics_of(result, metrics):
@@ -30,9 +40,12 @@ def _num(value):
     return np.nan if value is None else float(value)
 
 
-def summary_row(result, metrics, shortcut=()):
-    """One row of results/summary.csv from an FSS result, the metrics of its networks and, for
-    window-trained models, their rows of results/diagnostics/shortcut.csv."""
+def summary_row(result, metrics, shortcut=(), exponents=None):
+    """One row of results/summary.csv from an FSS result, the metrics of its networks, for
+    window-trained models their rows of results/diagnostics/shortcut.csv, and the method's
+    object of results/fss/exponents.json where it has one (the nu column)."""
+    exponents = exponents or {}
+    nu = exponents.get("nu") or {}
     acc = [m["accuracy"] for m in metrics]
     tc, err = _num(result.get("T_c")), _num(result.get("T_c_err"))
     estimator = result["method"] in ESTIMATORS
@@ -49,7 +62,11 @@ def summary_row(result, metrics, shortcut=()):
         per_window.setdefault(r["window"], []).append(r)
     return {
         "method": result["method"],
-        "kind": "T_c estimator" if estimator else "window-trained: converges to T(m0)",
+        "kind": "T_c estimator"
+        if estimator
+        else "study: " + STUDIES[result["method"]]
+        if result["method"] in STUDIES
+        else "window-trained: converges to T(m0)",
         "T_c": tc,
         "T_c_err": err,
         "T_c_err_stat": result.get("T_c_err_stat"),
@@ -57,8 +74,13 @@ def summary_row(result, metrics, shortcut=()):
         "T_c_err_window": result.get("T_c_err_window"),
         "rel_dev_onsager": (tc - ONSAGER_TC) / ONSAGER_TC,
         "pull": abs(tc - ONSAGER_TC) / err if estimator and err > 0 else None,
-        "nu": result.get("nu"),
-        "nu_err": result.get("nu_err"),
+        "nu": nu.get("value", result.get("nu")),
+        "nu_err": nu.get("err", result.get("nu_err")),
+        **{
+            f"{key}{suffix}": (exponents.get(key) or {}).get(field)
+            for key, _, _ in EXPONENTS
+            for suffix, field in (("", "value"), ("_err", "err"))
+        },
         "m0": float(np.mean([r["m0"] for r in at_largest])) if at_largest else None,
         "T_of_m0": float(np.mean([r["T_of_m0"] for r in at_largest])) if at_largest else None,
         "R2_p_vs_abs_m": float(np.mean([r["R2"] for r in at_largest])) if at_largest else None,
@@ -136,20 +158,69 @@ def _window_lines(rows, results):
     return lines
 
 
-def summary_markdown(rows, results):
+def _exponent_lines(exponents):
+    lines = [
+        "## Critical exponents (at each pair's own crossing, extrapolated over the pairs)",
+        "",
+        "| method | exponent | estimate ± σ | exact | pull | from |",
+        "|---|---|---|---|---|---|",
+    ]
+    for method, obj in exponents.items():
+        for key, label, exact in EXPONENTS:
+            e = obj.get(key)
+            if not e:
+                continue
+            how = ", ".join(e.get("from", []))
+            lines.append(
+                f"| {method} | {label} | {_fmt(e['value'], e['err'])} | {exact:g} | "
+                f"{(e['value'] - exact) / e['err']:+.1f} σ | {how} |"
+            )
+    lines += [
+        "",
+        "Errors are the jackknife's over independent replicas, carried through the crossing "
+        "temperature and the extrapolation, with the correction exponent's systematic (ω and "
+        "ω − 0.25) added; for cnn_binder the spread between networks is added too. Every "
+        "estimate per pair is in results/fss/exponents.json.",
+    ]
+    return lines
+
+
+def _study_lines(rows):
+    lines = [
+        "## Studies: computed, but not T_c estimators",
+        "",
+        "| method | T(∞) ± σ | off Onsager | why it is not an estimator |",
+        "|---|---|---|---|",
+    ]
+    for r in rows:
+        dev = "—" if not math.isfinite(r["T_c"]) else f"{100 * r['rel_dev_onsager']:+.3f} %"
+        lines.append(
+            f"| {r['method']} | {_fmt(r['T_c'], r['T_c_err'])} | {dev} | {STUDIES[r['method']]} |"
+        )
+    return lines
+
+
+def summary_markdown(rows, results, exponents=None):
     estimators = [r for r in rows if r["method"] in ESTIMATORS]
-    windowed = [r for r in rows if r["method"] not in ESTIMATORS]
+    studies = [r for r in rows if r["method"] in STUDIES]
+    windowed = [r for r in rows if r["method"] not in ESTIMATORS and r["method"] not in STUDIES]
     lines = ["# isingml summary", "", f"Onsager's exact T_c = 2/ln(1+√2) = {ONSAGER_TC:.6f}.", ""]
-    lines += _estimator_lines(estimators) + [""] + _window_lines(windowed, results)
+    lines += _estimator_lines(estimators)
+    if exponents:
+        lines += [""] + _exponent_lines(exponents)
+    lines += [""] + _window_lines(windowed, results)
+    if studies:
+        lines += [""] + _study_lines(studies)
     notes = [f"- {r['method']}: {r['note']}" for r in results if r.get("note")]
-    notes += [f"- {r['method']}: {r['nu_note']}" for r in results if r.get("nu_note")]
+    notes += [f"- {r['method']}: {r['exponent_note']}" for r in results if r.get("exponent_note")]
     if notes:
         lines += ["", "Notes:", *notes]
     lines += [
         "",
         "How each T_c(∞) was obtained is in results/fss/<method>.json under 'model'. Crossings "
         "of the Binder cumulants approach T_c from below and are extrapolated as "
-        "L^-(1/ν + ω) = L^-2.75.",
+        "L^-(1/ν + ω) = L^-2.75 from all pairs (two pairs: the two-pair extrapolation), with "
+        "the errors of pairs that share a size carried by the jackknife.",
         "",
     ]
     return "\n".join(lines)

@@ -57,12 +57,14 @@ def prepare_output(path):
     return path
 
 
-def write_ensemble_tables(args, rows, per_network, curves):
+def write_ensemble_tables(args, rows, per_network, curves, replicas):
     """The tables of an ensemble of networks on the Binder grid (cnn_binder, rg): the crossings
-    to --out, and, where asked, each network's to --networks and the curves to --curves."""
+    to --out and their jackknife sidecar to --replicas, and, where asked, each network's to
+    --networks and the curves to --curves."""
     from isingml.io import results
 
     results.write_csv(prepare_output(args.out), rows)
+    results.write_json(prepare_output(args.replicas), replicas)
     if args.networks:
         results.write_csv(prepare_output(args.networks), per_network)
     if args.curves:

@@ -59,8 +59,8 @@ def cmd_rg(args):
     from isingml.io import results
 
     sets = [results.read_features(p) for p in args.features]
-    rows, per_network, curves = order_parameters.rg_analysis("rg", sets)
-    write_ensemble_tables(args, rows, per_network, curves)
+    rows, per_network, curves, replicas = order_parameters.rg_analysis("rg", sets)
+    write_ensemble_tables(args, rows, per_network, curves, replicas)
     for r in rows:
         log.info(
             "rg fixed point L=%d (from %d): T = %.5f +- %.5f",
@@ -80,8 +80,9 @@ def cmd_pca(args):
     critical = [shards.read_shard(p) for p in args.shards]
     for s in critical:
         shards.require_spins(s.path, s.attrs, 64)
-    rows, curves, components = pca.pca_analysis(critical)
+    rows, curves, components, replicas = pca.pca_analysis(critical)
     results.write_csv(prepare_output(args.out), rows)
+    results.write_json(prepare_output(args.replicas), replicas)
     results.write_csv(prepare_output(args.curves), curves)
     wide = datasets.load_lattices(args.wide)
     flat = wide.spins.reshape(wide.spins.shape[0], -1)
@@ -133,12 +134,14 @@ def add_analyses(an):
     p.add_argument("--out", required=True, help="results/tc/rg.csv")
     p.add_argument("--networks", help="also write each network's fixed points here")
     p.add_argument("--curves", help="also write <p>(T) native and decimated here")
+    p.add_argument("--replicas", required=True, help="the crossings' jackknife sidecar (.json)")
     p.set_defaults(func=cmd_rg)
 
     p = an.add_parser("pca", help="principal components; Binder crossings of the first one")
     p.add_argument("--shards", nargs="+", required=True, help="the Binder grid's shards")
     p.add_argument("--wide", nargs="+", required=True, help="network-grid shards of one L")
     p.add_argument("--out", required=True, help="results/tc/pca.csv")
+    p.add_argument("--replicas", required=True, help="the crossings' jackknife sidecar (.json)")
     p.add_argument("--curves", required=True, help="the reweighted U of the projections")
     p.add_argument("--variance", required=True, help="variance fraction on PC1 per T")
     p.add_argument("--components", required=True, help="the components (.npz)")

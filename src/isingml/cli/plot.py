@@ -17,6 +17,8 @@ FIGURES = {
     "rg": ("curves", "tc"),
     "pca": ("components", "variance", "curves"),
     "filters": ("diagnostics*",),
+    "collapse": ("curves*", "fss*", "exponents"),
+    "exponent_slopes": ("exponents",),
 }
 INPUTS = (
     "curves",
@@ -28,6 +30,7 @@ INPUTS = (
     "diagnostics",
     "components",
     "variance",
+    "exponents",
 )
 
 

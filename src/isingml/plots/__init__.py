@@ -7,6 +7,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from isingml.plots.exponents import collapse, exponent_slopes  # noqa: E402
 from isingml.plots.networks import accuracy, cnn_binder, confusion, p_ordered, shortcut  # noqa: E402
 from isingml.plots.physics import binder, lattices, magnetization, tc_extrapolation  # noqa: E402
 from isingml.plots.studies import data_efficiency, filters, pca, rg  # noqa: E402
@@ -16,8 +17,10 @@ __all__ = [
     "accuracy",
     "binder",
     "cnn_binder",
+    "collapse",
     "confusion",
     "data_efficiency",
+    "exponent_slopes",
     "filters",
     "lattices",
     "magnetization",

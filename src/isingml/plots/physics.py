@@ -111,7 +111,7 @@ def _crossing_panel(ax, t, f):
             xx = np.linspace(0, X.max() * 1.05, 50)
             ax.plot(
                 xx,
-                fit["T_c_fit"] + fit["b"] * xx,
+                fit["T_c"] + fit["b"] * xx,
                 color=h[0].get_color(),
                 lw=0.8,
                 label=f"$T_c + b L^{{-{x:g}}}$",

@@ -1,0 +1,166 @@
+"""The exponents' code against exact answers: beta-derivatives from the reweighting against the
+transfer matrix, the pair estimates' corrections on exact curves (which fix the correction
+exponents of the extrapolation), and the coverage of their jackknife errors on independent
+samples from the exact g(E, M) of L = 4 and 8."""
+
+import functools
+import math
+
+import numpy as np
+import pytest
+
+from isingml import exact
+from isingml.analysis import binder, exponents
+from isingml.analysis.reweighting import LevelTables, Reweighted
+
+Z = 4.0  # tolerance of the statistical comparisons, in standard errors
+density_of_states = functools.cache(exact.density_of_states)
+
+
+def distribution(L, T):
+    """(E total, m per site, probability) over the levels of the exact g(E, M) at T."""
+    e, m, g = density_of_states(L)
+    E, M = np.meshgrid(e * L * L, m, indexing="ij")
+    logw = np.where(g > 0, np.log(np.where(g > 0, g, 1.0)) - E / T, -np.inf)
+    p = np.exp(logw - logw.max())
+    return E.ravel(), M.ravel(), p.ravel() / p.sum()
+
+
+def exact_reweighted(L, T0=2.3):
+    """Reweighted whose 'samples' are the exact distribution at T0 (two groups): its averages
+    and slopes at any T are the exact canonical ones."""
+    E, M, p = distribution(L, T0)
+    levels, lev = np.unique(np.rint(E), return_inverse=True)
+    cols = exponents.magnetization_moments(M[:, None])
+    counts, sums = np.zeros((2, levels.size)), np.zeros((2, levels.size, 3))
+    for g in range(2):
+        np.add.at(counts[g], lev, 1e6 * p / 2)
+        np.add.at(sums[g], lev, (1e6 * p / 2)[:, None] * cols)
+    return Reweighted(LevelTables(levels, counts, np.full((2, 1), 5e5), sums, np.array([T0])))
+
+
+def transfer_slopes(L, T, h=1e-5):
+    """dU4/dbeta and d ln<m^2>/dbeta of the transfer matrix, by central differences in beta."""
+    b = 1.0 / T
+    lo, hi = exact.moments(L, 1.0 / (b - h)), exact.moments(L, 1.0 / (b + h))
+    m2 = exact.moments(L, T)["m2"]
+    return (hi["U4"] - lo["U4"]) / (2 * h), (hi["m2"] - lo["m2"]) / (2 * h) / m2
+
+
+@pytest.mark.parametrize("L", [4, 6, 8])
+def test_reweighted_slopes_equal_the_transfer_matrix(L):
+    """The covariance formula inside the reweighting gives the transfer matrix's dU4/dbeta and
+    d ln<m^2>/dbeta (an independent calculation: row transfer matrix, finite differences) to
+    1e-6, at T_c and on both sides."""
+    rw = exact_reweighted(L)
+    for T in (2.2, 2.269, 2.35):
+        obs = exponents.magnetization_observables(*rw.slopes(T), L)
+        dU, dlnm2 = transfer_slopes(L, T)
+        assert obs["dU4"] == pytest.approx(dU, rel=1e-6, abs=1e-8), T
+        assert obs["dln_m2"] == pytest.approx(dlnm2, rel=1e-6), T
+
+
+def exact_pair(La, Lb):
+    """The pair estimates of 1/nu (dU4, d ln m^2) and gamma/nu at the exact crossing."""
+    tx = exact.binder_crossing(La, Lb, xtol=1e-11)
+    (ua, la), (ub, lb) = transfer_slopes(La, tx), transfer_slopes(Lb, tx)
+    chi = Lb**2 * exact.moments(Lb, tx)["m2"] / (La**2 * exact.moments(La, tx)["m2"])
+    r = math.log(Lb / La)
+    return {"dU4": math.log(ub / ua) / r, "dln_m2": math.log(lb / la) / r, "chi": math.log(chi) / r}
+
+
+def test_pair_estimates_on_exact_curves_fix_the_correction_exponents():
+    """On the transfer matrix's curves, at the exact crossings of (4, 8), (5, 10) and (6, 12),
+    the pair estimates' deviations from 1, 1, 7/4 shrink with L, and the effective exponent of
+    that shrinking between the two largest pairs lies within the band the extrapolation allows,
+    [CORRECTION - OMEGA_SPREAD, CORRECTION] (+-0.05): about 1 for d ln<m^2>/dbeta, about 1.5 and
+    rising towards 7/4 for dU4/dbeta and chi (measured up to (7, 14): 0.97, 1.53, 1.62)."""
+    exact_values = {"dU4": 1.0, "dln_m2": 1.0, "chi": 1.75}
+    sizes = (4, 5, 6)
+    pairs = {L: exact_pair(L, 2 * L) for L in sizes}
+    for name, y in exact_values.items():
+        dev = np.array([abs(pairs[L][name] - y) for L in sizes])
+        assert np.all(np.diff(dev) < 0), (name, dev)
+        eff = -np.diff(np.log(dev)) / np.diff(np.log(sizes))
+        omega = exponents.CORRECTION[name]
+        assert omega - exponents.OMEGA_SPREAD - 0.05 <= eff[-1] <= omega + 0.05, (name, eff)
+        if omega > 1.5:
+            assert eff[-1] > eff[0], (name, eff)  # rising towards the asymptotic exponent
+
+
+def iid_series(L, temperatures, n, rng):
+    out = []
+    for T in temperatures:
+        E, M, p = distribution(L, T)
+        idx = rng.choice(p.size, size=n, p=p)
+        out.append((T, E[idx] / L**2, M[idx][:, None], {"interval": 1.0}))
+    return out
+
+
+def exact_pair_from_g(La, Lb):
+    """Every pair estimate at the exact crossing, from exact g(E, M) (L <= 8)."""
+    tx = exact.binder_crossing(La, Lb, xtol=1e-11)
+    oa = exponents.magnetization_observables(*exact_reweighted(La).slopes(tx), La)
+    ob = exponents.magnetization_observables(*exact_reweighted(Lb).slopes(tx), Lb)
+    return exponents.pair_values(oa, ob, Lb / La)
+
+
+def test_exponent_errors_cover_the_exact_pair_values():
+    """Coverage: 150 data sets of independent samples from the exact distributions of L = 4
+    and 8 at five temperatures, analysed like the Binder grid (reweighting, crossing, every
+    pair estimate at the sample's own crossing, jackknife through both): for each estimate the
+    pulls against its exact value at the exact crossing have RMS in [0.8, 1.25] and a mean
+    within 4 standard errors of zero. Fixed seed."""
+    truth = exact_pair_from_g(4, 8)
+    temperatures = [2.17, 2.21, 2.25, 2.29, 2.33]
+    rng = np.random.default_rng(2027)
+    pulls = {name: [] for name in truth}
+    for _ in range(150):
+        rws = {
+            L: Reweighted(
+                binder.size_tables(
+                    L, iid_series(L, temperatures, 2000, rng), exponents.magnetization_moments
+                )
+            )  # fmt: skip
+            for L in (4, 8)
+        }
+        tx = binder.crossing_jack(rws[4], rws[8], binder.binder_of(0), (2.17, 2.33), 4, 8)
+        est = exponents.pair_estimates(rws[4], rws[8], 4, 8, tx,
+                                       exponents.magnetization_observables)  # fmt: skip
+        for name, j in est.items():
+            pulls[name].append((j.value - truth[name]) / j.err)
+    for name, p in pulls.items():
+        p = np.array(p)
+        rms = np.sqrt(np.mean(p**2))
+        assert 0.8 <= rms <= 1.25, (name, rms)
+        assert abs(p.mean()) < Z * p.std(ddof=1) / np.sqrt(p.size), (name, p.mean())
+
+
+def test_summary_of_two_pairs_extrapolates_and_combines():
+    """From two pairs of exact-valued estimates lying on y + c L^-omega, the extrapolation
+    recovers the exponent; the combined 1/nu, gamma/nu and beta/nu keys are present and nu is
+    1/(1/nu)."""
+    from isingml.analysis.jackknife import Jack
+
+    rng = np.random.default_rng(1)
+    per_pair = []
+    for L in (16, 32):
+        noise = {k: rng.normal(size=20) * 1e-3 for k in (L, 2 * L)}
+        est = {}
+        for name, kind in exponents.MEASURES.items():
+            if name == "dU_phi":
+                continue
+            y = exponents.EXACT[kind] + 0.2 * L ** -exponents.CORRECTION[name]
+            est[name] = Jack(y, {k: y + v - v.mean() for k, v in noise.items()})
+        per_pair.append((L, 2 * L, est))
+    out = exponents.summarise("binder", per_pair)
+    for name in ("dU4", "dln_abs_m", "dln_m2", "chi", "abs_m"):
+        assert out["estimates"][name]["value"] == pytest.approx(
+            exponents.EXACT[exponents.MEASURES[name]], abs=1e-9
+        )
+    assert out["inv_nu"]["value"] == pytest.approx(1.0, abs=1e-9)
+    assert out["gamma_over_nu"]["value"] == pytest.approx(1.75, abs=1e-9)
+    assert out["beta_over_nu"]["value"] == pytest.approx(0.125, abs=1e-9)
+    assert out["nu"]["value"] == pytest.approx(1.0 / out["inv_nu"]["value"])
+    assert sum(out["inv_nu"]["weights"]) == pytest.approx(1.0)
+    assert out["inv_nu"]["err_syst_omega"] > 0
