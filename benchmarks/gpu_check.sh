@@ -7,8 +7,13 @@
 #      PAPER_CONFIG (Snakemake --config overrides), through profiles/gpu-workstation with
 #      GPU_JOBS jobs sharing the GPU, stopped after PAPER_SECONDS; its summary, figures and the
 #      time of every job.
+#   4. the plan of that run before it (isingml plan), the model against the measured per-job
+#      times after it (benchmarks/plan_check.py), each sampling job's stages from its log, and
+#      concurrent sampling jobs from a cold and from a compiled Numba cache
+#      (benchmarks/concurrency.py).
 # Everything lands in OUT (default gpu_check/): train_gpu.json, check.log, summary.{csv,md},
-# jobs.tsv (seconds per job) and paper.tar.gz (results/, without the shards).
+# plan.txt, jobs.tsv (seconds and peak RSS per job), stages.tsv, plan_check.txt,
+# concurrency.txt and paper.tar.gz (results/, without the shards).
 #
 #   benchmarks/gpu_check.sh [OUT]
 #
@@ -64,6 +69,14 @@ python3 benchmarks/train.py --models cnn fcn --sizes $TRAIN_SIZES --batches $TRA
     --loops scan python --channels 4 8 --channels 8 16 --steps "$TRAIN_STEPS" --repeats 3 \
     --json "$OUT/train_gpu.json" --device-name "${CARD:-none}" 2>&1 | tee -a "$LOG"
 
+step "concurrent sampling jobs, cold and compiled Numba cache"
+python3 benchmarks/concurrency.py --jobs "$CORES" --L 64 --T 2.275 --samples 2000 \
+    2>&1 | tee "$OUT/concurrency.txt" | tee -a "$LOG"
+
+step "the plan of the paper run"
+python3 -m isingml plan --configfile workflow/configs/paper.yaml --cores "$CORES" --gpus 1 \
+    2>&1 | tee "$OUT/plan.txt" | tee -a "$LOG"
+
 step "paper configuration ${PAPER_CONFIG:-(whole)}: $CORES cores, $GPU_JOBS GPU jobs at once, ${PAPER_SECONDS} s at most"
 WORK=/tmp/isingml-paper
 rm -rf "$WORK" && mkdir -p "$WORK"
@@ -83,15 +96,27 @@ rows = []
 for tsv in sorted((work / "results/benchmarks").rglob("*.tsv")):
     lines = tsv.read_text().splitlines()
     if len(lines) > 1:
-        rows.append((str(tsv.relative_to(work / "results/benchmarks")), float(lines[1].split()[0])))
-out.write_text("job\tseconds\n" + "".join(f"{j}\t{s:.1f}\n" for j, s in rows))
+        f = lines[1].split()
+        rows.append((str(tsv.relative_to(work / "results/benchmarks")), float(f[0]), float(f[2])))
+out.write_text("job\tseconds\tmax_rss_mb\n" + "".join(f"{j}\t{s:.1f}\t{r:.0f}\n" for j, s, r in rows))
+stages = []
+for log in sorted((work / "results/logs/simulate").rglob("*.log")):
+    for line in log.read_text().splitlines():
+        if "stages (s):" in line:
+            parts = line.split("stages (s):")[1].split()
+            stages.append((str(log.relative_to(work / "results/logs")), dict(zip(parts[::2], parts[1::2]))))
+names = ["imports", "kernels", "plan", "sampling", "finish"]
+(out.parent / "stages.tsv").write_text("job\t" + "\t".join(names) + "\n" + "".join(
+    j + "\t" + "\t".join(d.get(n, "") for n in names) + "\n" for j, d in stages))
 by = {}
-for job, s in rows:
+for job, s, _ in rows:
     kind = job.split("/")[0] + ("/" + job.split("/")[1] if job.startswith("simulate") else "")
     by.setdefault(kind, []).append(s)
 for kind, ss in sorted(by.items()):
     print(f"{kind:<24} {len(ss):>4} jobs {sum(ss):>9.0f} s in all, longest {max(ss):.0f} s")
 EOF
+python3 benchmarks/plan_check.py --dir "$WORK" --configfile workflow/configs/paper.yaml \
+    > "$OUT/plan_check.txt" 2>&1; tail -12 "$OUT/plan_check.txt" | tee -a "$LOG"
 for f in summary.csv summary.md; do
     [ -f "$WORK/results/$f" ] && cp "$WORK/results/$f" "$OUT/$f" && cat "$WORK/results/$f" >> "$LOG"
 done

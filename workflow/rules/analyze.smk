@@ -12,6 +12,9 @@ rule binder:
         "results/benchmarks/binder.tsv"
     conda:
         "../envs/isingml.yaml"
+    resources:
+        mem_mb=mem_of("binder"),
+        runtime=runtime_of("binder"),
     shell:
         "isingml analyze binder --shards {input} --out {output.tc} --replicas {output.replicas}"
         " --curves {output.curves} --exponents {output.exponents} 2> {log}"
@@ -30,6 +33,9 @@ rule cnn_binder:
         "results/logs/cnn_binder.log",
     conda:
         "../envs/isingml.yaml"
+    resources:
+        mem_mb=mem_of("cnn_binder"),
+        runtime=runtime_of("cnn_binder"),
     shell:
         "isingml analyze order-binder --method cnn_binder --features {input}"
         " --out {output.tc} --replicas {output.replicas} --curves {output.curves}"

@@ -8,6 +8,7 @@ from isingml.config import check_config
 from isingml.errors import UserError
 from isingml.learning.run import settings_from_config
 from isingml.physics import ONSAGER_TC
+from isingml import planning
 
 
 def _numbers(value):
@@ -343,3 +344,35 @@ def get_final_outputs():
         + ["results/fss/exponents.json"]
         + get_study_outputs()
     )
+
+
+# What every job asks the scheduler for, from the cost model (isingml.cost, `isingml plan`):
+# `runtime` in minutes and `mem_mb`, each a safety factor over the model, times the attempt
+# (a retried job asks for twice as much). Network jobs are modelled on a GPU when the run
+# declares GPUs (`resources: gpu=N`, as profiles/gpu-workstation and profiles/slurm do).
+NETWORK_RULES = ("train", "features", "confusion")
+
+
+def _declared_gpus():
+    gpu = dict(workflow.global_resources.items()).get("gpu")
+    value = getattr(gpu, "value", gpu)  # a snakemake Resource, or a plain number
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+GPU_RUN = _declared_gpus() > 0
+
+
+def estimated(rule, wildcards):
+    backend = "gpu" if GPU_RUN and rule in NETWORK_RULES else "cpu"
+    return planning.estimate(rule, dict(wildcards.items()), config, backend)
+
+
+def runtime_of(rule):
+    return lambda wildcards, attempt: estimated(rule, wildcards).runtime_min * attempt
+
+
+def mem_of(rule):
+    return lambda wildcards, attempt: estimated(rule, wildcards).request_mb * attempt

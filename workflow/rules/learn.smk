@@ -22,8 +22,8 @@ rule train:
         "../envs/isingml.yaml"
     threads: 1
     resources:
-        mem_mb=4000,
-        runtime=120,
+        mem_mb=mem_of("train"),
+        runtime=runtime_of("train"),
         gpu=0,
     params:
         settings=get_train_settings,
@@ -50,6 +50,9 @@ rule baseline:
         "results/logs/baseline/{window}/L{L}.log",
     conda:
         "../envs/isingml.yaml"
+    resources:
+        mem_mb=mem_of("baseline"),
+        runtime=runtime_of("baseline"),
     params:
         settings=get_baseline_settings,
         window=get_window_flag,
@@ -79,8 +82,8 @@ rule features:
     # spreads over threads (83 s on one thread, 52 s on two, measured on the default run)
     threads: 4
     resources:
-        mem_mb=4000,
-        runtime=60,
+        mem_mb=mem_of("features"),
+        runtime=runtime_of("features"),
         gpu=0,
     params:
         flags=get_features_flags,
@@ -104,8 +107,8 @@ rule confusion:
         "../envs/isingml.yaml"
     threads: 1
     resources:
-        mem_mb=4000,
-        runtime=120,
+        mem_mb=mem_of("confusion"),
+        runtime=runtime_of("confusion"),
         gpu=0,
     params:
         settings=get_confusion_settings,

@@ -1,4 +1,25 @@
+rule compile_kernels:
+    output:
+        "results/.kernels-compiled",
+    log:
+        "results/logs/compile_kernels.log",
+    benchmark:
+        "results/benchmarks/compile_kernels.tsv"
+    conda:
+        "../envs/isingml.yaml"
+    threads: 1
+    resources:
+        mem_mb=mem_of("compile_kernels"),
+        runtime=runtime_of("compile_kernels"),
+    shell:
+        "NUMBA_NUM_THREADS=1 isingml compile --out {output} 2> {log}"
+
+
 rule simulate:
+    input:
+        # Numba's cache filled once, so that concurrent jobs do not all compile the kernels
+        # (ancient: a new sentinel never makes finished shards out of date)
+        ancient("results/.kernels-compiled"),
     output:
         "data/{grid}/L{L}/T{T}.h5",
     log:
@@ -9,8 +30,8 @@ rule simulate:
         "../envs/isingml.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=60,
+        mem_mb=mem_of("simulate"),
+        runtime=runtime_of("simulate"),
     params:
         flags=get_simulate_flags,
         seed=config["seed"],

@@ -10,6 +10,9 @@ rule rg_fixed_points:
         "results/logs/rg.log",
     conda:
         "../envs/isingml.yaml"
+    resources:
+        mem_mb=mem_of("rg"),
+        runtime=runtime_of("rg"),
     shell:
         "isingml analyze rg --features {input} --out {output.tc} --replicas {output.replicas}"
         " --curves {output.curves}"
@@ -30,6 +33,9 @@ rule pca:
         "results/logs/pca.log",
     conda:
         "../envs/isingml.yaml"
+    resources:
+        mem_mb=mem_of("pca"),
+        runtime=runtime_of("pca"),
     shell:
         "isingml analyze pca --shards {input.critical} --wide {input.wide} --out {output.tc}"
         " --replicas {output.replicas}"

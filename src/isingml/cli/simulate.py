@@ -10,10 +10,13 @@ log = logging.getLogger("isingml")
 
 
 def cmd_simulate(args):
+    t_start = time.perf_counter()
     import numpy as np
 
     from isingml.io.shards import ShardWriter
     from isingml.sampling import sampler
+
+    stages = {"imports": time.perf_counter() - t_start}
 
     sampler.check_lattice(args.L, args.T)
     given = dict(
@@ -25,8 +28,13 @@ def cmd_simulate(args):
     )
     settings = sampler.SamplerSettings(**{k: v for k, v in given.items() if v is not None})
     out = prepare_output(args.out)
+    used = ("metropolis", "wolff", "multispin") if settings.algorithm == "auto" else (
+        ("metropolis", settings.algorithm) if settings.algorithm == "multispin"
+        else (settings.algorithm,))  # fmt: skip
+    stages["kernels"] = sampler.warm_kernels(used, settings.grid)  # compile, or load the cache
     t0 = time.perf_counter()
     plan, chunks = sampler.sample(args.L, args.T, args.samples, args.seed, settings)
+    stages["plan"] = time.perf_counter() - t0  # thermalisation and pilot runs
     label = f"L={args.L} T={args.T:.4f} {plan.algorithm}"
     writer = ShardWriter(out, args.L, settings.chunk, args.spins)
     series = []
@@ -35,6 +43,7 @@ def cmd_simulate(args):
             writer.append(chunk.spins, chunk.energy, chunk.magnetization)
             series.append((chunk.energy, chunk.magnetization))
             done(chunk.spins.shape[0])
+        stages["sampling"] = time.perf_counter() - t0 - stages["plan"]
         e, m = (np.concatenate(x) for x in zip(*series, strict=True))
         stored = sampler.stored_tau(e, m, plan.n_replicas)
         writer.finish(
@@ -42,7 +51,9 @@ def cmd_simulate(args):
             stored_tau_int_energy=stored[0],
             stored_tau_int_abs_m=stored[1],
         )
+    stages["finish"] = time.perf_counter() - t0 - stages["plan"] - stages["sampling"]
     p = plan.pilot
+    log.info("stages (s): %s", " ".join(f"{k} {v:.2f}" for k, v in stages.items()))
     log.info(
         "L=%d T=%.4f algorithm=%s tau_int(E)=%.2f tau_int(|m|)=%.2f sweeps%s interval=%.2f "
         "sweeps %s=%.4g samples=%d seconds=%.2f -> %s",
@@ -106,3 +117,21 @@ def add_commands(sub):
         "--max-pilot-sweeps", type=positive_int, help="cap on the pilot run that measures tau_int"
     )
     p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser(
+        "compile",
+        help="compile every sampling kernel into Numba's cache once, before sampling jobs "
+        "start (concurrent jobs would otherwise each compile them from an empty cache)",
+    )
+    p.add_argument("--out", help="a file to write when done (the workflow's sentinel)")
+    p.set_defaults(func=cmd_compile)
+
+
+def cmd_compile(args):
+    from isingml.sampling import sampler
+
+    seconds = sampler.warm_kernels()
+    if args.out:
+        out = prepare_output(args.out)
+        out.write_text(f"sampling kernels compiled or loaded in {seconds:.1f} s\n")
+    log.info("sampling kernels compiled or loaded from Numba's cache in %.1f s", seconds)

@@ -127,6 +127,33 @@ def sample(L, T, n_samples, seed, settings=SamplerSettings()) -> tuple[Plan, Ite
     return plan, collect(chain, plan, n_samples, chunk_size(L, settings))
 
 
+KERNEL_CHECK = (8, 2.27, 64)  # L, T, samples of the tiny run that compiles or loads the kernels
+
+
+def warm_kernels(algorithms=("metropolis", "wolff", "multispin"), grid="network"):
+    """Compile (or load from Numba's cache) every kernel a job of these algorithms runs, by
+    sampling a tiny lattice with each: the workflow's ``compile_kernels`` job does it once
+    before any sampling job starts, so that concurrent jobs do not all compile the same
+    kernels from an empty cache. Returns the seconds it took."""
+    import time
+
+    t0 = time.perf_counter()
+    L, T, n = KERNEL_CHECK
+    for algorithm in algorithms:
+        settings = SamplerSettings(
+            algorithm=algorithm,
+            n_thermalize=10,
+            pilot_records=64,
+            pilot_min_sweeps=64,
+            max_pilot_sweeps=256,
+            grid=grid,
+        )
+        _, chunks = sample(L, T, n, 0, settings)
+        for chunk in chunks:
+            stored_tau(chunk.energy, chunk.magnetization, 64 if algorithm == "multispin" else 1)
+    return time.perf_counter() - t0
+
+
 def work_name(plan: Plan):
     """Name of the pilot's work per update: Metropolis acceptance or Wolff mean cluster size."""
     return "acceptance" if plan.pilot.algorithm == "metropolis" else "mean_cluster_size"

@@ -1,0 +1,153 @@
+"""What a configuration costs before it runs: a model of every job's seconds and memory.
+
+Used by ``isingml plan`` (the whole configuration's cost per stage, with nothing sampled) and by
+the workflow's resource functions (every job's ``runtime`` and ``mem_mb`` for the scheduler).
+
+Sampling is modelled like the sampler's own planner (``sampling.plan``): per-spin costs
+``COST_NS``, samples 2 tau_int apart, the multi-spin burn-in, pilots, thermalisation, and the
+cheapest algorithm under ``auto``; what the planner measures in a pilot is modelled here from
+the physics instead: tau_int ~ a L_eff^z with L_eff = (1/xi + 1/L)^-1, xi Onsager's exact
+correlation length, z = 2.17 for Metropolis and 0.25 for Wolff (in sweep-equivalents).
+Networks: seconds per (sample x site) of one epoch per member, per backend, measured with
+``benchmarks/train.py`` and the default run's job times, scaled by the convolutions' width.
+Every constant was calibrated on the project's 2-core machine (AMD EPYC Zen 3) on 2026-11-30
+from the per-job records of a default run (``results/benchmarks/``); ``benchmarks/plan_check.py``
+compares the model with any run's records.
+"""
+
+import math
+from dataclasses import dataclass
+
+from isingml.physics import ONSAGER_TC
+
+COST_NS = {"metropolis": 0.82, "wolff": 17.0, "multispin": 0.17}  # sampling.plan.COST_NS
+REPLICAS = 64
+Z = {"metropolis": 2.17, "wolff": 0.25}
+TAU_PREFACTOR = {"metropolis": 0.03, "wolff": 0.75}  # sweeps at L_eff = 1
+BURN_IN_TAUS = 100  # sampling.plan.BURN_IN_TAUS
+PILOT_TAUS, PILOT_MIN_SWEEPS = 200, 4000  # a pilot runs >= 100 tau_int, doubled once on average
+PROCESS_S = 0.9  # start-up of a sampling job with Numba's cache warm (imports, cache loads)
+COLD_COMPILE_S = 30.0  # compiling every sampling kernel from an empty Numba cache, once
+JAX_START_S = 6.0  # imports, model construction and compilation of a network job on the CPU
+# seconds per (sample x site) of one training epoch for one member, CNN of width 4 x 8 (its
+# FLOPs per site scale with sum of c_in c_out = 36) or the FCN; forward only is a third.
+TRAIN_SITE_S = {"cpu": {"cnn": 3.0e-7, "fcn": 1.2e-8}, "gpu": {"cnn": 2.6e-9, "fcn": 2.0e-10}}
+CNN_WIDTH_REF = 36
+PCA_SITE_S = 4.0e-10  # per (configuration x site) of one power-iteration matvec
+EARLY_STOP = 0.8  # epochs run over the maximum, in the default run (early stopping)
+PYTHON_MB = 350  # resident size of a job before its data (Python, NumPy, h5py; JAX adds more)
+JAX_MB = 300
+SAFETY_TIME, SAFETY_MEM = 3.0, 1.5  # what a job asks the scheduler for, over the model
+MIN_RUNTIME_MIN, MIN_MEM_MB = 5, 1000
+
+
+def correlation_length(T):
+    """Onsager's exact correlation length of the infinite lattice (lattice units)."""
+    beta = 1.0 / T
+    if abs(T - ONSAGER_TC) < 1e-9:
+        return math.inf
+    if T > ONSAGER_TC:
+        inv = -math.log(math.tanh(beta)) - 2.0 * beta
+    else:
+        inv = 2.0 * (2.0 * beta + math.log(math.tanh(beta)))
+    return 1.0 / abs(inv)
+
+
+def tau_int(algorithm, L, T):
+    """Modelled tau_int (the larger of E and |m|) in sweeps (Wolff: sweep-equivalents)."""
+    l_eff = 1.0 / (1.0 / correlation_length(T) + 1.0 / L)
+    return max(0.5, TAU_PREFACTOR[algorithm] * l_eff ** Z[algorithm])
+
+
+def sampling_seconds(algorithm, L, T, n):
+    """Modelled seconds of the stored samples of one job (no pilot, no start-up)."""
+    N = L * L
+    if algorithm == "multispin":
+        tau = tau_int("metropolis", L, T)
+        sweeps = BURN_IN_TAUS * tau + math.ceil(n / REPLICAS) * max(2 * tau, 1)
+        return sweeps * N * REPLICAS * COST_NS["multispin"] * 1e-9
+    tau = tau_int(algorithm, L, T)
+    return n * max(2 * tau, 1) * N * COST_NS[algorithm] * 1e-9
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One job's model: seconds on ``threads`` cores (or one GPU), peak memory in MB."""
+
+    rule: str
+    what: str
+    seconds: float
+    mem_mb: float
+    gpu: bool = False
+    algorithm: str = ""
+
+    @property
+    def runtime_min(self):
+        """What the job asks the scheduler for: SAFETY_TIME x the model, and a floor."""
+        return max(MIN_RUNTIME_MIN, math.ceil(SAFETY_TIME * (self.seconds + COLD_COMPILE_S) / 60))
+
+    @property
+    def request_mb(self):
+        return max(MIN_MEM_MB, int(math.ceil(SAFETY_MEM * self.mem_mb / 100) * 100))
+
+
+def simulate(L, T, n, algorithm="auto", thermalize=1000, spins=None):
+    """A sampling job: the cheapest algorithm under ``auto`` as the planner would choose it."""
+    options = ("metropolis", "wolff", "multispin") if algorithm == "auto" else (algorithm,)
+    costs = {a: sampling_seconds(a, L, T, n) for a in options}
+    best = min(costs, key=costs.get)
+    N = L * L
+    pilots = sum(
+        max(PILOT_TAUS * tau_int(a, L, T), PILOT_MIN_SWEEPS) * N * COST_NS[a] * 1e-9
+        for a in (
+            {"metropolis", "wolff"}
+            if algorithm == "auto"
+            else {best.replace("multispin", "metropolis")}
+        )
+    )
+    warm = thermalize * N * (COST_NS["wolff"] + COST_NS["metropolis"]) * 1e-9
+    kept = n if spins is None else min(spins, n)
+    mem = PYTHON_MB + (N * 64 + 2 * N * min(kept, 4096)) / 2**20 + n * 16 / 2**20
+    return Estimate("simulate", f"L={L} T={T:.4f} n={n}", PROCESS_S + warm + pilots + costs[best],
+                    mem, algorithm=best)  # fmt: skip
+
+
+def cnn_width(channels):
+    c = [1, *channels]
+    return sum(a * b for a, b in zip(c[:-1], c[1:], strict=False))
+
+
+def site_seconds(model, backend, channels=(4, 8)):
+    s = TRAIN_SITE_S[backend]["cnn" if model != "fcn" else "fcn"]
+    return s * cnn_width(channels) / CNN_WIDTH_REF if model != "fcn" else s
+
+
+def network_data_mb(n, L, channels, batch=1024):
+    """The int8 configurations on the host and on the device, and a batch's float32 activations
+    (evaluation batches of up to ``batch``, every channel, forward and backward)."""
+    return (2 * n * L * L + 4 * batch * L * L * max(channels, default=1) * 3) / 2**20
+
+
+def train(model, L, n_train, n_eval, members, epochs, channels=(4, 8), backend="cpu"):
+    """An ensemble's training job: members x epochs over n_train, then every sample evaluated."""
+    per_site = site_seconds(model, backend, channels)
+    work = members * (EARLY_STOP * epochs * n_train + n_eval / 3) * L * L * per_site
+    mem = PYTHON_MB + JAX_MB + network_data_mb(n_eval, L, channels)
+    return Estimate("train", f"{model} L={L} x{members}", JAX_START_S + work, mem, backend == "gpu")
+
+
+def features(site_evals, networks, channels=(4, 8), backend="cpu", spins_bytes=0):
+    """Every network's order parameter on the Binder grid: ``site_evals`` sites per network."""
+    work = networks * site_evals * site_seconds("cnn", backend, channels) / 3
+    mem = PYTHON_MB + JAX_MB + 4 * spins_bytes / 2**20
+    return Estimate("features", f"{networks} networks", JAX_START_S + work, mem, backend == "gpu")
+
+
+def confusion(L, n_train, proposals, epochs, seeds, channels=(4, 8), backend="cpu"):
+    work = seeds * proposals * epochs * n_train * L * L * site_seconds("cnn", backend, channels)
+    mem = PYTHON_MB + JAX_MB + network_data_mb(n_train, L, channels)
+    return Estimate("confusion", f"L={L} x{seeds}", JAX_START_S + work, mem, backend == "gpu")
+
+
+def analysis(rule, seconds, mem_mb=PYTHON_MB):
+    return Estimate(rule, rule, seconds, mem_mb)

@@ -1,0 +1,183 @@
+"""The cost of a whole configuration before it runs (``isingml plan``), and the per-job
+estimates behind the workflow's ``runtime`` and ``mem_mb`` (``estimate``).
+
+The jobs are enumerated from the configuration the way the workflow does (one ``simulate`` per
+grid, L and T, one ``train`` per model, window and L, ...); a test checks the counts against
+``snakemake -n`` for the tiny configuration. The per-job model is ``isingml.cost``.
+"""
+
+import math
+
+from isingml import cost
+from isingml.windows import window_name
+
+STAGES = ("sampling", "networks", "evaluation", "analysis")
+STAGE_OF = {
+    "simulate": "sampling",
+    "compile_kernels": "sampling",
+    "train": "networks",
+    "confusion": "networks",
+    "baseline": "networks",
+    "features": "evaluation",
+}  # every other rule: analysis
+VAL_TEST = 0.2  # validation and test fractions of the training data (schema defaults: 0.1 each)
+
+
+def _fmt_T(t):
+    return f"{float(t):.4f}"
+
+
+def _training_counts(config, window):
+    """(training samples per member, evaluated samples) of one (window, L)."""
+    temps = config["temperatures"]
+    n = config["samples"]
+    t = config["training"]
+    frac = 1.0 - t.get("val_fraction", 0.1) - t.get("test_fraction", 0.1)
+    if window is None:
+        outside = len(temps)
+    else:
+        lo, hi = window
+        outside = sum(1 for T in temps if T <= lo or T >= hi)
+    return int(outside * n * frac), len(temps) * n
+
+
+def _windows(config):
+    t = config["training"]
+    if t["label"] == "windows":
+        return {window_name(w): w for w in t["windows"]}
+    return {"exact": None}
+
+
+def estimate(rule, wildcards, config, backend="cpu"):
+    """The ``cost.Estimate`` of one job of ``rule`` with these wildcards (a dict)."""
+    b = config["binder"]
+    if rule == "simulate":
+        L, T = int(wildcards["L"]), float(wildcards["T"])
+        critical = wildcards["grid"] == "critical"
+        n = b["samples"] if critical else config["samples"]
+        spins = min(b["spins"], n) if critical else None
+        return cost.simulate(L, T, n, config["algorithm"], config["thermalize"], spins)
+    if rule == "train":
+        model, L = wildcards["model"], int(wildcards["L"])
+        m = config["models"][model]
+        n_train, n_eval = _training_counts(config, _windows(config)[wildcards["window"]])
+        return cost.train(model, L, n_train, n_eval, len(config["training"]["seeds"]),
+                          m["epochs"], tuple(m.get("channels", (4, 8))), backend)  # fmt: skip
+    if rule == "confusion":
+        L = int(wildcards["L"])
+        c = config["confusion"]
+        lo, hi = c["range"]
+        proposals = sum(1 for T in config["temperatures"] if lo <= T <= hi)
+        n_train, _ = _training_counts(config, None)
+        return cost.confusion(L, n_train, proposals, c["epochs_per_point"], c["seeds"],
+                              tuple(config["models"]["cnn"]["channels"]), backend)  # fmt: skip
+    if rule == "features":
+        sizes = sorted(b["lattice_sizes"])
+        per_T = b["spins"] * len(b["temperatures"])
+        sites = sum(per_T * ((L * L if L < sizes[-1] else 0) + (L // 2) ** 2 + (L // 4) ** 2)
+                    for L in sizes)  # fmt: skip
+        nets = len(_windows(config)) * len(config["training"]["seeds"])
+        spins = sum(per_T * L * L for L in sizes)
+        return cost.features(sites, nets, tuple(config["models"]["cnn"]["channels"]), backend,
+                             spins)  # fmt: skip
+    if rule == "pca":
+        per_T = b["spins"] * len(b["temperatures"])
+        sites = sum(per_T * L * L for L in b["lattice_sizes"])
+        return cost.analysis(
+            "pca",
+            3.0 + 64 * 9 * sites * cost.PCA_SITE_S,
+            cost.PYTHON_MB + 5 * max(per_T * L * L for L in b["lattice_sizes"]) / 2**20,
+        )
+    if rule == "binder":
+        n = b["samples"] * len(b["temperatures"]) * len(b["lattice_sizes"])
+        return cost.analysis("binder", 2.0 + 4e-6 * n)
+    if rule == "baseline":
+        return cost.analysis("baseline", 2.0)
+    if rule == "compile_kernels":
+        return cost.analysis("compile_kernels", cost.COLD_COMPILE_S)
+    return cost.analysis(rule, 3.0)
+
+
+def jobs(config, backend="cpu"):
+    """Every modelled job of a configuration: a list of ``cost.Estimate``."""
+    out = [estimate("compile_kernels", {}, config)]
+    b = config["binder"]
+    for L in config["lattice_sizes"]:
+        for T in sorted({_fmt_T(t) for t in config["temperatures"]}, key=float):
+            out.append(estimate("simulate", {"grid": "lattices", "L": L, "T": T}, config))
+    for L in b["lattice_sizes"]:
+        for T in sorted({_fmt_T(t) for t in b["temperatures"]}, key=float):
+            out.append(estimate("simulate", {"grid": "critical", "L": L, "T": T}, config))
+    windows = _windows(config)
+    for model in config["models"]:
+        for w in windows:
+            for L in config["lattice_sizes"]:
+                out.append(estimate("train", {"model": model, "window": w, "L": L}, config,
+                                    backend))  # fmt: skip
+    for w in windows:
+        for L in config["lattice_sizes"]:
+            out.append(estimate("baseline", {"window": w, "L": L}, config))
+    if config["cnn_binder"]["enabled"]:
+        out.append(estimate("features", {}, config, backend))
+        out.append(estimate("cnn_binder", {}, config))
+        if config["studies"]["rg"]:
+            out.append(estimate("rg", {}, config))
+    if config["confusion"]["enabled"]:
+        for L in config["lattice_sizes"]:
+            out.append(estimate("confusion", {"L": L}, config, backend))
+    if config["studies"]["pca"]:
+        out.append(estimate("pca", {}, config))
+    out.append(estimate("binder", {}, config))
+    return out
+
+
+def stage_rows(estimates, cores, gpus):
+    """Per stage: jobs, core-seconds, GPU-seconds, the largest job's memory, and the wall time
+    on ``cores`` cores and ``gpus`` GPUs (a stage takes the longer of its work spread over the
+    devices and its longest job; stages follow each other), then the total."""
+    rows = []
+    for stage in STAGES:
+        mine = [e for e in estimates if STAGE_OF.get(e.rule, "analysis") == stage]
+        if not mine:
+            continue
+        cpu = [e.seconds for e in mine if not e.gpu]
+        gpu = [e.seconds for e in mine if e.gpu]
+        wall = max(sum(cpu) / cores, max(cpu, default=0.0))
+        if gpu:
+            wall = max(wall, sum(gpu) / max(gpus, 1), max(gpu))
+        rows.append({"stage": stage, "jobs": len(mine), "core_s": sum(cpu), "gpu_s": sum(gpu),
+                     "peak_mb": max(e.mem_mb for e in mine), "wall_s": wall})  # fmt: skip
+    rows.append({"stage": "total", "jobs": sum(r["jobs"] for r in rows),
+                 "core_s": sum(r["core_s"] for r in rows), "gpu_s": sum(r["gpu_s"] for r in rows),
+                 "peak_mb": max(r["peak_mb"] for r in rows),
+                 "wall_s": sum(r["wall_s"] for r in rows)})  # fmt: skip
+    return rows
+
+
+def _clock(s):
+    s = int(math.ceil(s))
+    return (
+        f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+    )
+
+
+def plan_text(config, cores, gpus, source=""):
+    """The printed plan: one line per stage, the total, and the most expensive jobs."""
+    backend = "gpu" if gpus > 0 else "cpu"
+    est = jobs(config, backend)
+    lines = [
+        f"plan of {source or 'the configuration'} on {cores} cores and {gpus} GPUs "
+        f"(networks on the {backend.upper()}; model: isingml.cost, calibrated on a 2-core "
+        "AMD EPYC Zen 3; nothing was run)",
+        "",
+        f"{'stage':<11}{'jobs':>6}{'core-s':>10}{'GPU-s':>9}{'peak MB':>9}{'wall':>10}",
+    ]
+    for r in stage_rows(est, cores, gpus):
+        lines.append(f"{r['stage']:<11}{r['jobs']:>6}{r['core_s']:>10.0f}{r['gpu_s']:>9.0f}"
+                     f"{r['peak_mb']:>9.0f}{_clock(r['wall_s']):>10}")  # fmt: skip
+    lines += ["", "most expensive jobs (modelled seconds; what each asks the scheduler for):"]
+    for e in sorted(est, key=lambda e: -e.seconds)[:8]:
+        algo = f" {e.algorithm}" if e.algorithm else ""
+        lines.append(f"  {e.rule:<10} {e.what:<28}{algo:<11} {e.seconds:>9.1f} s  "
+                     f"runtime {e.runtime_min} min, mem_mb {e.request_mb}")  # fmt: skip
+    return "\n".join(lines)

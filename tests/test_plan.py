@@ -1,0 +1,93 @@
+"""The cost model and the plan: a configuration's cost printed with nothing run, the jobs it
+models the same as the workflow's, and every modelled job's runtime and mem_mb reaching the
+scheduler."""
+
+import math
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from isingml import config as cfg
+from isingml import cost, planning
+from isingml.cli import main
+from isingml.physics import ONSAGER_TC
+
+REPO = Path(__file__).resolve().parents[1]
+TINY = yaml.safe_load((REPO / "tests/data/tiny_config.yaml").read_text())
+
+
+def test_correlation_length_is_onsagers():
+    """xi diverges at T_c on both sides, and the exact amplitude ratio of the two sides (this
+    true correlation length below T_c is half the one above at the same |t|) is 2."""
+    t = 1e-4
+    hi, lo = (
+        cost.correlation_length(ONSAGER_TC * (1 + t)),
+        cost.correlation_length(ONSAGER_TC * (1 - t)),
+    )
+    assert hi / lo == pytest.approx(2.0, rel=1e-3)
+    assert cost.correlation_length(10.0) < 1.0 < cost.correlation_length(2.3)
+    assert math.isinf(cost.correlation_length(ONSAGER_TC))
+
+
+def test_sampling_model_follows_the_planner():
+    """Near T_c a large lattice is cheapest with Wolff, far from it (or small) with the multi-
+    spin kernel for many samples; the modelled cost of the default run's most expensive point
+    (L = 64, T = 2.269, 64,000 samples: 23.5 s measured) is within a factor 1.5."""
+    est = cost.simulate(64, 2.269, 64000, "auto", 1000)
+    assert 23.5 / 1.5 < est.seconds < 23.5 * 1.5
+    assert cost.simulate(128, 2.269, 100000, "auto", 2000).algorithm == "wolff"
+    assert cost.simulate(16, 2.269, 64000, "auto", 1000).algorithm == "multispin"
+    assert cost.simulate(64, 2.269, 64000, "metropolis", 1000).seconds > est.seconds
+
+
+def test_requests_carry_a_safety_factor():
+    est = cost.Estimate("train", "x", 600.0, 3000.0)
+    assert est.runtime_min >= math.ceil(cost.SAFETY_TIME * 600 / 60)
+    assert est.request_mb >= cost.SAFETY_MEM * 3000
+    small = cost.Estimate("binder", "x", 1.0, 10.0)
+    assert small.runtime_min == cost.MIN_RUNTIME_MIN and small.request_mb == cost.MIN_MEM_MB
+
+
+def test_plan_prints_every_stage_without_running_anything(tmp_path, capsys, monkeypatch):
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(TINY))
+    monkeypatch.chdir(tmp_path)
+    main(["plan", "--configfile", "config.yaml", "--cores", "2"])
+    text = capsys.readouterr().out
+    for stage in ("sampling", "networks", "evaluation", "analysis", "total"):
+        assert re.search(rf"^{stage}\s+\d+", text, re.M), stage
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.yaml"]  # nothing sampled
+
+
+def test_plan_names_the_configfile_it_cannot_read(capsys):
+    with pytest.raises(SystemExit):
+        main(["plan", "--configfile", "no/such.yaml"])
+    assert "no/such.yaml: cannot read it" in capsys.readouterr().err
+
+
+@pytest.mark.workflow
+def test_planned_jobs_and_their_resources_are_the_workflows(tmp_path):
+    """`snakemake -n` on the tiny config plans the jobs the cost model enumerates (per rule), and
+    each modelled job carries the runtime and mem_mb of its estimate."""
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(TINY))
+    res = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"), "--directory",
+         str(tmp_path), "-n", "--cores", "2"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    out = res.stdout + res.stderr
+    planned = Counter(re.findall(r"^(?:local)?rule (\w+):", out, re.M))
+    config = cfg.resolved(TINY)
+    modelled = Counter(e.rule for e in planning.jobs(config))
+    for rule, n in modelled.items():
+        workflow_rule = {"rg": "rg_fixed_points"}.get(rule, rule)
+        assert planned[workflow_rule] == n, (rule, planned[workflow_rule], n)
+    block = re.search(r"rule simulate:\n(?:.*\n)*?.*wildcards: grid=(\w+), L=(\d+), T=([\d.]+)\n"
+                      r".*resources: (.*)", out)  # fmt: skip
+    grid, L, T, resources = block.groups()
+    est = planning.estimate("simulate", {"grid": grid, "L": L, "T": T}, config)
+    assert f"runtime={est.runtime_min}" in resources and f"mem_mb={est.request_mb}" in resources
