@@ -13,7 +13,15 @@ import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FIGURES = ("binder", "cnn_binder", "shortcut", "confusion", "tc_extrapolation")
+FIGURES = (
+    "binder",
+    "cnn_binder",
+    "shortcut",
+    "confusion",
+    "tc_extrapolation",
+    "collapse",
+    "exponent_slopes",
+)
 START, END = "<!-- summary:start -->", "<!-- summary:end -->"
 
 
