@@ -7,8 +7,9 @@ bars passed coverage; they get a pull |T_c - exact| / sigma. Studies (``STUDIES`
 and shown with the reason they are not estimators, without a pull. Window-trained networks
 (and the magnetization baseline trained like them) read T* where p(ordered) = 1/2; T* follows
 the window and converges to the temperature where Onsager's magnetization equals the network's
-threshold m0, not to T_c. They are reproductions of Carrasquilla & Melko and Mehta et al., shown with their m0 and T(m0) and never
-with a pull, since the spread over windows is not an error bar.
+threshold m0, not to T_c. They are reproductions of Carrasquilla & Melko and Mehta et al.,
+shown with their m0 and T(m0) and never with a pull, since the spread over windows is not an
+error bar.
 """
 
 import math
