@@ -27,7 +27,7 @@ TAU_PREFACTOR = {"metropolis": 0.03, "wolff": 0.75}  # sweeps at L_eff = 1
 BURN_IN_TAUS = 100  # sampling.plan.BURN_IN_TAUS
 PILOT_TAUS, PILOT_MIN_SWEEPS = 200, 4000  # a pilot runs >= 100 tau_int, doubled once on average
 PROCESS_S = 0.9  # start-up of a sampling job with Numba's cache warm (imports, cache loads)
-COLD_COMPILE_S = 30.0  # compiling every sampling kernel from an empty Numba cache, once
+COLD_COMPILE_S = 15.0  # compiling every sampling kernel from an empty Numba cache, once (14.5 s)
 JAX_START_S = 6.0  # imports, model construction and compilation of a network job on the CPU
 # seconds per (sample x site) of one training epoch for one member, CNN of width 4 x 8 (its
 # FLOPs per site scale with sum of c_in c_out = 36) or the FCN; forward only is a third.

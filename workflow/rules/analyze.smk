@@ -31,6 +31,8 @@ rule cnn_binder:
         exponents="results/exponents/cnn_binder.json",
     log:
         "results/logs/cnn_binder.log",
+    benchmark:
+        "results/benchmarks/cnn_binder.tsv"
     conda:
         "../envs/isingml.yaml"
     resources:

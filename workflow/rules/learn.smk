@@ -48,6 +48,8 @@ rule baseline:
         member_files("results/predictions/magnetization/{window}/L{L}/seed{seed}.h5"),
     log:
         "results/logs/baseline/{window}/L{L}.log",
+    benchmark:
+        "results/benchmarks/baseline/{window}/L{L}.tsv"
     conda:
         "../envs/isingml.yaml"
     resources:

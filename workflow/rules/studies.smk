@@ -8,6 +8,8 @@ rule rg_fixed_points:
         networks="results/diagnostics/rg_networks.csv",
     log:
         "results/logs/rg.log",
+    benchmark:
+        "results/benchmarks/rg.tsv"
     conda:
         "../envs/isingml.yaml"
     resources:
@@ -31,6 +33,8 @@ rule pca:
         components="results/pca/components.npz",
     log:
         "results/logs/pca.log",
+    benchmark:
+        "results/benchmarks/pca.tsv"
     conda:
         "../envs/isingml.yaml"
     resources:

@@ -3,6 +3,7 @@
 pair's crossing against L on log axes."""
 
 import numpy as np
+from matplotlib.ticker import NullFormatter
 
 from isingml.io import results
 from isingml.plots.style import legend_outside, panels, size_colors
@@ -45,7 +46,7 @@ def collapse(curves_csvs, fss_jsons, exponents_json):
         name = "U_4" if method == "binder" else r"U_\phi"
         ax.set(xlabel=r"$(T - T_c)\,L^{1/\nu}$", ylabel=f"${name}$",
                title=f"{method}: $T_c$ = {tc:.4f}, $1/\\nu$ = {inv_nu:.3f}")  # fmt: skip
-        legend_outside(fig, ax)
+        ax.legend(fontsize=6, loc="best")
     return fig
 
 
@@ -77,5 +78,8 @@ def exponent_slopes(exponents_json):
             ax.plot(Ls, ymax * (Ls / Lmax) ** EXACT_SLOPE[kind], color="0.5", lw=0.8, ls=":",
                     label="exact power")  # fmt: skip
         ax.set(xscale="log", yscale="log", xlabel="$L$", ylabel=label)
+        sizes = sorted({r[k] for r in at for k in ("L", "L2")})
+        ax.set_xticks(sizes, [str(L) for L in sizes])
+        ax.xaxis.set_minor_formatter(NullFormatter())
     legend_outside(fig, np.atleast_1d(axes)[-1])
     return fig
