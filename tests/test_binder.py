@@ -7,6 +7,7 @@ import functools
 import numpy as np
 import pytest
 
+from exact_samples import exact_distribution, iid_series
 from isingml import exact, physics
 from isingml.analysis import binder, chains, extrapolate, jackknife, observables
 from isingml.analysis.jackknife import Jack
@@ -14,19 +15,6 @@ from isingml.analysis.reweighting import LevelTables, Reweighted, cumulant
 from isingml.errors import UserError
 
 Z = 4.0  # tolerance of the statistical comparisons, in standard errors
-
-
-density_of_states = functools.cache(exact.density_of_states)
-
-
-def exact_distribution(L, T):
-    """(E total, m per site, probability) over the levels of the exact g(E, M) at T."""
-    e, m, g = density_of_states(L)
-    N = L * L
-    E, M = np.meshgrid(e * N, m, indexing="ij")
-    logw = np.log(np.where(g > 0, g, 1.0)) - E / T
-    p = np.where(g > 0, np.exp(logw - logw[g > 0].max()), 0.0)
-    return E.ravel(), M.ravel(), p.ravel() / p.sum()
 
 
 def exact_tables(L, temperatures, n=1e6):
@@ -92,16 +80,6 @@ def test_exact_crossings_approach_tc_from_below():
     assert np.all(shift > 0) and np.all(np.diff(shift) < 0)
     slopes = -np.diff(np.log(shift)) / np.diff(np.log(sizes))
     assert np.all(np.diff(slopes) > 0) and slopes[0] > 2.3 and slopes[-1] < 2.75
-
-
-def iid_series(L, temperatures, n, rng):
-    """n independent (e, m) samples per temperature from the exact distribution."""
-    out = []
-    for T in temperatures:
-        E, M, p = exact_distribution(L, T)
-        idx = rng.choice(p.size, size=n, p=p)
-        out.append((T, E[idx] / L**2, M[idx][:, None], {"interval": 1.0}))
-    return out
 
 
 def test_crossing_errors_cover_the_exact_crossing():

@@ -3,33 +3,23 @@ transfer matrix, the pair estimates' corrections on exact curves (which fix the 
 exponents of the extrapolation), and the coverage of their jackknife errors on independent
 samples from the exact g(E, M) of L = 4 and 8."""
 
-import functools
 import math
 
 import numpy as np
 import pytest
 
+from exact_samples import exact_distribution, iid_series
 from isingml import exact
 from isingml.analysis import binder, exponents
 from isingml.analysis.reweighting import LevelTables, Reweighted
 
 Z = 4.0  # tolerance of the statistical comparisons, in standard errors
-density_of_states = functools.cache(exact.density_of_states)
-
-
-def distribution(L, T):
-    """(E total, m per site, probability) over the levels of the exact g(E, M) at T."""
-    e, m, g = density_of_states(L)
-    E, M = np.meshgrid(e * L * L, m, indexing="ij")
-    logw = np.where(g > 0, np.log(np.where(g > 0, g, 1.0)) - E / T, -np.inf)
-    p = np.exp(logw - logw.max())
-    return E.ravel(), M.ravel(), p.ravel() / p.sum()
 
 
 def exact_reweighted(L, T0=2.3):
     """Reweighted whose 'samples' are the exact distribution at T0 (two groups): its averages
     and slopes at any T are the exact canonical ones."""
-    E, M, p = distribution(L, T0)
+    E, M, p = exact_distribution(L, T0)
     levels, lev = np.unique(np.rint(E), return_inverse=True)
     cols = exponents.magnetization_moments(M[:, None])
     counts, sums = np.zeros((2, levels.size)), np.zeros((2, levels.size, 3))
@@ -86,15 +76,6 @@ def test_pair_estimates_on_exact_curves_fix_the_correction_exponents():
         assert omega - exponents.OMEGA_SPREAD - 0.05 <= eff[-1] <= omega + 0.05, (name, eff)
         if omega > 1.5:
             assert eff[-1] > eff[0], (name, eff)  # rising towards the asymptotic exponent
-
-
-def iid_series(L, temperatures, n, rng):
-    out = []
-    for T in temperatures:
-        E, M, p = distribution(L, T)
-        idx = rng.choice(p.size, size=n, p=p)
-        out.append((T, E[idx] / L**2, M[idx][:, None], {"interval": 1.0}))
-    return out
 
 
 def exact_pair_from_g(La, Lb):

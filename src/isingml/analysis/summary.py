@@ -112,6 +112,10 @@ def _fmt(value, err=None, digits=4):
     return f"{value:.{digits}f} ± {err:.{digits}f}"
 
 
+def _dev(r):
+    return "—" if not math.isfinite(r["T_c"]) else f"{100 * r['rel_dev_onsager']:+.3f} %"
+
+
 def _estimator_lines(rows):
     lines = [
         "## Estimators of T_c (they converge to T_c as L → ∞)",
@@ -120,7 +124,7 @@ def _estimator_lines(rows):
         "|---|---|---|---|---|---|---|",
     ]
     for r in rows:
-        dev = "—" if not math.isfinite(r["T_c"]) else f"{100 * r['rel_dev_onsager']:+.3f} %"
+        dev = _dev(r)
         pull = "—" if r["pull"] is None else f"{r['pull']:.1f} σ"
         lines.append(
             f"| {r['method']} | {_fmt(r['T_c'], r['T_c_err'])} | {dev} | {pull} | "
@@ -198,10 +202,8 @@ def _study_lines(rows):
         "|---|---|---|---|",
     ]
     for r in rows:
-        dev = "—" if not math.isfinite(r["T_c"]) else f"{100 * r['rel_dev_onsager']:+.3f} %"
-        lines.append(
-            f"| {r['method']} | {_fmt(r['T_c'], r['T_c_err'])} | {dev} | {STUDIES[r['method']]} |"
-        )
+        why = STUDIES[r["method"]]
+        lines.append(f"| {r['method']} | {_fmt(r['T_c'], r['T_c_err'])} | {_dev(r)} | {why} |")
     return lines
 
 
