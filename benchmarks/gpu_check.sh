@@ -82,12 +82,14 @@ WORK=/tmp/isingml-paper
 rm -rf "$WORK" && mkdir -p "$WORK"
 START=$(date +%s)
 # shellcheck disable=SC2086
-timeout "$PAPER_SECONDS" python3 -m snakemake --snakefile "$PWD/Snakefile" --directory "$WORK" \
+timeout --kill-after=30 "$PAPER_SECONDS" python3 -m snakemake --snakefile "$PWD/Snakefile" --directory "$WORK" \
     --configfile workflow/configs/paper.yaml ${PAPER_CONFIG:+--config $PAPER_CONFIG} \
     --profile profiles/gpu-workstation --cores "$CORES" --resources gpu="$GPU_JOBS" \
     --quiet rules >> "$LOG" 2>&1
 STATUS=$?
-step "paper run ended with status $STATUS after $(( $(date +%s) - START )) s (124: stopped at the limit)"
+# (--kill-after: on the CPU try of 2026-11-30 Snakemake lingered with no job left 5 minutes
+# after the TERM at the limit, which on a lent machine would spend its device time)
+step "paper run ended with status $STATUS after $(( $(date +%s) - START )) s (124/137: stopped at the limit)"
 python3 - "$WORK" "$OUT/jobs.tsv" <<'EOF' 2>&1 | tee -a "$LOG"
 import sys
 from pathlib import Path
