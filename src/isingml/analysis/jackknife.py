@@ -82,20 +82,6 @@ def apply(f, *jacks):
     return Jack(value, parts)
 
 
-def apply_many(f, jacks):
-    """f(list of values) -> (q,) array as q Jacks, evaluated once per replica."""
-    jacks = list(jacks)
-    value = np.asarray(f([j.value for j in jacks]), dtype=np.float64)
-    parts = {k: [] for k in _sizes(jacks)}
-    for k, G in _sizes(jacks).items():
-        for g in range(G):
-            parts[k].append(f([j.parts[k][g] if k in j.parts else j.value for j in jacks]))
-    parts = {k: np.asarray(v, dtype=np.float64) for k, v in parts.items()}
-    return [
-        Jack(float(value[i]), {k: v[:, i] for k, v in parts.items()}) for i in range(value.size)
-    ]
-
-
 def covariance(jacks):
     """The jackknife covariance matrix (q, q) of q estimates: summed over sources, the
     (G - 1)/G sum_g (a_g - mean a)(b_g - mean b)."""
