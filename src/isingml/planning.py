@@ -9,6 +9,7 @@ grid, L and T, one ``train`` per model, window and L, ...); a test checks the co
 import math
 
 from isingml import cost
+from isingml.config import _fmt_T  # the workflow's file names: T to 4 decimals
 from isingml.windows import window_name
 
 STAGES = ("sampling", "networks", "evaluation", "analysis")
@@ -21,10 +22,6 @@ STAGE_OF = {
     "features": "evaluation",
 }  # every other rule: analysis
 VAL_TEST = 0.2  # validation and test fractions of the training data (schema defaults: 0.1 each)
-
-
-def _fmt_T(t):
-    return f"{float(t):.4f}"
 
 
 def _training_counts(config, window):
