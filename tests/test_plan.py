@@ -91,3 +91,11 @@ def test_planned_jobs_and_their_resources_are_the_workflows(tmp_path):
     grid, L, T, resources = block.groups()
     est = planning.estimate("simulate", {"grid": grid, "L": L, "T": T}, config)
     assert f"runtime={est.runtime_min}" in resources and f"mem_mb={est.request_mb}" in resources
+
+
+def test_the_model_uses_the_samplers_pilot_floor():
+    """The one constant the model cannot import from the planner without building its settings:
+    the pilot's floor, the same number as SamplerSettings'."""
+    from isingml.sampling.sampler import SamplerSettings
+
+    assert cost.PILOT_MIN_SWEEPS == SamplerSettings(n_thermalize=0).pilot_min_sweeps

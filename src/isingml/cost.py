@@ -19,13 +19,13 @@ import math
 from dataclasses import dataclass
 
 from isingml.physics import ONSAGER_TC
+from isingml.sampling.multispin import REPLICAS
+from isingml.sampling.plan import BURN_IN_TAUS, COST_NS  # the planner's own, one home
 
-COST_NS = {"metropolis": 0.82, "wolff": 17.0, "multispin": 0.17}  # sampling.plan.COST_NS
-REPLICAS = 64
 Z = {"metropolis": 2.17, "wolff": 0.25}
 TAU_PREFACTOR = {"metropolis": 0.03, "wolff": 0.75}  # sweeps at L_eff = 1
-BURN_IN_TAUS = 100  # sampling.plan.BURN_IN_TAUS
-PILOT_TAUS, PILOT_MIN_SWEEPS = 200, 4000  # a pilot runs >= 100 tau_int, doubled once on average
+# a pilot runs >= 100 tau_int (doubled once on average) and >= SamplerSettings.pilot_min_sweeps
+PILOT_TAUS, PILOT_MIN_SWEEPS = 200, 4000
 PROCESS_S = 0.9  # start-up of a sampling job with Numba's cache warm (imports, cache loads)
 COLD_COMPILE_S = 15.0  # compiling every sampling kernel from an empty Numba cache, once (14.5 s)
 JAX_START_S = 6.0  # imports, model construction and compilation of a network job on the CPU

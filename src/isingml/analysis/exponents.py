@@ -25,7 +25,6 @@ import math
 import numpy as np
 
 from isingml.analysis import extrapolate, jackknife
-from isingml.analysis.chains import student_error
 from isingml.physics import OMEGA
 
 EXACT = {"inv_nu": 1.0, "gamma_over_nu": 1.75, "beta_over_nu": 0.125}
@@ -112,20 +111,6 @@ def _as_json(jack, exact):
     return out
 
 
-def _extrapolate(L, jacks, omega):
-    return extrapolate.extrapolation(np.asarray(L, dtype=np.float64), jacks, omega)
-
-
-def _network_spread(L, values, omega):
-    """Student-t error of the mean of each network's extrapolated value (full data only)."""
-    per_net = [
-        _extrapolate(L, [jackknife.constant(v) for v in row], omega)[0].value
-        for row in np.asarray(values, dtype=np.float64)
-        if np.all(np.isfinite(row))
-    ]
-    return (student_error(per_net) if len(per_net) > 1 else 0.0), per_net
-
-
 def summarise(method, per_pair, network_values=None):
     """The exponents.json object of one method: every estimate per pair and extrapolated (with
     its ``CORRECTION`` exponent, and the systematic of that choice), the 1/nu estimates combined
@@ -155,15 +140,20 @@ def summarise(method, per_pair, network_values=None):
     for name in per_pair[0][2]:
         jacks = [p[2][name] for p in per_pair]
         omega = CORRECTION[name]
-        ext[name], det = _extrapolate(L, jacks, omega)
-        alt[name] = _extrapolate(L, jacks, omega - OMEGA_SPREAD)[0].value if len(L) > 1 else None
+        ext[name], det = extrapolate.extrapolation(L, jacks, omega)
+        alt[name] = (
+            extrapolate.extrapolation(L, jacks, omega - OMEGA_SPREAD)[0].value
+            if len(L) > 1
+            else None
+        )
         syst = float(abs(alt[name] - ext[name].value)) if alt[name] is not None else 0.0
         entry = {"value": ext[name].value, "err_stat": ext[name].err, "err_syst_omega": syst,
                  "measures": MEASURES[name], "omega": omega, **det}  # fmt: skip
         networks = 0.0
         if network_values and name in network_values:
-            networks, per_net = _network_spread(L, network_values[name], omega)
-            entry["err_networks"], entry["per_network"] = networks, per_net
+            networks, per_net = extrapolate.network_spread(L, network_values[name], omega)
+            entry["err_networks"] = networks
+            entry["per_network"] = per_net[np.isfinite(per_net)].tolist()
         entry["err"] = math.sqrt(ext[name].err ** 2 + networks**2 + syst**2)
         entry["pull"] = (entry["value"] - EXACT[MEASURES[name]]) / entry["err"]
         if len(L) > 1:

@@ -73,6 +73,18 @@ def extrapolation(L, jacks, x):
     return y, details
 
 
+def network_spread(L, values, x):
+    """Each network's own extrapolation of its pair values ``values`` (n_networks, n_pairs; NaN
+    where a network has no crossing) and the Student-t error of their mean: (error, per network
+    (n_networks,), NaN for a network with a missing pair)."""
+    per_net = np.array([
+        extrapolation(L, [jackknife.constant(v) for v in row], x)[0].value
+        if np.all(np.isfinite(row)) else np.nan
+        for row in np.asarray(values, dtype=np.float64)
+    ])  # fmt: skip
+    return student_error(per_net[np.isfinite(per_net)]), per_net
+
+
 def pair_extrapolation(L, L2, jacks, x=CROSSING_EXPONENT, network_values=None, method=None):
     """The headline T_c from pair crossings (Jack per pair): a dict.
 
@@ -102,13 +114,7 @@ def pair_extrapolation(L, L2, jacks, x=CROSSING_EXPONENT, network_values=None, m
     out["T_c_err_parts"] = {str(k): v for k, v in tc.part_errs().items()}
     networks = 0.0
     if network_values is not None and len(network_values) > 1:
-        per_net = [
-            extrapolation(L, [jackknife.constant(v) for v in row], x)[0].value
-            if np.all(np.isfinite(row)) else np.nan
-            for row in np.asarray(network_values, dtype=np.float64)
-        ]  # fmt: skip
-        per_net = np.asarray(per_net)
-        networks = student_error(per_net[np.isfinite(per_net)])
+        networks, per_net = network_spread(L, network_values, x)
         out["T_c_networks"] = per_net.tolist()
         out["T_c_err_networks"] = networks
     out["T_c_err_stat"] = math.hypot(stat, networks)
