@@ -39,21 +39,24 @@ REFIT_STEPS = 4  # power-iteration steps per jackknife replica, from the full co
 def replica_components(X, group, G, v, steps=REFIT_STEPS):
     """The leading component of the covariance of the rows of X (n, N) without each group g
     (``group`` (n,) in 0..G-1), by power iteration started from the full component ``v``:
-    (G, N). X^T X v is computed once per step for all data and the group's part subtracted."""
+    (G, N). All G replicas step together: X^T X U for the (N, G) matrix of their vectors is two
+    matrix products over all data (one pass of X each, not one per replica), and each replica's
+    own group's part, a pass over 1/G of the rows, is subtracted."""
     X = np.asarray(X, dtype=np.float32)
+    rows = [np.flatnonzero(group == g) for g in range(G)]
     total = X.sum(axis=0, dtype=np.float64)
-    counts = np.bincount(group, minlength=G)
-    out = np.empty((G, X.shape[1]))
-    for g in range(G):
-        rows = X[group == g]
-        n = X.shape[0] - counts[g]
-        mean = (total - rows.sum(axis=0, dtype=np.float64)) / n
-        u = v.astype(np.float32)
-        for _ in range(steps):
-            w = (X.T @ (X @ u) - rows.T @ (rows @ u)) / n - mean * (mean @ u)
-            u = (w / np.linalg.norm(w)).astype(np.float32)
-        out[g] = orient(u.astype(np.float64))
-    return out
+    sums = np.stack([X[r].sum(axis=0, dtype=np.float64) for r in rows])  # (G, N)
+    n = X.shape[0] - np.array([r.size for r in rows], dtype=np.float64)  # (G,)
+    means = (total - sums) / n[:, None]  # (G, N): each replica's mean
+    U = np.repeat(v.astype(np.float32)[:, None], G, axis=1)  # (N, G)
+    for _ in range(steps):
+        XU = X @ U  # (n, G)
+        W = (X.T @ XU).astype(np.float64)  # (N, G): all data, every replica's vector
+        for g, r in enumerate(rows):
+            W[:, g] -= X[r].T @ XU[r, g]
+        W = W / n - means.T * np.einsum("gN,Ng->g", means, U.astype(np.float64))
+        U = (W / np.linalg.norm(W, axis=0)).astype(np.float32)
+    return np.stack([orient(u) for u in U.T.astype(np.float64)])
 
 
 def orient(v):
@@ -109,9 +112,9 @@ def pca_analysis(critical, t_range=None):
         E = np.concatenate([e * L * L for _, e, _, _ in with_y])
         level = np.searchsorted(tables.levels, np.rint(E))
         sums = []
-        for g, vg in enumerate(replica_components(X, groups, G, v)):
-            yg = (X @ vg.astype(np.float32)).astype(np.float64)
-            keep = groups != g
+        Y = (X @ replica_components(X, groups, G, v).T.astype(np.float32)).astype(np.float64)
+        for g in range(G):
+            yg, keep = Y[:, g], groups != g
             table = np.zeros((tables.levels.size, 2))
             np.add.at(table, level[keep], even_moments(yg[keep, None]))
             sums.append(table)
