@@ -61,6 +61,7 @@ def cmd_features(args):
     from isingml.io import results, shards
     from isingml.learning import features, store
     from isingml.learning.epoch import members_axis
+    from isingml.learning.predict import eval_axis
     from isingml.windows import window_attr
 
     if len(args.out) != len(args.model_dir):
@@ -71,7 +72,7 @@ def cmd_features(args):
     loaded = [store.load_network(d, need_order_parameter="order parameter") for d in args.model_dir]
     graphdef, stacked = features.stack_networks([(m, s) for m, s, _ in loaded], args.model_dir)
     outs = [prepare_output(o) for o in args.out]
-    axis = members_axis(loaded[0][1].name)
+    axis = eval_axis(loaded[0][1].name, members_axis(loaded[0][1].name))
     blocks = [[] for _ in loaded]
     for path in args.shards:
         s = shards.read_shard(path)

@@ -42,6 +42,18 @@ def _indexed(graphdef, stacked, X, idx, symmetrize):
     return jax.vmap(lambda p, i: _outputs(graphdef, p, X[i], symmetrize))(stacked, idx)
 
 
+def eval_axis(model, members):
+    """How an ensemble of ``model`` (a name) is evaluated on shared configurations: the Numba
+    kernel for CNNs on the CPU (3-4x XLA's CPU convolutions at L = 32 here, ``cnn_cpu``; the
+    environment variable ISINGML_CNN_KERNEL=jax turns it off), else ``members``."""
+    import os
+
+    if (model == "cnn" and jax.default_backend() == "cpu"
+            and os.environ.get("ISINGML_CNN_KERNEL", "numba") != "jax"):  # fmt: skip
+        return "kernel"
+    return members
+
+
 def stack(models):
     """(graphdef, parameters stacked along a leading member axis) of networks of one
     architecture."""
@@ -74,9 +86,19 @@ def member_outputs(graphdef, stacked, spins, index=None, symmetrize=False, membe
     results are (M, k). Fixed-size batches: one compilation per shape. With ``symmetrize`` the
     logits of x and -x are averaged (the CNN is flip-invariant by construction; the FCN is not).
     ``members="loop"`` evaluates the members one after another through the same compiled
-    one-member function (``epoch.members_axis`` says why, on the CPU).
+    one-member function (``epoch.members_axis`` says why, on the CPU); ``members="kernel"``, for
+    CNNs on shared configurations, through the Numba kernel of ``cnn_cpu`` (``eval_axis``).
     """
     M = jax.tree.leaves(stacked)[0].shape[0]
+    if members == "kernel":
+        from isingml.learning import cnn_cpu
+
+        if index is not None or symmetrize:
+            raise ValueError("the CPU kernel evaluates shared configurations only")
+        member = [nnx.merge(graphdef, jax.tree.map(lambda a, k=k: a[k], stacked)) for k in range(M)]
+        spins = np.asarray(spins)
+        parts = [cnn_cpu.outputs(cnn_cpu.cnn_arrays(net), spins) for net in member]
+        return tuple(np.stack(x) for x in zip(*parts, strict=True))
     if members == "loop":
         parts = [
             member_outputs(graphdef, member_slice(stacked, k), spins,
