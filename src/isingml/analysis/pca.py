@@ -18,9 +18,10 @@ configurations on its own component, so the error bar includes the fit's own noi
 import numpy as np
 
 
-def first_component(X, steps=40, seed=0):
+def first_component(X, steps=40, seed=0, tol=1e-12):
     """(v (N,), eigenvalue) of the covariance of the rows of X (n, N), by power iteration on
-    X^T X (never forming the N x N matrix: a few matrix-vector products cost n N each)."""
+    X^T X (never forming the N x N matrix: a few matrix-vector products cost n N each), at
+    most ``steps``, stopping once the direction changes by less than ``tol`` (1 - overlap)."""
     X = np.asarray(X, dtype=np.float32)
     mean = X.mean(axis=0)
     v = np.random.default_rng(seed).normal(size=X.shape[1]).astype(np.float32)
@@ -29,7 +30,11 @@ def first_component(X, steps=40, seed=0):
     for _ in range(steps):
         w = X.T @ (X @ v) / X.shape[0] - mean * (mean @ v)
         value = float(np.linalg.norm(w))
-        v = w / value
+        w = w / value
+        change = 1.0 - abs(float(w.astype(np.float64) @ v.astype(np.float64)))
+        v = w
+        if change < tol:
+            break
     return v.astype(np.float64), value
 
 
@@ -96,8 +101,11 @@ def pca_analysis(critical, t_range=None):
     components, reweighted = {}, {}
     for L, group in by_size([(s.L, s.T, s.energy, s, s.attrs) for s in critical]).items():
         group = sorted(group, key=lambda item: item[0])
-        X = np.concatenate([s.spins.reshape(s.spins.shape[0], -1) for _, _, s, _ in group])
-        X = X.astype(np.float32)
+        X = np.empty((sum(s.spins.shape[0] for _, _, s, _ in group), L * L), np.float32)
+        i = 0
+        for _, _, s, _ in group:  # filled in place: no int8 copy of the whole size beside it
+            X[i : i + s.spins.shape[0]] = s.spins.reshape(s.spins.shape[0], -1)
+            i += s.spins.shape[0]
         v = orient(first_component(X)[0])
         components[L] = v
         series = [(T, e[: s.spins.shape[0]], None, attrs) for T, e, s, attrs in group]
