@@ -213,6 +213,28 @@ def test_extrapolation_has_no_pre_test_and_states_the_exponent_systematic():
     assert one["model"] == "one pair: not extrapolated" and one["T_c"] == pairs[2].value
 
 
+@pytest.mark.parametrize("shift", [1.0, 1.3, 2.0, 2.75])
+def test_exponent_range_brackets_the_limit_of_any_exponent_inside_it(shift):
+    """cnn_binder's shift exponent is known only within [1, 2.75]: exact pairs shifting as
+    L^-shift for any exponent inside are extrapolated to within the stated systematic of T_c
+    (the two-pair extrapolation is monotonic in the exponent; its ends bracket the limit), and
+    each network is extrapolated the same way."""
+    tc = physics.ONSAGER_TC
+    jacks = [jackknife.constant(tc - 0.4 * L**-shift) for L in (16, 32)]
+    nets = [[tc - a * L**-shift for L in (16, 32)] for a in (0.3, 0.4, 0.5)]
+    out = extrapolate.pair_extrapolation([16, 32], [32, 64], jacks, network_values=nets,
+                                         method="cnn_binder")  # fmt: skip
+    assert out["crossing_exponent"] is None and out["exponent_range"] == [1.0, 2.75]
+    lo, hi = (e["T_c"] for e in out["ends"])
+    assert out["T_c"] == pytest.approx((lo + hi) / 2, abs=1e-12)
+    assert out["T_c_err_syst"] == pytest.approx(abs(hi - lo) / 2, abs=1e-12)
+    assert out["T_c_err_syst"] > 1e-5
+    assert abs(out["T_c"] - tc) <= out["T_c_err_syst"] + 1e-12
+    assert min(lo, hi) - 1e-12 <= tc <= max(lo, hi) + 1e-12
+    assert np.mean(out["T_c_networks"]) == pytest.approx(out["T_c"], abs=1e-12)
+    assert "between 1 and 2.75" in out["exponent_note"]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("algorithm", ["multispin", "wolff"])
 @pytest.mark.parametrize("L", [8, 12])

@@ -90,8 +90,9 @@ def lattices(paths):
 
 
 def _crossing_panel(ax, t, f):
-    """Pair crossings T_x(L, L2) against L^-x, and the extrapolation."""
-    x = f["crossing_exponent"]
+    """Pair crossings T_x(L, L2) against L^-x, and the extrapolation (for an exponent known
+    only within a range: against L^-x at the range's middle, with the curves of both ends)."""
+    x = f["crossing_exponent"] or float(np.mean(f["exponent_range"]))
     for w in windows_of(t):
         sel = t["window"] == w
         X = t["L"][sel] ** -x
@@ -107,8 +108,17 @@ def _crossing_panel(ax, t, f):
             label=label,
         )
         fit = f.get("per_window", {}).get(w, f)
-        if fit.get("b") is not None:
-            xx = np.linspace(0, X.max() * 1.05, 50)
+        xx = np.linspace(0, X.max() * 1.05, 50) if X.size else None
+        for end in fit.get("ends") or []:
+            ax.plot(
+                xx,
+                end["T_c"] + end["b"] * xx ** (end["x"] / x),
+                color=h[0].get_color(),
+                lw=0.8,
+                ls="--" if end is fit["ends"][0] else "-",
+                label=f"$T_c + b L^{{-{end['x']:g}}}$",
+            )
+        if fit.get("b") is not None and X.size:
             ax.plot(
                 xx,
                 fit["T_c"] + fit["b"] * xx,
