@@ -33,7 +33,11 @@ JAX_START_S = 6.0  # imports, model construction and compilation of a network jo
 # FLOPs per site scale with sum of c_in c_out = 36) or the FCN; forward only is a third.
 TRAIN_SITE_S = {"cpu": {"cnn": 3.0e-7, "fcn": 1.2e-8}, "gpu": {"cnn": 2.6e-9, "fcn": 2.0e-10}}
 CNN_WIDTH_REF = 36
+CNN_KERNEL_SPEEDUP = 2.5  # the CPU kernel against XLA on the features job (60 s -> 24 s)
 PCA_SITE_S = 4.0e-10  # per (configuration x site) of one power-iteration matvec
+# per (configuration x site x replica) of the jackknife refits, which step all 64 replicas in one
+# matrix product (41 s -> 6.1 s at L = 64 measured side by side, so 0.15 of the matvec rate)
+PCA_REPLICA_SITE_S = 6.0e-11
 EARLY_STOP = 0.8  # epochs run over the maximum, in the default run (early stopping)
 PYTHON_MB = 350  # resident size of a job before its data (Python, NumPy, h5py; JAX adds more)
 JAX_MB = 300
@@ -138,7 +142,10 @@ def train(model, L, n_train, n_eval, members, epochs, channels=(4, 8), backend="
 
 def features(site_evals, networks, channels=(4, 8), backend="cpu", spins_bytes=0):
     """Every network's order parameter on the Binder grid: ``site_evals`` sites per network."""
-    work = networks * site_evals * site_seconds("cnn", backend, channels) / 3
+    forward = site_seconds("cnn", backend, channels) / 3
+    if backend == "cpu":  # the Numba kernel (learning/cnn_cpu.py), not XLA's convolutions
+        forward /= CNN_KERNEL_SPEEDUP
+    work = networks * site_evals * forward
     mem = PYTHON_MB + JAX_MB + 4 * spins_bytes / 2**20
     return Estimate("features", f"{networks} networks", JAX_START_S + work, mem, backend == "gpu")
 

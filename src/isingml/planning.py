@@ -82,7 +82,7 @@ def estimate(rule, wildcards, config, backend="cpu"):
         sites = sum(per_T * L * L for L in b["lattice_sizes"])
         return cost.analysis(
             "pca",
-            3.0 + 64 * 9 * sites * cost.PCA_SITE_S,
+            3.0 + sites * (2 * 40 * cost.PCA_SITE_S + 64 * 9 * cost.PCA_REPLICA_SITE_S),
             cost.PYTHON_MB + 5 * max(per_T * L * L for L in b["lattice_sizes"]) / 2**20,
         )
     if rule == "binder":
