@@ -26,10 +26,11 @@ STUDIES = {
     "curves are flat within their binomial noise, so the peak is not located (coverage: mean "
     "pull +1.2)",
     "rg": "<p> of a thresholded output is not scale-free: its fixed point converges to the "
-    "threshold's T(m0), not to T_c (coverage: mean pull -5.6)",
-    "pca": "its error bars cover only at the edge (pull RMS 1.60 over 6 root seeds with 6,400 "
-    "kept spins, 1.41 with 12,800); the component is fitted from the same configurations it "
-    "projects, and their noise in it is a bias that the jackknife's refits do not remove",
+    "threshold's T(m0), not to T_c (coverage: mean pull -8.3)",
+    "pca": "the component is fitted from the same configurations it projects, and their noise "
+    "in it biases the cumulant: its error bars covered only at the edge with fewer kept spins "
+    "(pull RMS 1.60 over 6 root seeds with 6,400, 1.41 with 12,800; 0.86 with 32,000), too "
+    "short a record for an estimator",
 }
 EXPONENTS = (("inv_nu", "1/ν", 1.0), ("gamma_over_nu", "γ/ν", 1.75), ("beta_over_nu", "β/ν", 0.125))
 
