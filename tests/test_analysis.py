@@ -115,6 +115,33 @@ def test_pca_refits_its_component_in_every_jackknife_replica():
         assert not np.allclose(reps[g], v, atol=1e-6)  # it did move
 
 
+def test_pca_rows_keep_int8_blocks_and_give_the_dense_products(monkeypatch):
+    """pca.Rows keeps the shards' int8 spins as they are and converts chunks of rows as it goes
+    (chunks smaller than a block here): its products, row selections and the components
+    fitted through it equal those of the dense float matrix."""
+    from isingml.analysis import pca
+
+    monkeypatch.setattr(pca.Rows, "CHUNK", 7 * 16)  # 7 rows of N = 16 per chunk
+    rng = np.random.default_rng(2)
+    blocks = [np.where(rng.random((n, 4, 4)) < 0.7, 1, -1).astype(np.int8) for n in (30, 11, 25)]
+    X = np.concatenate([b.reshape(b.shape[0], -1) for b in blocks]).astype(np.float64)
+    rows = pca.Rows(blocks)
+    assert rows.n == 66 and rows.N == 16 and all(b.dtype == np.int8 for b in rows.blocks)
+    U = rng.normal(size=(16, 3))
+    np.testing.assert_allclose(rows.dot(U), X @ U, rtol=1e-5, atol=1e-5)
+    Y = rng.normal(size=(66, 2))
+    np.testing.assert_allclose(rows.tdot(Y), X.T @ Y, rtol=1e-6, atol=1e-6)
+    index = np.array([0, 5, 29, 30, 40, 41, 65])
+    np.testing.assert_array_equal(rows.take(index), X[index])
+    np.testing.assert_allclose(rows.column_sums(), X.sum(axis=0))
+    v_rows = pca.orient(pca.first_component(rows)[0])
+    v_dense = pca.orient(pca.first_component(X)[0])
+    assert abs(v_rows @ v_dense) == pytest.approx(1.0, abs=1e-6)
+    group = np.arange(66) % 4
+    np.testing.assert_allclose(pca.replica_components(rows, group, 4, v_rows),
+                               pca.replica_components(X, group, 4, v_dense), atol=1e-5)  # fmt: skip
+
+
 def test_sampling_check_reports_spacing_and_burn_in_in_stored_tau():
     """The stored series' tau_int (attributes, in sample spacings) turns into the spacing and
     the burn-in in units of tau_int, with a note naming the shard where a target is missed."""

@@ -141,7 +141,8 @@ def train(model, L, n_train, n_eval, members, epochs, channels=(4, 8), backend="
 
 
 def features(site_evals, networks, channels=(4, 8), backend="cpu", spins_bytes=0):
-    """Every network's order parameter on the Binder grid: ``site_evals`` sites per network."""
+    """Every network's order parameter on the Binder grid: ``site_evals`` sites per network;
+    ``spins_bytes``: the largest shard's int8 spins (the job holds one shard at a time)."""
     forward = site_seconds("cnn", backend, channels) / 3
     if backend == "cpu":  # the Numba kernel (learning/cnn_cpu.py), not XLA's convolutions
         forward /= CNN_KERNEL_SPEEDUP

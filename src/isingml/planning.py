@@ -74,7 +74,7 @@ def estimate(rule, wildcards, config, backend="cpu"):
         sites = sum(per_T * ((L * L if L < sizes[-1] else 0) + (L // 2) ** 2 + (L // 4) ** 2)
                     for L in sizes)  # fmt: skip
         nets = len(_windows(config)) * len(config["training"]["seeds"])
-        spins = sum(per_T * L * L for L in sizes)
+        spins = max(b["spins"] * L * L for L in sizes)  # one shard's int8 spins at a time
         return cost.features(sites, nets, tuple(config["models"]["cnn"]["channels"]), backend,
                              spins)  # fmt: skip
     if rule == "pca":
@@ -83,7 +83,8 @@ def estimate(rule, wildcards, config, backend="cpu"):
         return cost.analysis(
             "pca",
             3.0 + sites * (2 * 40 * cost.PCA_SITE_S + 64 * 9 * cost.PCA_REPLICA_SITE_S),
-            cost.PYTHON_MB + 5 * max(per_T * L * L for L in b["lattice_sizes"]) / 2**20,
+            # every size's int8 spins in memory (pca.Rows converts chunks, never the whole)
+            cost.PYTHON_MB + 1.3 * sites / 2**20,
         )
     if rule == "binder":
         n = b["samples"] * len(b["temperatures"]) * len(b["lattice_sizes"])

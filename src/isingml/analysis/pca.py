@@ -18,50 +18,105 @@ configurations on its own component, so the error bar includes the fit's own noi
 import numpy as np
 
 
+class Rows:
+    """The configurations of one size as the rows of an (n, N) matrix, kept as they were read
+    (int8 spins, one block per shard: no copy), with the products PCA needs computed on float32
+    chunks of rows converted as they go. A float32 matrix of the default run's L = 64 would take
+    2.6 GB (and was the run's peak); the chunks take ``CHUNK`` values at a time."""
+
+    CHUNK = 1 << 24
+
+    def __init__(self, blocks):
+        self.blocks = [np.asarray(b).reshape(b.shape[0], -1) for b in blocks]
+        self.N = self.blocks[0].shape[1]
+        self.n = sum(b.shape[0] for b in self.blocks)
+        self.starts = np.cumsum([0] + [b.shape[0] for b in self.blocks])
+        self.step = max(1, self.CHUNK // self.N)
+
+    def chunks(self):
+        """(first row, float32 rows) over all rows, in order."""
+        for start, block in zip(self.starts, self.blocks, strict=False):
+            for a in range(0, block.shape[0], self.step):
+                yield start + a, block[a : a + self.step].astype(np.float32)
+
+    def dot(self, U):
+        """X @ U for U (N,) or (N, k), float32."""
+        out = np.empty((self.n, *U.shape[1:]), np.float32)
+        U = U.astype(np.float32)
+        for a, rows in self.chunks():
+            out[a : a + rows.shape[0]] = rows @ U
+        return out
+
+    def tdot(self, Y):
+        """X^T @ Y for Y (n,) or (n, k), accumulated in float64."""
+        out = np.zeros((self.N, *Y.shape[1:]))
+        for a, rows in self.chunks():
+            out += rows.T @ Y[a : a + rows.shape[0]]
+        return out
+
+    def take(self, index):
+        """The rows ``index`` (sorted), float32."""
+        parts = []
+        for start, block in zip(self.starts, self.blocks, strict=False):
+            sel = index[(index >= start) & (index < start + block.shape[0])] - start
+            if sel.size:
+                parts.append(block[sel].astype(np.float32))
+        return np.concatenate(parts) if parts else np.empty((0, self.N), np.float32)
+
+    def column_sums(self):
+        return sum(rows.sum(axis=0, dtype=np.float64) for _, rows in self.chunks())
+
+
+def _rows(X):
+    return X if isinstance(X, Rows) else Rows([np.asarray(X)])
+
+
 def first_component(X, steps=40, seed=0, tol=1e-12):
-    """(v (N,), eigenvalue) of the covariance of the rows of X (n, N), by power iteration on
-    X^T X (never forming the N x N matrix: a few matrix-vector products cost n N each), at
-    most ``steps``, stopping once the direction changes by less than ``tol`` (1 - overlap)."""
-    X = np.asarray(X, dtype=np.float32)
-    mean = X.mean(axis=0)
-    v = np.random.default_rng(seed).normal(size=X.shape[1]).astype(np.float32)
+    """(v (N,), eigenvalue) of the covariance of the rows of X (n, N; an array or ``Rows``), by
+    power iteration on X^T X (never forming the N x N matrix: a few matrix-vector products cost
+    n N each), at most ``steps``, stopping once the direction changes by less than ``tol``
+    (1 - overlap)."""
+    X = _rows(X)
+    mean = X.column_sums() / X.n
+    v = np.random.default_rng(seed).normal(size=X.N)
     v /= np.linalg.norm(v)
     value = 0.0
     for _ in range(steps):
-        w = X.T @ (X @ v) / X.shape[0] - mean * (mean @ v)
+        w = X.tdot(X.dot(v)) / X.n - mean * (mean @ v)
         value = float(np.linalg.norm(w))
         w = w / value
-        change = 1.0 - abs(float(w.astype(np.float64) @ v.astype(np.float64)))
+        change = 1.0 - abs(float(w @ v))
         v = w
         if change < tol:
             break
-    return v.astype(np.float64), value
+    return v, value
 
 
 REFIT_STEPS = 4  # power-iteration steps per jackknife replica, from the full component
 
 
 def replica_components(X, group, G, v, steps=REFIT_STEPS):
-    """The leading component of the covariance of the rows of X (n, N) without each group g
-    (``group`` (n,) in 0..G-1), by power iteration started from the full component ``v``:
-    (G, N). All G replicas step together: X^T X U for the (N, G) matrix of their vectors is two
-    matrix products over all data (one pass of X each, not one per replica), and each replica's
-    own group's part, a pass over 1/G of the rows, is subtracted."""
-    X = np.asarray(X, dtype=np.float32)
+    """The leading component of the covariance of the rows of X (n, N; an array or ``Rows``)
+    without each group g (``group`` (n,) in 0..G-1), by power iteration started from the full
+    component ``v``: (G, N). All G replicas step together: X^T X U for the (N, G) matrix of
+    their vectors is two matrix products over all data (one pass of X each, not one per
+    replica), and each replica's own group's part, a pass over 1/G of the rows, is
+    subtracted."""
+    X = _rows(X)
     rows = [np.flatnonzero(group == g) for g in range(G)]
-    total = X.sum(axis=0, dtype=np.float64)
-    sums = np.stack([X[r].sum(axis=0, dtype=np.float64) for r in rows])  # (G, N)
-    n = X.shape[0] - np.array([r.size for r in rows], dtype=np.float64)  # (G,)
+    total = X.column_sums()
+    sums = np.stack([X.take(r).sum(axis=0, dtype=np.float64) for r in rows])  # (G, N)
+    n = X.n - np.array([r.size for r in rows], dtype=np.float64)  # (G,)
     means = (total - sums) / n[:, None]  # (G, N): each replica's mean
-    U = np.repeat(v.astype(np.float32)[:, None], G, axis=1)  # (N, G)
+    U = np.repeat(np.asarray(v, dtype=np.float64)[:, None], G, axis=1)  # (N, G)
     for _ in range(steps):
-        XU = X @ U  # (n, G)
-        W = (X.T @ XU).astype(np.float64)  # (N, G): all data, every replica's vector
+        XU = X.dot(U)  # (n, G)
+        W = X.tdot(XU)  # (N, G): all data, every replica's vector
         for g, r in enumerate(rows):
-            W[:, g] -= X[r].T @ XU[r, g]
-        W = W / n - means.T * np.einsum("gN,Ng->g", means, U.astype(np.float64))
-        U = (W / np.linalg.norm(W, axis=0)).astype(np.float32)
-    return np.stack([orient(u) for u in U.T.astype(np.float64)])
+            W[:, g] -= X.take(r).T @ XU[r, g]
+        W = W / n - means.T * np.einsum("gN,Ng->g", means, U)
+        U = W / np.linalg.norm(W, axis=0)
+    return np.stack([orient(u) for u in U.T])
 
 
 def orient(v):
@@ -101,15 +156,11 @@ def pca_analysis(critical, t_range=None):
     components, reweighted = {}, {}
     for L, group in by_size([(s.L, s.T, s.energy, s, s.attrs) for s in critical]).items():
         group = sorted(group, key=lambda item: item[0])
-        X = np.empty((sum(s.spins.shape[0] for _, _, s, _ in group), L * L), np.float32)
-        i = 0
-        for _, _, s, _ in group:  # filled in place: no int8 copy of the whole size beside it
-            X[i : i + s.spins.shape[0]] = s.spins.reshape(s.spins.shape[0], -1)
-            i += s.spins.shape[0]
+        X = Rows([s.spins for _, _, s, _ in group])  # the shards' spins, not copied
         v = orient(first_component(X)[0])
         components[L] = v
         series = [(T, e[: s.spins.shape[0]], None, attrs) for T, e, s, attrs in group]
-        y = (X @ v.astype(np.float32))[:, None]
+        y = X.dot(v)[:, None]
         i, with_y = 0, []
         for T, e, _, attrs in series:
             with_y.append((T, e, y[i : i + e.size], attrs))
@@ -120,7 +171,7 @@ def pca_analysis(critical, t_range=None):
         E = np.concatenate([e * L * L for _, e, _, _ in with_y])
         level = np.searchsorted(tables.levels, np.rint(E))
         sums = []
-        Y = (X @ replica_components(X, groups, G, v).T.astype(np.float32)).astype(np.float64)
+        Y = X.dot(replica_components(X, groups, G, v).T).astype(np.float64)
         for g in range(G):
             yg, keep = Y[:, g], groups != g
             table = np.zeros((tables.levels.size, 2))
