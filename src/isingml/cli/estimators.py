@@ -73,6 +73,10 @@ def cmd_features(args):
     graphdef, stacked = features.stack_networks([(m, s) for m, s, _ in loaded], args.model_dir)
     outs = [prepare_output(o) for o in args.out]
     axis = eval_axis(loaded[0][1].name, members_axis(loaded[0][1].name))
+    if axis == "kernel" and args.threads:  # the Numba kernel takes the job's share of cores
+        import numba
+
+        numba.set_num_threads(max(1, min(args.threads, numba.config.NUMBA_NUM_THREADS)))
     blocks = [[] for _ in loaded]
     for path in args.shards:
         s = shards.read_shard(path)

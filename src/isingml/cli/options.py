@@ -17,9 +17,6 @@ def configure_jax(args):
         # without. The often-quoted "intra_op_parallelism_threads=N" is not an XLA flag, and
         # --xla_cpu_multi_thread_eigen=false alone changed nothing.
         os.environ["NPROC"] = str(args.threads)
-        import numba  # the CPU kernels (cnn_cpu) take the same share
-
-        numba.set_num_threads(max(1, min(args.threads, numba.config.NUMBA_NUM_THREADS)))
     # These networks need megabytes: allocate GPU memory on demand, so that several jobs can
     # share one GPU (JAX would otherwise take 75 % of it in the first process).
     os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
