@@ -10,6 +10,7 @@ from importlib import resources
 
 import yaml
 
+from isingml import methods
 from isingml.errors import UserError
 from isingml.windows import window_name
 
@@ -82,14 +83,15 @@ def _config_error(key, problem):
     raise UserError(f"config key '{key}': {problem}")
 
 
-def _fmt_T(T):
-    return f"{float(T):.4f}"  # the workflow's file names: T to 4 decimals
+def fmt_T(T):
+    """A temperature as the workflow's file names write it: to 4 decimals."""
+    return f"{float(T):.4f}"
 
 
 def check_config(config):
     """Checks of a validated configuration (its defaults filled in) that JSON Schema cannot
     express: the workflow runs them before any job starts. Raises UserError naming the key."""
-    if len({_fmt_T(t) for t in config["temperatures"]}) != len(config["temperatures"]):
+    if len({fmt_T(t) for t in config["temperatures"]}) != len(config["temperatures"]):
         _config_error("temperatures", "two temperatures agree to 4 decimals")
     if config["training"]["label"] == "windows":
         seen = set()
@@ -110,7 +112,7 @@ def check_config(config):
                     "training.windows",
                     f"[{lo}, {hi}] leaves no training temperature on one side",
                 )
-    window_free = [k for k in ("cnn_binder", "confusion") if config[k]["enabled"]]
+    window_free = [k for k in methods.WINDOW_FREE_METHODS if config[k]["enabled"]]
     for key in window_free:
         if "cnn" not in config["models"]:
             _config_error(key, "needs the cnn in models (or set enabled: false)")

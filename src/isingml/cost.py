@@ -16,16 +16,18 @@ compares the model with any run's records.
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from isingml.physics import ONSAGER_TC
 from isingml.sampling.multispin import REPLICAS
 from isingml.sampling.plan import BURN_IN_TAUS, COST_NS  # the planner's own, one home
+from isingml.sampling.sampler import SamplerSettings
 
 Z = {"metropolis": 2.17, "wolff": 0.25}
 TAU_PREFACTOR = {"metropolis": 0.03, "wolff": 0.75}  # sweeps at L_eff = 1
-# a pilot runs >= 100 tau_int (doubled once on average) and >= SamplerSettings.pilot_min_sweeps
-PILOT_TAUS, PILOT_MIN_SWEEPS = 200, 4000
+# a pilot runs >= 100 tau_int (doubled once on average) and >= the sampler's floor
+PILOT_TAUS = 200
+PILOT_MIN_SWEEPS = next(f.default for f in fields(SamplerSettings) if f.name == "pilot_min_sweeps")
 PROCESS_S = 0.9  # start-up of a sampling job with Numba's cache warm (imports, cache loads)
 COLD_COMPILE_S = 15.0  # compiling every sampling kernel from an empty Numba cache, once (14.5 s)
 JAX_START_S = 6.0  # imports, model construction and compilation of a network job on the CPU

@@ -1,16 +1,14 @@
 """The cost of a whole configuration before it runs (``isingml plan``), and the per-job
 estimates behind the workflow's ``runtime`` and ``mem_mb`` (``estimate``).
 
-The jobs are enumerated from the configuration the way the workflow does (one ``simulate`` per
-grid, L and T, one ``train`` per model, window and L, ...); a test checks the counts against
+The jobs are the workflow's own, from ``isingml.layout.Layout.jobs``; a test checks them against
 ``snakemake -n`` for the tiny configuration. The per-job model is ``isingml.cost``.
 """
 
 import math
 
 from isingml import cost
-from isingml.config import _fmt_T  # the workflow's file names: T to 4 decimals
-from isingml.windows import window_name
+from isingml.layout import Layout
 
 STAGES = ("sampling", "networks", "evaluation", "analysis")
 STAGE_OF = {
@@ -21,7 +19,8 @@ STAGE_OF = {
     "baseline": "networks",
     "features": "evaluation",
 }  # every other rule: analysis
-VAL_TEST = 0.2  # validation and test fractions of the training data (schema defaults: 0.1 each)
+# the jobs that run on a GPU when the run declares one
+NETWORK_RULES = ("train", "features", "confusion")
 
 
 def _training_counts(config, window):
@@ -38,11 +37,11 @@ def _training_counts(config, window):
     return int(outside * n * frac), len(temps) * n
 
 
-def _windows(config):
-    t = config["training"]
-    if t["label"] == "windows":
-        return {window_name(w): w for w in t["windows"]}
-    return {"exact": None}
+def request(rule, wildcards, config, gpus=0):
+    """The ``cost.Estimate`` behind a workflow job's ``runtime`` and ``mem_mb``: network jobs
+    modelled on a GPU when the run declares ``gpus``."""
+    backend = "gpu" if gpus > 0 and rule in NETWORK_RULES else "cpu"
+    return estimate(rule, dict(wildcards.items()), config, backend)
 
 
 def estimate(rule, wildcards, config, backend="cpu"):
@@ -57,7 +56,7 @@ def estimate(rule, wildcards, config, backend="cpu"):
     if rule == "train":
         model, L = wildcards["model"], int(wildcards["L"])
         m = config["models"][model]
-        n_train, n_eval = _training_counts(config, _windows(config)[wildcards["window"]])
+        n_train, n_eval = _training_counts(config, Layout(config).windows[wildcards["window"]])
         return cost.train(model, L, n_train, n_eval, len(config["training"]["seeds"]),
                           m["epochs"], tuple(m.get("channels", (4, 8))), backend)  # fmt: skip
     if rule == "confusion":
@@ -73,7 +72,7 @@ def estimate(rule, wildcards, config, backend="cpu"):
         per_T = b["spins"] * len(b["temperatures"])
         sites = sum(per_T * ((L * L if L < sizes[-1] else 0) + (L // 2) ** 2 + (L // 4) ** 2)
                     for L in sizes)  # fmt: skip
-        nets = len(_windows(config)) * len(config["training"]["seeds"])
+        nets = len(Layout(config).feature_networks())
         spins = max(b["spins"] * L * L for L in sizes)  # one shard's int8 spins at a time
         return cost.features(sites, nets, tuple(config["models"]["cnn"]["channels"]), backend,
                              spins)  # fmt: skip
@@ -97,36 +96,15 @@ def estimate(rule, wildcards, config, backend="cpu"):
 
 
 def jobs(config, backend="cpu"):
-    """Every modelled job of a configuration: a list of ``cost.Estimate``."""
-    out = [estimate("compile_kernels", {}, config)]
-    b = config["binder"]
-    for L in config["lattice_sizes"]:
-        for T in sorted({_fmt_T(t) for t in config["temperatures"]}, key=float):
-            out.append(estimate("simulate", {"grid": "lattices", "L": L, "T": T}, config))
-    for L in b["lattice_sizes"]:
-        for T in sorted({_fmt_T(t) for t in b["temperatures"]}, key=float):
-            out.append(estimate("simulate", {"grid": "critical", "L": L, "T": T}, config))
-    windows = _windows(config)
-    for model in config["models"]:
-        for w in windows:
-            for L in config["lattice_sizes"]:
-                out.append(estimate("train", {"model": model, "window": w, "L": L}, config,
-                                    backend))  # fmt: skip
-    for w in windows:
-        for L in config["lattice_sizes"]:
-            out.append(estimate("baseline", {"window": w, "L": L}, config))
-    if config["cnn_binder"]["enabled"]:
-        out.append(estimate("features", {}, config, backend))
-        out.append(estimate("cnn_binder", {}, config))
-        if config["studies"]["rg"]:
-            out.append(estimate("rg", {}, config))
-    if config["confusion"]["enabled"]:
-        for L in config["lattice_sizes"]:
-            out.append(estimate("confusion", {"L": L}, config, backend))
-    if config["studies"]["pca"]:
-        out.append(estimate("pca", {}, config))
-    out.append(estimate("binder", {}, config))
-    return out
+    """Every job of a configuration's default target (``Layout.jobs``, the workflow's own list)
+    but the target itself: a list of ``cost.Estimate``."""
+    return [
+        estimate(
+            job.rule, dict(job.wildcards), config, backend if job.rule in NETWORK_RULES else "cpu"
+        )  # fmt: skip
+        for job in Layout(config).jobs()
+        if job.rule != "all"
+    ]
 
 
 def stage_rows(estimates, cores, gpus):

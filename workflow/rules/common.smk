@@ -1,13 +1,16 @@
+# The workflow's glue: config validation, then input functions that ask the library's
+# Layout (isingml.layout) for every list and path, and the resource requests of the cost
+# model (isingml.planning). Nothing here lists sizes, methods, jobs or figures itself.
 import json
+from pathlib import Path
 
 import yaml
 from snakemake.utils import validate
 
-from isingml.windows import window_name
 from isingml.config import check_config
 from isingml.errors import UserError
 from isingml.learning.run import settings_from_config
-from isingml.physics import ONSAGER_TC
+from isingml.layout import Layout, model_dir
 from isingml import planning
 
 
@@ -33,34 +36,23 @@ validate(config, "../schemas/config.schema.yaml", set_default=False)
 validate(config, "../schemas/config.schema.yaml", set_default=True)
 
 
-def fmt_T(T):
-    return f"{float(T):.4f}"
-
-
 try:
     check_config(config)
 except UserError as err:
     raise ValueError(f"{err}. Fix it in config.yaml (or --configfile).") from None
 
-SIZES = sorted(config["lattice_sizes"])
-TRAIN_T = sorted({fmt_T(t) for t in config["temperatures"]}, key=float)
-BINDER_SIZES = sorted(config["binder"]["lattice_sizes"])
-BINDER_T = sorted({fmt_T(t) for t in config["binder"]["temperatures"]}, key=float)
-MODELS = sorted(config["models"])  # the networks
-WINDOW_MODELS = MODELS + ["magnetization"]  # and the baseline: read T* off p = 1/2
-SEEDS = config["training"]["seeds"]
-CONFUSION_SEEDS = SEEDS[: config["confusion"]["seeds"]]
-if config["training"]["label"] == "windows":
-    WINDOWS = {window_name(w): w for w in config["training"]["windows"]}
-else:
-    WINDOWS = {"exact": None}
-WINDOW_FREE = [m for m in ("cnn_binder", "confusion") if config[m]["enabled"]]
-STUDY_ROWS = [
-    m for m in ("rg", "pca") if config["studies"][m]
-]  # studies with a T_c row
-METHODS = ["binder"] + WINDOW_FREE + STUDY_ROWS + WINDOW_MODELS
-EFFICIENCY = config["studies"]["data_efficiency"]
-STUDY_MODELS = ("fcn", "cnn", "cnn_d4", "ecnn")
+LAYOUT = Layout(config)
+# the lists the rules name, all of them the layout's
+BINDER_SIZES = LAYOUT.binder_sizes
+MODELS = LAYOUT.models  # the networks
+WINDOW_MODELS = LAYOUT.window_models  # and the baseline: read T* off p = 1/2
+SEEDS = LAYOUT.seeds
+CONFUSION_SEEDS = LAYOUT.confusion_seeds
+WINDOWS = LAYOUT.windows
+METHODS = LAYOUT.methods
+EFFICIENCY = LAYOUT.efficiency
+# every figure a target may ask for: those of the results and of every study
+FIGURES = {**LAYOUT.figures(), **LAYOUT.figures(studies=True, everything=True)}
 
 
 wildcard_constraints:
@@ -72,20 +64,9 @@ wildcard_constraints:
     window="|".join(WINDOWS),
     seed=r"\d+",
     n=r"\d+",
-    study_model="|".join(STUDY_MODELS),
+    study_model="|".join(LAYOUT.study_models),
     method="|".join(METHODS),
-
-
-def shard_path(L, T, grid="lattices"):
-    return f"data/{grid}/L{L}/T{T}.h5"
-
-
-def model_dir(model, window, L, seed):
-    return f"results/models/{model}/{window}/L{L}/seed{seed}"
-
-
-def get_model_dir(wildcards):
-    return model_dir(wildcards.model, wildcards.window, wildcards.L, wildcards.seed)
+    figure="|".join(FIGURES),
 
 
 def get_simulate_flags(wildcards):
@@ -97,21 +78,15 @@ def get_simulate_flags(wildcards):
 
 
 def get_training_shards(wildcards):
-    return [shard_path(wildcards.L, T) for T in TRAIN_T]
+    return LAYOUT.training_shards(wildcards.L)
 
 
 def get_grid_shards(wildcards):
-    """The shards of one L on one grid (for its observables table)."""
-    temps = TRAIN_T if wildcards.grid == "lattices" else BINDER_T
-    return [shard_path(wildcards.L, T, wildcards.grid) for T in temps]
+    return LAYOUT.grid_shards(wildcards.grid, wildcards.L)
 
 
 def get_binder_shards(wildcards):
-    return [shard_path(L, T, "critical") for L in BINDER_SIZES for T in BINDER_T]
-
-
-def get_binder_observables(wildcards):
-    return [f"results/observables/critical/L{L}.csv" for L in BINDER_SIZES]
+    return LAYOUT.binder_shards()
 
 
 def member_files(pattern, seeds=SEEDS):
@@ -155,39 +130,20 @@ def get_confusion_flags(wildcards):
     return f"--range {lo} {hi} --epochs-per-point {c['epochs_per_point']}"
 
 
-def prediction_path(model, window, L, seed):
-    return f"results/predictions/{model}/{window}/L{L}/seed{seed}.h5"
-
-
 def get_predictions(wildcards):
-    """Predictions of one model (a network or the baseline) for every window, size, seed."""
-    return [
-        prediction_path(wildcards.model, w, L, s)
-        for w in WINDOWS
-        for L in SIZES
-        for s in SEEDS
-    ]
+    return LAYOUT.predictions(wildcards.model)
 
 
 def get_window_predictions(wildcards):
-    """Predictions of the networks and of the baseline, every window, size and seed."""
-    return [
-        prediction_path(m, w, L, s)
-        for m in WINDOW_MODELS
-        for w in WINDOWS
-        for L in SIZES
-        for s in SEEDS
-    ]
+    return LAYOUT.window_predictions()
 
 
 def feature_networks():
-    """(window, seed) of every network whose features cnn_binder and rg use."""
-    return [(w, s) for w in WINDOWS for s in SEEDS]
+    return LAYOUT.feature_networks()
 
 
 def get_feature_models(wildcards):
-    Lt = config["cnn_binder"]["train_L"]
-    return [f"{model_dir('cnn', w, Lt, s)}/params.npz" for w, s in feature_networks()]
+    return LAYOUT.feature_models()
 
 
 def get_feature_model_dirs(wildcards):
@@ -196,20 +152,11 @@ def get_feature_model_dirs(wildcards):
 
 
 def get_features(wildcards=None):
-    Lt = config["cnn_binder"]["train_L"]
-    return [f"results/features/cnn/{w}/L{Lt}/seed{s}.h5" for w, s in feature_networks()]
+    return LAYOUT.features()
 
 
 def get_confusion_curves(wildcards):
-    return [
-        f"results/confusion/L{L}/seed{s}.h5" for L in SIZES for s in CONFUSION_SEEDS
-    ]
-
-
-def get_shortcut_examples(wildcards):
-    """One network per model (and the baseline) at the largest L: first window, first seed."""
-    w = next(iter(WINDOWS))
-    return [prediction_path(m, w, SIZES[-1], SEEDS[0]) for m in WINDOW_MODELS]
+    return LAYOUT.confusion_curves()
 
 
 def get_features_flags(wildcards):
@@ -217,15 +164,15 @@ def get_features_flags(wildcards):
 
 
 def get_rg_features(wildcards):
-    return get_features(wildcards)
+    return LAYOUT.features()
 
 
 def get_largest_training_shards(wildcards):
-    return [shard_path(SIZES[-1], T) for T in TRAIN_T]
+    return LAYOUT.training_shards(LAYOUT.sizes[-1])
 
 
 def get_efficiency_shards(wildcards):
-    return [shard_path(EFFICIENCY["L"], T) for T in TRAIN_T]
+    return LAYOUT.efficiency_shards()
 
 
 def get_efficiency_flags(wildcards):
@@ -239,120 +186,69 @@ def get_efficiency_settings(wildcards):
     return training_settings(base, drop=("augment_d4", "resample"))
 
 
-def efficiency_dir(model, n, seed):
-    return f"results/efficiency/{model}/n{n}/seed{seed}"
-
-
 def get_efficiency_rows(wildcards):
-    return [
-        f"{efficiency_dir(m, n, s)}/row.json"
-        for m in STUDY_MODELS
-        for n in EFFICIENCY["per_temperature"]
-        for s in SEEDS
-    ]
+    return LAYOUT.efficiency_rows()
 
 
 def get_inspected_model(wildcards):
     """The study's network trained on the most data, first seed: CNN and ECNN side by side."""
-    n = max(EFFICIENCY["per_temperature"])
-    return f"{efficiency_dir(wildcards.study_model, n, SEEDS[0])}/params.npz"
+    return LAYOUT.inspected_model(wildcards.study_model)
 
 
 def get_study_outputs(everything=False):
-    """The studies' results and figures: those switched on in config.yaml, or all of them
-    (the `studies` target)."""
-    on = {k: everything or bool(config["studies"][k]) for k in ("rg", "pca", "filters")}
-    on["data_efficiency"] = everything or EFFICIENCY["enabled"]
-    out = [f"results/fss/{m}.json" for m in ("rg", "pca") if on[m]]
-    figures = [f for f in ("rg", "pca", "filters", "data_efficiency") if on[f]]
-    out += [f"results/figures/{f}.{ext}" for f in figures for ext in ("png", "pdf")]
-    if on["data_efficiency"]:
-        out.append("results/diagnostics/data_efficiency.csv")
-    return out
-
-
-CROSSING_METHODS = (
-    "binder",
-    "cnn_binder",
-    "rg",
-    "pca",
-)  # pair crossings, with a sidecar
+    return LAYOUT.study_outputs(everything)
 
 
 def get_crossing_replicas(wildcards):
-    """The jackknife sidecar of a crossing method's rows (none for T*(L) methods)."""
-    if wildcards.method in CROSSING_METHODS:
-        return f"results/tc/{wildcards.method}.jackknife.json"
-    return []
+    return LAYOUT.crossing_replicas(wildcards.method)
 
 
 def get_exponent_files(wildcards):
-    """The exponents of the Binder grid and, where enabled, of the cnn_binder networks."""
-    return [
-        f"results/exponents/{m}.json" for m in ("binder", "cnn_binder") if m in METHODS
-    ]
-
-
-def get_collapse_curves(wildcards):
-    out = ["results/binder/curves.csv"]
-    return out + (
-        ["results/binder/cnn_binder_curves.csv"] if "cnn_binder" in METHODS else []
-    )
-
-
-def get_collapse_fss(wildcards):
-    return [f"results/fss/{m}.json" for m in ("binder", "cnn_binder") if m in METHODS]
-
-
-def get_observables(wildcards):
-    return [f"results/observables/lattices/L{L}.csv" for L in SIZES]
+    return LAYOUT.exponent_files()
 
 
 def get_all_metrics(wildcards):
-    return [
-        f"{model_dir(m, w, L, s)}/metrics.json"
-        for m in MODELS
-        for w in WINDOWS
-        for L in SIZES
-        for s in SEEDS
-    ]
+    return LAYOUT.all_metrics()
 
 
 def get_example_shards(wildcards):
-    """Below, nearest to, and above T_c on the largest lattice."""
-    temps = [float(t) for t in TRAIN_T]
-    picks = [min(temps), min(temps, key=lambda t: abs(t - ONSAGER_TC)), max(temps)]
-    below = [t for t in temps if t < ONSAGER_TC - 0.3]
-    above = [t for t in temps if t > ONSAGER_TC + 0.4]
-    picks = [
-        below[-1] if below else picks[0],
-        picks[1],
-        above[0] if above else picks[2],
-    ]
-    return [shard_path(SIZES[-1], fmt_T(t)) for t in picks]
+    return LAYOUT.example_shards()
 
 
 def get_final_outputs():
-    figures = ["tc_extrapolation", "binder", "magnetization", "lattices", "shortcut"]
-    figures += ["collapse", "exponent_slopes"]
-    figures += [f"p_ordered_{m}" for m in WINDOW_MODELS] + ["accuracy"]
-    figures += [f for f in ("cnn_binder", "confusion") if f in WINDOW_FREE]
-    return (
-        ["results/summary.csv", "results/summary.md"]
-        + [f"results/figures/{f}.{ext}" for f in figures for ext in ("png", "pdf")]
-        + [f"results/fss/{m}.json" for m in METHODS]
-        + ["results/fss/exponents.json"]
-        + get_study_outputs()
-    )
+    return LAYOUT.final_outputs()
+
+
+def get_figure_inputs(wildcards):
+    """A figure's input files by name (``unpack``): isingml.plots.registry's map."""
+    return FIGURES[wildcards.figure].inputs
+
+
+def get_figure_command(wildcards):
+    """`isingml plot` arguments of a figure: its name and its inputs' flags."""
+    job = FIGURES[wildcards.figure]
+    flags = [f"--{name} {' '.join(files)}" for name, files in job.inputs.items()]
+    return " ".join([job.figure.plot, *flags])
+
+
+def get_figure_caption(wildcards):
+    """The figure's own caption (workflow/report/), shown through report/figure.rst."""
+    caption = FIGURES[wildcards.figure].figure.caption
+    return (Path(workflow.basedir) / "workflow/report" / caption).read_text()
+
+
+def get_figure_category(wildcards):
+    return FIGURES[wildcards.figure].figure.category
+
+
+def get_figure_subcategory(wildcards):
+    return FIGURES[wildcards.figure].subcategory
 
 
 # What every job asks the scheduler for, from the cost model (isingml.cost, `isingml plan`):
 # `runtime` in minutes and `mem_mb`, each a safety factor over the model, times the attempt
 # (a retried job asks for twice as much). Network jobs are modelled on a GPU when the run
 # declares GPUs (`resources: gpu=N`, as profiles/gpu-workstation and profiles/slurm do).
-NETWORK_RULES = ("train", "features", "confusion")
-
-
 def _declared_gpus():
     gpu = dict(workflow.global_resources.items()).get("gpu")
     value = getattr(gpu, "value", gpu)  # a snakemake Resource, or a plain number
@@ -362,17 +258,16 @@ def _declared_gpus():
         return 0
 
 
-GPU_RUN = _declared_gpus() > 0
+GPUS = _declared_gpus()
 
 
-def estimated(rule, wildcards):
-    backend = "gpu" if GPU_RUN and rule in NETWORK_RULES else "cpu"
-    return planning.estimate(rule, dict(wildcards.items()), config, backend)
+def requested(name, wildcards):
+    return planning.request(name, wildcards, config, GPUS)
 
 
-def runtime_of(rule):
-    return lambda wildcards, attempt: estimated(rule, wildcards).runtime_min * attempt
+def runtime_of(name):
+    return lambda wildcards, attempt: requested(name, wildcards).runtime_min * attempt
 
 
-def mem_of(rule):
-    return lambda wildcards, attempt: estimated(rule, wildcards).request_mb * attempt
+def mem_of(name):
+    return lambda wildcards, attempt: requested(name, wildcards).request_mb * attempt

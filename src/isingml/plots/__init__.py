@@ -1,33 +1,39 @@
-"""Figures. Each function reads results files (never recomputes a result) and returns a Figure;
+"""Figures. Each function draws what it is given (tables and arrays read by
+``isingml.io.figures``; it never reads a file, never recomputes a result) and returns a Figure;
 ``save`` writes it as PNG and PDF. Temperatures are in units of J/k_B; the dashed line is
 Onsager's T_c; sizes are coloured alike in every panel and inset.
+
+``registry`` maps every figure to its inputs and its place in the report. The drawing functions
+are imported on first use, so that the workflow can read the registry without matplotlib.
 """
 
-import matplotlib
+import importlib
 
-matplotlib.use("Agg")
+_HOME = {
+    "collapse": "exponents",
+    "exponent_slopes": "exponents",
+    "accuracy": "networks",
+    "cnn_binder": "networks",
+    "confusion": "networks",
+    "p_ordered": "networks",
+    "shortcut": "networks",
+    "binder": "physics",
+    "lattices": "physics",
+    "magnetization": "physics",
+    "tc_extrapolation": "physics",
+    "data_efficiency": "studies",
+    "filters": "studies",
+    "pca": "studies",
+    "rg": "studies",
+    "save": "style",
+}
+__all__ = sorted(_HOME)
 
-from isingml.plots.exponents import collapse, exponent_slopes  # noqa: E402
-from isingml.plots.networks import accuracy, cnn_binder, confusion, p_ordered, shortcut  # noqa: E402
-from isingml.plots.physics import binder, lattices, magnetization, tc_extrapolation  # noqa: E402
-from isingml.plots.studies import data_efficiency, filters, pca, rg  # noqa: E402
-from isingml.plots.style import save  # noqa: E402
 
-__all__ = [
-    "accuracy",
-    "binder",
-    "cnn_binder",
-    "collapse",
-    "confusion",
-    "data_efficiency",
-    "exponent_slopes",
-    "filters",
-    "lattices",
-    "magnetization",
-    "p_ordered",
-    "pca",
-    "rg",
-    "save",
-    "shortcut",
-    "tc_extrapolation",
-]
+def __getattr__(name):
+    if name not in _HOME:
+        raise AttributeError(f"module 'isingml.plots' has no attribute {name!r}")
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only, never a window
+    return getattr(importlib.import_module(f"isingml.plots.{_HOME[name]}"), name)

@@ -5,28 +5,17 @@ pair's crossing against L on log axes."""
 import numpy as np
 from matplotlib.ticker import NullFormatter
 
-from isingml.io import results
 from isingml.plots.style import legend_outside, panels, size_colors
 
 
-def _by_method(paths):
-    out = {}
-    for p in paths:
-        obj = results.read_json(p)
-        out[obj["method"]] = obj
-    return out
-
-
-def collapse(curves_csvs, fss_jsons, exponents_json):
+def collapse(curves, fss, exponents):
     """U4 (Binder grid) and U_phi (cnn_binder: native L and 2L decimated to L) against the
     scaling variable (T - T_c) L^(1/nu), each with its own fitted T_c and 1/nu: the curves of
-    all sizes fall on one if both are right."""
-    fss = _by_method(fss_jsons)
-    exps = results.read_json(exponents_json)
-    tables = {}
-    for p in curves_csvs:
-        t = results.read_csv(p)
-        tables["binder" if "U4" in t else "cnn_binder"] = t
+    all sizes fall on one if both are right. ``curves``: the tables of reweighted curves;
+    ``fss``: the methods' fss results; ``exponents``: exponents.json's content."""
+    fss = {obj["method"]: obj for obj in fss}
+    exps = exponents
+    tables = {"binder" if "U4" in t else "cnn_binder": t for t in curves}
     methods = [m for m in ("binder", "cnn_binder") if m in tables and m in fss and m in exps]
     fig, axes = panels(len(methods), width=4.0, height=3.2)
     for ax, method in zip(np.atleast_1d(axes), methods, strict=True):
@@ -60,10 +49,10 @@ SLOPES = (
 EXACT_SLOPE = {"inv_nu": 1.0, "gamma_over_nu": 1.75, "beta_over_nu": -0.125}
 
 
-def exponent_slopes(exponents_json):
+def exponent_slopes(exponents):
     """Each observable at each pair's crossing against L on log axes (both sizes of a pair
     joined), with the exact power law through the largest size's point for comparison."""
-    exps = results.read_json(exponents_json)["binder"]
+    exps = exponents["binder"]
     at = exps.get("at_crossing", [])
     fig, axes = panels(len(SLOPES), width=2.6, height=2.6)
     for ax, (name, label, kind) in zip(np.atleast_1d(axes), SLOPES, strict=True):

@@ -4,8 +4,6 @@ confusion W curves, and the Binder cumulant of the learned order parameter."""
 import matplotlib.pyplot as plt
 import numpy as np
 
-from isingml.analysis.shortcut import threshold_fit
-from isingml.io import results
 from isingml.plots.style import (
     T_LABEL,
     legend_outside,
@@ -18,9 +16,9 @@ from isingml.plots.style import (
 from isingml.windows import parse_window_name
 
 
-def p_ordered(curves_csv):
+def p_ordered(curves):
     """p(ordered) against T per L, one panel per training window, with its untrained gap."""
-    c = results.read_csv(curves_csv)
+    c = curves
     windows = windows_of(c)
     fig, axes = panels(len(windows), sharey=True)
     colors = size_colors(c["L"])
@@ -48,11 +46,11 @@ def p_ordered(curves_csv):
     return fig
 
 
-def accuracy(curves_csvs):
+def accuracy(curves):
     """Accuracy against T on configurations no network was trained on (label: T < T_c), for
     the largest L, per model (line style) and window (colour)."""
     fig, (ax,) = panels(1, width=4.6, height=3.4)
-    tables = [results.read_csv(path) for path in curves_csvs]
+    tables = curves
     windows = sorted({w for c in tables for w in windows_of(c)})
     colors = dict(zip(windows, plt.get_cmap("tab10")(np.arange(len(windows)) % 10), strict=True))
     styles = ["-", "--", ":", "-."]
@@ -75,19 +73,18 @@ def accuracy(curves_csvs):
     return fig
 
 
-def shortcut(prediction_h5s, shortcut_csv):
+def shortcut(predictions, table, curves):
     """p(ordered) against |m| per configuration, coloured by T, one panel per network (one
-    seed and window at the largest L), with the fitted threshold sigmoid(a (|m| - m0))."""
-    fig, axes = panels(len(prediction_h5s), width=3.2, height=3.0, sharey=True)
-    table = results.read_csv(shortcut_csv)
-    for ax, path in zip(axes, prediction_h5s, strict=True):
-        cols, attrs = results.read_predictions(path)
+    seed and window at the largest L), with the fitted threshold sigmoid(a (|m| - m0)).
+    ``predictions``: (columns, attributes) per network; ``table``: shortcut.csv; ``curves``:
+    each network's ``analysis.curves.ThresholdCurve``."""
+    fig, axes = panels(len(predictions), width=3.2, height=3.0, sharey=True)
+    for ax, (cols, attrs), curve in zip(axes, predictions, curves, strict=True):
         sc = ax.scatter(
             cols["abs_m"], cols["p_ordered"], c=cols["T"], s=3, cmap="coolwarm", rasterized=True
         )
-        r2, m0, a = threshold_fit(cols["abs_m"], cols["p_ordered"])
-        x = np.linspace(0, 1, 200)
-        ax.plot(x, 1 / (1 + np.exp(-a * (x - m0))), "k-", lw=0.8)
+        r2, m0 = curve.r2, curve.m0
+        ax.plot(curve.abs_m, curve.p, "k-", lw=0.8)
         ax.axvline(m0, color="k", lw=0.6, ls=":")
         sel = table["model"] == attrs["model"]
         mean_r2 = float(np.nanmean(table["R2"][sel])) if sel.any() else np.nan
@@ -105,15 +102,11 @@ def shortcut(prediction_h5s, shortcut_csv):
     return fig
 
 
-def confusion(accuracy_csv, tc_csv, fss_json):
+def confusion(accuracy, tc, fss):
     """Learning by confusion: held-out accuracy against the proposed boundary T' per size (the
     W's middle) with the peaks T'(L) dotted, and, right, T'(L) against 1/L with its fit and
     its L -> oo value."""
-    acc, tc, f = (
-        results.read_csv(accuracy_csv),
-        results.read_csv(tc_csv),
-        results.read_json(fss_json),
-    )
+    acc, f = accuracy, fss
     fig, (ax, ext) = panels(2, width=3.8, height=3.3)
     colors = size_colors(acc["L"])
     for L, color in colors.items():
@@ -147,14 +140,14 @@ def confusion(accuracy_csv, tc_csv, fss_json):
     return fig
 
 
-def cnn_binder(curves_csv, networks_csv, tc_csv):
+def cnn_binder(curves, networks, tc):
     """U_phi, the Binder cumulant of the CNNs' learned order parameter. Left: the ensemble-mean
     reweighted U_phi(T) on configurations of size L (solid) and of size 2L decimated to L
     (dashed, same colour): where they cross, one decimation leaves U_phi unchanged. Right: each
     network's crossing (filled) beside the ensemble's mean and error (band), and, hollow, the
     plain crossings of native sizes where they fall inside the grid (the local background of
     phi shifts them, often out of it)."""
-    curves, nets, tc = (results.read_csv(p) for p in (curves_csv, networks_csv, tc_csv))
+    nets = networks
     fig, (left, right) = panels(2, width=3.8, height=3.3)
     colors = size_colors(curves["L"])
     native = {int(L) for L, s in zip(curves["L"], curves["source"], strict=True) if s == "native"}

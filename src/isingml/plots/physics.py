@@ -4,7 +4,6 @@ extrapolation of every method to L -> infinity."""
 import matplotlib.pyplot as plt
 import numpy as np
 
-from isingml.io import results, shards
 from isingml.physics import onsager_magnetization
 from isingml.plots.style import (
     T_LABEL,
@@ -19,12 +18,11 @@ from isingml.plots.style import (
 U4_LABEL = r"$U_4 = 1 - \langle m^4\rangle / 3\langle m^2\rangle^2$"
 
 
-def binder(obs_csvs, curves_csv, tc_csv):
+def binder(observables, curves, tc):
     """U4 against T near T_c: measured points of each size (the Binder grid), the reweighted
     curves with their jackknife bands, and the crossings of successive sizes."""
     fig, (ax,) = panels(1, width=4.4, height=3.4)
-    tables = sorted((results.read_csv(p) for p in obs_csvs), key=lambda t: t["L"][0])
-    curves, tc = results.read_csv(curves_csv), results.read_csv(tc_csv)
+    tables = sorted(observables, key=lambda t: t["L"][0])
     colors = size_colors([t["L"][0] for t in tables])
     for t in tables:
         L = int(t["L"][0])
@@ -52,10 +50,10 @@ def binder(obs_csvs, curves_csv, tc_csv):
     return fig
 
 
-def magnetization(obs_csvs):
+def magnetization(observables):
     """<|m|> against T per size (the networks' grid) with Onsager's spontaneous magnetization."""
     fig, (ax,) = panels(1, width=4.4, height=3.4)
-    tables = sorted((results.read_csv(p) for p in obs_csvs), key=lambda t: t["L"][0])
+    tables = sorted(observables, key=lambda t: t["L"][0])
     colors = size_colors([t["L"][0] for t in tables])
     for t in tables:
         L = int(t["L"][0])
@@ -78,11 +76,10 @@ def magnetization(obs_csvs):
     return fig
 
 
-def lattices(paths):
+def lattices(shards):
     """Example configurations: one per shard given (e.g. below, near and above T_c)."""
-    fig, axes = panels(len(paths), width=2.6, height=2.8)
-    for ax, path in zip(axes, paths, strict=True):
-        s = shards.read_shard(path)
+    fig, axes = panels(len(shards), width=2.6, height=2.8)
+    for ax, s in zip(axes, shards, strict=True):
         ax.imshow(s.spins[-1], cmap="gray", vmin=-1, vmax=1, interpolation="nearest")
         ax.set(title=f"$L = {s.L}$, $T = {s.T:.3f}$", xticks=[], yticks=[])
     fig.suptitle("last stored configuration (white = +1)", fontsize=8)
@@ -144,10 +141,10 @@ def _half_panel(ax, t, f):
     ax.set_xlabel(r"$1/L$")
 
 
-def tc_extrapolation(tc_csvs, fss_jsons):
+def tc_extrapolation(tc, fss):
     """One panel per method: pair crossings against L^-x (the T_c estimators) or T*(L) per
     window against 1/L (window-trained), with the fits, T_c(infinity) and Onsager's T_c."""
-    n = len(tc_csvs)
+    n = len(tc)
     cols = min(n, 4)  # a grid, four panels a row: eight in a row are unreadable on a page
     rows = -(-n // cols)
     fig, grid = plt.subplots(
@@ -156,8 +153,7 @@ def tc_extrapolation(tc_csvs, fss_jsons):
     axes = grid.ravel()
     for ax in axes[n:]:
         ax.set_visible(False)
-    for ax, path, fpath in zip(axes[:n], tc_csvs, fss_jsons, strict=True):
-        t, f = results.read_csv(path), results.read_json(fpath)
+    for ax, t, f in zip(axes[:n], tc, fss, strict=True):
         if f.get("kind") == "crossing":
             _crossing_panel(ax, t, f)
         else:

@@ -4,14 +4,12 @@ renormalisation, PCA, and what the filters see."""
 import matplotlib.pyplot as plt
 import numpy as np
 
-from isingml.io import results
 from isingml.plots.style import T_LABEL, legend_outside, onsager_vline, panels, size_colors
 
 
-def data_efficiency(efficiency_csv):
+def data_efficiency(t):
     """Held-out accuracy and the scatter of T* over seeds against the training-set size, per
     model (parameter counts in the legend)."""
-    t = results.read_csv(efficiency_csv)
     fig, (acc, spread) = panels(2, width=3.4, height=3.0)
     for i, model in enumerate(dict.fromkeys(t["model"].tolist())):
         sel = t["model"] == model
@@ -39,11 +37,11 @@ def data_efficiency(efficiency_csv):
     return fig
 
 
-def rg(curves_csv, tc_csv):
+def rg(curves, tc):
     """<p>(T) of the networks on configurations of size L (solid), and on configurations of 2L
     and 4L block-decimated to L (dashed, dotted); the dots mark the fixed points where native
     and once-decimated agree."""
-    c, tc = results.read_csv(curves_csv), results.read_csv(tc_csv)
+    c = curves
     # a panel is read against its native curve: sizes seen only decimated have none
     sizes = sorted({int(L) for L, s in zip(c["L"], c["source"], strict=True) if s == "native"})
     fig, axes = panels(len(sizes), width=3.2, height=3.0, sharey=True)
@@ -68,13 +66,12 @@ def rg(curves_csv, tc_csv):
     return fig
 
 
-def pca(components_npz, variance_csv, curves_csv):
+def pca(components, variance, curves):
     """The first principal component's weights (largest Binder size), the fraction of the
     variance along it against T (networks' grid), and the Binder cumulant of the projection."""
-    comp = np.load(components_npz)
-    var, cur = results.read_csv(variance_csv), results.read_csv(curves_csv)
+    comp, var, cur = components, variance, curves
     fig, (left, mid, right) = panels(3, width=3.0, height=2.9)
-    largest = max((k for k in comp.files if k.startswith("L")), key=lambda k: int(k[1:]))
+    largest = max((k for k in comp if k.startswith("L")), key=lambda k: int(k[1:]))
     w = comp[largest]
     im = left.imshow(w, cmap="RdBu_r", vmin=-np.abs(w).max(), vmax=np.abs(w).max())
     left.set(title=f"PC1 weights, $L = {largest[1:]}$", xticks=[], yticks=[])
@@ -94,10 +91,10 @@ def pca(components_npz, variance_csv, curves_csv):
     return fig
 
 
-def filters(inspect_npzs):
+def filters(inspected):
     """Per network (rows): the first-layer filters, then for each configuration (below, near,
     above T_c) the configuration, the channel-mean |activation| and the saliency map."""
-    data = [np.load(p) for p in inspect_npzs]
+    data = inspected
     n_cfg = max(d["configurations"].shape[0] for d in data)
     n_filt = max(d["filters"].shape[0] for d in data)
     cols = n_filt + 3 * n_cfg

@@ -1,11 +1,15 @@
 """What every figure shares: sizes, colours, the Onsager line, legends outside the data, and
 writing PNG and PDF."""
 
-import matplotlib.pyplot as plt
-import numpy as np
+import matplotlib
 
-from isingml.io import atomic
-from isingml.physics import ONSAGER_TC
+matplotlib.use("Agg")  # files only, never a window: before pyplot is first imported
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from isingml.io import atomic  # noqa: E402
+from isingml.physics import ONSAGER_TC  # noqa: E402
 
 plt.rcParams.update(
     {
