@@ -15,6 +15,7 @@ import yaml
 from isingml import config as cfg
 from isingml import cost, planning
 from isingml.cli import main
+from isingml.layout import Layout
 from isingml.physics import ONSAGER_TC
 
 REPO = Path(__file__).resolve().parents[1]
@@ -71,8 +72,9 @@ def test_plan_names_the_configfile_it_cannot_read(capsys):
 
 @pytest.mark.workflow
 def test_planned_jobs_and_their_resources_are_the_workflows(tmp_path):
-    """`snakemake -n` on the tiny config plans the jobs the cost model enumerates (per rule), and
-    each modelled job carries the runtime and mem_mb of its estimate."""
+    """`snakemake -n` on the tiny config plans exactly the jobs of the layout (rule and
+    wildcards, job for job), the plan models each of them but the target, and each modelled job
+    carries the runtime and mem_mb of its estimate."""
     (tmp_path / "config.yaml").write_text(yaml.safe_dump(TINY))
     res = subprocess.run(
         [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"), "--directory",
@@ -80,17 +82,45 @@ def test_planned_jobs_and_their_resources_are_the_workflows(tmp_path):
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     out = res.stdout + res.stderr
-    planned = Counter(re.findall(r"^(?:local)?rule (\w+):", out, re.M))
+    planned = Counter()
+    for block in re.split(r"\n(?=(?:local)?rule \w+:)", out):
+        m = re.match(r"(?:local)?rule (\w+):", block)
+        if m:
+            w = re.search(r"wildcards: (.*)", block)
+            pairs = tuple(kv.split("=", 1) for kv in w.group(1).split(", ")) if w else ()
+            planned[(m.group(1), tuple(map(tuple, pairs)))] += 1
     config = cfg.resolved(TINY)
+    laid_out = Counter((j.rule, j.wildcards) for j in Layout(config).jobs())
+    assert planned == laid_out, (planned - laid_out, laid_out - planned)
     modelled = Counter(e.rule for e in planning.jobs(config))
-    for rule, n in modelled.items():
-        workflow_rule = {"rg": "rg_fixed_points"}.get(rule, rule)
-        assert planned[workflow_rule] == n, (rule, planned[workflow_rule], n)
+    assert modelled == Counter(rule for rule, _ in laid_out.elements() if rule != "all")
     block = re.search(r"rule simulate:\n(?:.*\n)*?.*wildcards: grid=(\w+), L=(\d+), T=([\d.]+)\n"
                       r".*resources: (.*)", out)  # fmt: skip
     grid, L, T, resources = block.groups()
     est = planning.estimate("simulate", {"grid": grid, "L": L, "T": T}, config)
     assert f"runtime={est.runtime_min}" in resources and f"mem_mb={est.request_mb}" in resources
+
+
+def test_the_layout_lists_each_job_once_and_follows_the_switches():
+    config = cfg.resolved(TINY)
+    jobs = Layout(config).jobs()
+    assert len(jobs) == len(set(jobs))
+    off = cfg.resolved({**TINY, "studies": {**TINY["studies"], "rg": False, "pca": False},
+                        "confusion": {**TINY["confusion"], "enabled": False}})  # fmt: skip
+    rules = {j.rule for j in Layout(off).jobs()}
+    assert not rules & {"rg_fixed_points", "pca", "confusion", "confusion_peaks"}
+    figures = {dict(j.wildcards)["figure"] for j in Layout(off).jobs() if j.rule == "figure"}
+    assert not figures & {"rg", "pca", "confusion"} and "cnn_binder" in figures
+
+
+def test_example_temperatures_are_below_near_and_above_tc():
+    """The figures' example configurations: the last temperature more than 0.3 below T_c, the
+    nearest to it, the first more than 0.4 above it (the grid's ends where there is none)."""
+    layout = Layout(cfg.resolved(TINY))
+    assert layout.example_temperatures() == [1.8, 2.3, 3.0]
+    assert layout.example_shards()[1] == "data/lattices/L12/T2.3000.h5"
+    narrow = Layout(cfg.resolved({**TINY, "temperatures": [2.0, 2.2, 2.4]}))
+    assert narrow.example_temperatures() == [2.0, 2.2, 2.4]
 
 
 def test_the_model_uses_the_samplers_pilot_floor():

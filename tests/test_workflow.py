@@ -93,16 +93,69 @@ def test_full_dag_produces_well_formed_results(finished_run):
     row = {m: i for i, m in enumerate(methods)}["binder"]
     assert summary["nu"][row] == pytest.approx(exps["binder"]["nu"]["value"])
     assert "Critical exponents" in md and "1/ν" in md and "Studies" in md
-    figures = rule_outputs(d, "results/figures/")
-    assert any(f.endswith(".png") for f in figures), figures
-    for f in figures:
-        assert (d / f).stat().st_size > 1000, f
+    check_figures(d)
     shard = shards.read_shard(d / "data/critical/L16/T2.2500.h5")  # the Binder grid
     b = TINY["binder"]
     assert shard.energy.shape == (b["samples"],) and shard.spins.shape == (b["spins"], 16, 16)
     assert shards.read_shard(d / "data/lattices/L8/T1.4000.h5").spins.shape == (100, 8, 8)
-    for log in (d / "results/logs/train").rglob("*.log"):
-        assert "INFO" in log.read_text()
+    check_logs(d)
+
+
+def check_figures(d):
+    """Every figure of the layout, PNG and PDF, is a declared output; redrawn from the run's
+    files, each shows what its data holds: the sizes trained, the temperatures, the methods."""
+    from isingml import config as cfg
+    from isingml import plots
+    from isingml.io import figures as figure_io
+    from isingml.layout import Layout
+
+    layout = Layout(cfg.resolved(TINY))
+    drawn = {**layout.figures(), **layout.figures(studies=True)}
+    declared = rule_outputs(d, "results/figures/")
+    assert declared == {f"results/figures/{s}.{e}" for s in drawn for e in ("png", "pdf")}
+    for stem in drawn:
+        assert (d / f"results/figures/{stem}.png").read_bytes()[:4] == b"\x89PNG", stem
+        assert (d / f"results/figures/{stem}.pdf").read_bytes()[:5] == b"%PDF-", stem
+
+    def redraw(stem):
+        job = drawn[stem]
+        given = {k: [d / f for f in v] for k, v in job.inputs.items()}
+        return getattr(plots, job.figure.plot)(*figure_io.read_inputs(job.figure, given))
+
+    sizes = [f"$L = {L}$" for L in layout.sizes]
+    fig = redraw("p_ordered_cnn")
+    titles = [f"cnn, window {w}" for w in sorted(layout.windows)]
+    assert [ax.get_title() for ax in fig.axes] == titles
+    labels = [t.get_text() for leg in fig.legends for t in leg.get_texts()]
+    assert [t for t in labels if t.startswith("$L")] == sizes
+    for ax in fig.axes:
+        lo, hi = ax.get_xlim()
+        assert lo <= min(TINY["temperatures"]) and hi >= max(TINY["temperatures"])
+    fig = redraw("magnetization")
+    labels = [t.get_text() for leg in fig.legends for t in leg.get_texts()]
+    assert [t for t in labels if t.startswith("$L = ") and "infty" not in t] == sizes
+    fig = redraw("tc_extrapolation")
+    assert [ax.get_title() for ax in fig.axes if ax.get_visible()] == layout.methods
+
+
+def check_logs(d):
+    """The lines that say a job did its work: each shard's log names its (L, T), algorithm and
+    file; each training log a line per seed with its accuracies and model folder; no figure's
+    log a warning."""
+    for log in (d / "results/logs/simulate").rglob("*.log"):
+        grid, L, T = log.parent.parent.name, log.parent.name[1:], log.stem[1:]
+        text = log.read_text()
+        assert re.search(rf"L={L} T={T} algorithm=\w+ .* -> data/{grid}/L{L}/T{T}\.h5", text), log
+    train = sorted((d / "results/logs/train").rglob("*.log"))
+    assert len(train) == len(TINY["models"]) * len(TINY["training"]["windows"]) * 2
+    for log in train:
+        model, window, L = log.parent.parent.name, log.parent.name, log.stem
+        for seed in TINY["training"]["seeds"]:
+            line = rf"{model} {L[:1]}={L[1:]} {window} seed={seed}: .*accuracy train [\d.]+"
+            target = rf"-> results/models/{model}/{window}/{L}/seed{seed}"
+            assert re.search(line + ".*" + target, log.read_text()), (log, seed)
+    for log in (d / "results/logs/figures").glob("*.log"):
+        assert not re.search(r"WARNING|ERROR|Traceback", log.read_text()), log
 
 
 def planned_jobs(output):
