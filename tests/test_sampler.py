@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from isingml import seeds
-from isingml.sampling import autocorr, rng, sampler, split_layout, split_metropolis
+from isingml import statistics as autocorr
+from isingml.sampling import rng, sampler, split_layout, split_metropolis
 
 
 def collect_all(L, T, n, seed, algorithm="auto"):

@@ -25,9 +25,9 @@ import math
 import numpy as np
 
 from isingml.analysis import extrapolate, jackknife
-from isingml.physics import OMEGA
+from isingml.physics import EXACT_EXPONENTS, OMEGA
 
-EXACT = {"inv_nu": 1.0, "gamma_over_nu": 1.75, "beta_over_nu": 0.125}
+EXACT = EXACT_EXPONENTS
 # estimate name -> the exponent it measures
 INV_NU = ("dU4", "dln_abs_m", "dln_m2", "dU_phi")
 MEASURES = {"dU4": "inv_nu", "dln_abs_m": "inv_nu", "dln_m2": "inv_nu",
@@ -169,7 +169,7 @@ def summarise(method, per_pair, network_values=None):
                                  for wi, n in zip(w, inv, strict=True)))  # fmt: skip
         err = math.sqrt(comb.err**2 + syst**2 + networks**2)
         out["inv_nu"] = {
-            "value": comb.value, "err": err, "pull": (comb.value - 1.0) / err,
+            "value": comb.value, "err": err, "pull": (comb.value - EXACT["inv_nu"]) / err,
             "err_stat": comb.err, "err_syst_omega": syst, "from": inv, "weights": w.tolist(),
             "weighting": how,
             "covariance": jackknife.covariance([ext[n] for n in inv]).tolist(),
