@@ -4,15 +4,18 @@
 import logging
 
 from isingml import methods
-from isingml.analysis import jobs
 from isingml.cli import diagnostics
 from isingml.cli.common import UserError, prepare_output, write_outputs
-from isingml.io import results
 
 log = logging.getLogger("isingml")
+# The jobs (NumPy, SciPy, h5py) are imported inside each command: every `isingml` command,
+# the training jobs among them, would otherwise pay their second of import time at start-up.
 
 
 def cmd_observables(args):
+    from isingml.analysis import jobs
+    from isingml.io import results
+
     rows, L = jobs.observables_job(args.shards)
     results.write_csv(prepare_output(args.out), rows)
     log.info("observables of %d temperatures at L=%d -> %s", len(rows), L, args.out)
@@ -33,6 +36,8 @@ def write_crossings(args, job):
 
 
 def cmd_binder(args):
+    from isingml.analysis import jobs
+
     job = jobs.binder_job(args.shards, args.t_range, with_exponents=bool(args.exponents))
     write_crossings(args, job)
     if job.sampling.get("note"):
@@ -54,6 +59,8 @@ def log_exponents(exps):
 
 
 def cmd_ensemble(args):
+    from isingml.analysis import jobs
+
     job = jobs.ensemble_job(args.method, args.features, args.t_range)
     if args.exponents and job.exponents is None:
         raise UserError(f"{args.method} measures no exponents: leave out --exponents")
@@ -73,6 +80,8 @@ def cmd_ensemble(args):
 
 
 def cmd_crossing(args):
+    from isingml.analysis import jobs
+
     job = jobs.crossing_job(args.method, args.predictions, args.seed)
     write_outputs([(args.out, job.rows), (args.curves, job.curves)])
     for r in job.rows:
@@ -87,6 +96,9 @@ def cmd_crossing(args):
 
 
 def cmd_fss(args):
+    from isingml.analysis import jobs
+    from isingml.io import results
+
     result = jobs.fss_job(args.method, args.tc, args.replicas)
     results.write_json(prepare_output(args.out), result)
     if result.get("ok"):
@@ -102,12 +114,18 @@ def cmd_fss(args):
 
 
 def cmd_exponents(args):
+    from isingml.analysis import jobs
+    from isingml.io import results
+
     merged = jobs.merge_exponents(args.inputs)
     results.write_json(prepare_output(args.out), merged)
     log.info("exponents of %s -> %s", ", ".join(merged), args.out)
 
 
 def cmd_compare(args):
+    from isingml.analysis import jobs
+    from isingml.io import results
+
     job = jobs.summary_job(args.fss, args.metrics, args.shortcut, args.exponents)
     results.write_csv(prepare_output(args.out_csv), job.rows)
     results.write_text(prepare_output(args.out_md), job.markdown)

@@ -4,14 +4,16 @@ study and the data-efficiency table. Each calls one job of ``isingml.analysis.jo
 
 import logging
 
-from isingml.analysis import jobs
 from isingml.cli.common import prepare_output, write_outputs
-from isingml.io import results
 
 log = logging.getLogger("isingml")
+# The jobs (NumPy, SciPy, h5py) are imported inside each command: every `isingml` command,
+# the training jobs among them, would otherwise pay their second of import time at start-up.
 
 
 def cmd_confusion_peaks(args):
+    from isingml.analysis import jobs
+
     job = jobs.confusion_peaks_job(args.curves, args.seed)
     write_outputs([(args.out, job.rows), (args.accuracy, job.curves)])
     for r in job.rows:
@@ -25,6 +27,9 @@ def cmd_confusion_peaks(args):
 
 
 def cmd_shortcut(args):
+    from isingml.analysis import jobs
+    from isingml.io import results
+
     rows = jobs.shortcut_job(args.predictions)
     results.write_csv(prepare_output(args.out), rows)
     for r in rows:
@@ -40,6 +45,9 @@ def cmd_shortcut(args):
 
 
 def cmd_pca(args):
+    from isingml.analysis import jobs
+    from isingml.io import results
+
     job = jobs.pca_job(args.shards, args.wide)
     found = job.crossings
     write_outputs(
@@ -62,6 +70,9 @@ def cmd_pca(args):
 
 
 def cmd_efficiency_table(args):
+    from isingml.analysis import jobs
+    from isingml.io import results
+
     rows = jobs.efficiency_job(args.rows)
     results.write_csv(prepare_output(args.out), rows)
     for r in rows:
