@@ -24,6 +24,7 @@ from isingml.analysis.exponents import magnetization_moments
 from isingml.analysis.jackknife import Jack
 from isingml.analysis.reweighting import LevelTables, Reweighted, cumulant
 from isingml.errors import UserError
+from isingml.methods import CURVE_COLUMN
 
 SCAN_POINTS = 41  # the crossing is bracketed on this many temperatures before Brent's method
 
@@ -222,4 +223,5 @@ def magnetization_analysis(shards, t_range):
     reweighted = magnetization_reweighted(shards)
     statistic = binder_of(0)
     rows, pairs = pair_rows("binder", reweighted, statistic, t_range)
-    return BinderAnalysis(rows, curve_rows(reweighted, statistic, t_range), pairs, reweighted)
+    curves = curve_rows(reweighted, statistic, t_range, name=CURVE_COLUMN["binder"])
+    return BinderAnalysis(rows, curves, pairs, reweighted)

@@ -33,6 +33,7 @@ from isingml.analysis.chains import student_error
 from isingml.analysis.jackknife import Jack
 from isingml.analysis.reweighting import Reweighted
 from isingml.errors import UserError
+from isingml.methods import CURVE_COLUMN
 from isingml.windows import name_of_attr
 
 
@@ -217,9 +218,10 @@ def features_analysis(method, feature_sets, t_range=None):
         return float(np.mean([binder_of(c)(mo) for c in range(q)]))
 
     curves = [
-        {**r, "source": "native"} for r in curve_rows(native, mean_cumulant, t_range, name="U")
+        {**r, "source": "native"}
+        for r in curve_rows(native, mean_cumulant, t_range, name=CURVE_COLUMN[method])
     ]
-    for r in curve_rows(decimated, mean_cumulant, t_range, name="U"):
+    for r in curve_rows(decimated, mean_cumulant, t_range, name=CURVE_COLUMN[method]):
         curves.append({**r, "L": r["L"] // 2, "L_source": r["L"], "source": "b2"})
     replicas = extrapolate.replicas_json(
         method, jacks["mean"], {n: [j.value for j in jacks[n]] for n in names}
@@ -260,7 +262,7 @@ def rg_analysis(method, feature_sets, t_range=None):
     curves = []
     for source, data in (("native", native), ("b2", decimated[2]), ("b4", decimated[4])):
         b = {"native": 1, "b2": 2, "b4": 4}[source]
-        for r in curve_rows(data, mean_p, t_range, points=31, name="p"):
+        for r in curve_rows(data, mean_p, t_range, points=31, name=CURVE_COLUMN[method]):
             curves.append({**r, "L": r["L"] // b, "L_source": r["L"], "source": source})
     replicas = extrapolate.replicas_json(
         method, jacks["mean"], {n: [j.value for j in jacks[n]] for n in names}

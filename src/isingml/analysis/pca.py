@@ -30,6 +30,7 @@ from isingml.analysis.binder import (
 )
 from isingml.analysis.extrapolate import replicas_json
 from isingml.analysis.reweighting import Reweighted
+from isingml.methods import CURVE_COLUMN
 
 
 class Rows:
@@ -196,5 +197,5 @@ def pca_analysis(critical, t_range=None):
     temps = [s.T for s in critical]
     t_range = t_range or (min(temps), max(temps))
     rows, pairs = pair_rows("pca", reweighted, binder_of(0), t_range)
-    curves = curve_rows(reweighted, binder_of(0), t_range, name="U")
+    curves = curve_rows(reweighted, binder_of(0), t_range, name=CURVE_COLUMN["pca"])
     return PcaAnalysis(rows, curves, components, replicas_json("pca", pairs))
