@@ -30,7 +30,7 @@ def sigma(shards):
     from isingml.analysis import binder, extrapolate
 
     temps = [s.T for s in shards]
-    _, _, pairs, _ = binder.magnetization_analysis(shards, (min(temps), max(temps)))
+    pairs = binder.magnetization_analysis(shards, (min(temps), max(temps))).pairs
     result = extrapolate.crossing_result("binder", extrapolate.replicas_json("binder", pairs))
     return result["T_c"], result["T_c_err_stat"]
 

@@ -163,3 +163,19 @@ def test_sampling_check_reports_spacing_and_burn_in_in_stored_tau():
     assert bad["min_pilot_over_stored"] == pytest.approx(5.0 / 27.5)
     assert "0.36 tau_int apart at L = 64, T = 2.2570" in bad["note"]
     assert "burn-in only 36.4" not in bad["note"]  # 1000 / 27.5 = 36 tau: enough
+
+
+def test_fss_reads_its_kind_from_the_method_registry(tmp_path):
+    """A crossing method's rows go through their jackknife sidecar whatever the table's
+    columns; asked for without it, the job names what is missing."""
+    from isingml import methods
+    from isingml.analysis import jobs
+    from isingml.errors import UserError
+
+    tc = tmp_path / "tc.csv"
+    results.write_csv(tc, [{"method": "binder", "window": "-", "L": 8, "T_star": 2.26,
+                            "T_star_err": 0.01}])  # fmt: skip
+    assert methods.get("binder").fss == methods.CROSSING
+    with pytest.raises(UserError, match="--replicas"):
+        jobs.fss_job("binder", tc)
+    assert set(jobs.ENSEMBLE_ANALYSES) == set(methods.ENSEMBLE_CROSSINGS)

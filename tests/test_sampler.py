@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from isingml import seeds
-from isingml.sampling import autocorr, rng, sampler, split_layout, split_metropolis
+from isingml import statistics as autocorr
+from isingml.sampling import rng, sampler, split_layout, split_metropolis
 
 
 def collect_all(L, T, n, seed, algorithm="auto"):
@@ -221,3 +222,41 @@ def test_no_two_random_streams_of_a_configuration_coincide():
     assert len(set(keys)) == len(keys)
     families = {k[0] for k in keys}
     assert families == {seeds.SIMULATE, seeds.SPLIT, seeds.TRAIN, seeds.ANALYSIS}
+
+
+def test_the_simulate_job_writes_every_sample_and_the_stored_tau_to_its_sink():
+    """The job hands the sink every sample in order and finishes it with the shard's
+    attributes, the stored series' tau_int among them; the sink is opened only once planned."""
+    import contextlib
+
+    from isingml.sampling import job
+
+    class Sink:
+        opened, chunks, attrs = 0, [], None
+
+        def __enter__(self):
+            Sink.opened += 1
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def append(self, spins, energy, magnetization):
+            self.chunks.append((spins, energy, magnetization))
+
+        def finish(self, **attrs):
+            Sink.attrs = attrs
+
+    settings = sampler.SamplerSettings(algorithm="metropolis", chunk=16)
+    progress = contextlib.nullcontext(lambda k: None)
+    result = job.simulate(8, 3.0, 40, 7, settings, Sink, lambda n, label: progress)
+    plan, chunks = sampler.sample(8, 3.0, 40, 7, settings)
+    expected = np.concatenate([c.energy for c in chunks])
+    assert Sink.opened == 1 and result.plan.algorithm == "metropolis"
+    np.testing.assert_array_equal(np.concatenate([c[1] for c in Sink.chunks]), expected)
+    assert Sink.attrs["stored_tau_int_energy"] == result.stored_tau[0]
+    assert Sink.attrs["seed"] == 7 and set(result.stages) == {"plan", "sampling", "finish"}
+    assert job.kernels_used(sampler.SamplerSettings(algorithm="multispin")) == (
+        "metropolis",
+        "multispin",
+    )

@@ -20,6 +20,8 @@ import numpy as np
 from numba import njit
 from scipy.optimize import brentq
 
+from isingml.numerics import binder_cumulant
+
 # Coefficients of R[eps, h] / (eps^3, eps h, h^5), in the order 1, eps, eps^2, h, ..., h^4.
 # A configuration weighs exp((beta + eps)(E0 - E) + h M), E0 = -2N the ground state: the eps
 # coefficients carry the moments of the excitation energy E - E0 >= 0 (nothing overflows at low
@@ -182,7 +184,7 @@ def moments(L, T):
         "C": var / n * beta**2,
         "m2": m2,
         "m4": m4,
-        "U4": 1.0 - m4 / (3.0 * m2 * m2),
+        "U4": binder_cumulant(m2, m4),
     }
 
 

@@ -61,6 +61,9 @@ ENSEMBLE_CROSSINGS = ("cnn_binder", "rg")
 BASELINE = "magnetization"
 # The networks the data-efficiency study trains, cnn_d4 being the cnn with D4 augmentation.
 STUDY_MODELS = ("fcn", "cnn", "cnn_d4", "ecnn")
+# The statistic column of each crossing method's curves table (its job's ``--curves``), for the
+# plots to read without guessing the method from the columns.
+CURVE_COLUMN = {"binder": "U4", "cnn_binder": "U", "rg": "p", "pca": "U"}
 
 
 def get(name):

@@ -8,9 +8,14 @@ import math
 import numpy as np
 from scipy.special import ellipk
 
+from isingml.numerics import binder_cumulant
+
 ONSAGER_TC = 2.0 / math.log(1.0 + math.sqrt(2.0))  # 2.269185314213022...
 NU = 1.0  # correlation-length exponent of the 2D Ising model
 BETA = 0.125  # magnetization exponent
+GAMMA = 1.75  # susceptibility exponent
+# The exponent ratios that finite-size scaling measures (results/exponents/*.json keys).
+EXACT_EXPONENTS = {"inv_nu": 1.0 / NU, "gamma_over_nu": GAMMA / NU, "beta_over_nu": BETA / NU}
 # Crossings of the Binder cumulant of two sizes at a fixed ratio approach T_c as L^-(1/nu + omega)
 # (Binder 1981). In the 2D Ising model the leading correction to U4 comes from its analytic
 # background, omega = 7/4 (Salas & Sokal, J. Stat. Phys. 98, 551 (2000)), not from an
@@ -76,5 +81,5 @@ def exact_averages(L, T):
         "m4": w @ m**4,
     }
     avg["C"] = n * (avg["e2"] - avg["e"] ** 2) / T**2
-    avg["U4"] = 1.0 - avg["m4"] / (3.0 * avg["m2"] ** 2)
+    avg["U4"] = binder_cumulant(avg["m2"], avg["m4"])
     return avg

@@ -39,7 +39,7 @@ rule cnn_binder:
         mem_mb=mem_of("cnn_binder"),
         runtime=runtime_of("cnn_binder"),
     shell:
-        "isingml analyze order-binder --method cnn_binder --features {input}"
+        "isingml analyze ensemble --method cnn_binder --features {input}"
         " --out {output.tc} --replicas {output.replicas} --curves {output.curves}"
         " --networks {output.networks} --exponents {output.exponents} 2> {log}"
 
@@ -58,7 +58,7 @@ rule confusion_peaks:
     params:
         seed=config["seed"],
     shell:
-        "isingml analyze confusion --curves {input} --seed {params.seed} --out {output.tc}"
+        "isingml analyze confusion-peaks --curves {input} --seed {params.seed} --out {output.tc}"
         " --accuracy {output.accuracy} 2> {log}"
 
 

@@ -16,8 +16,8 @@ rule rg_fixed_points:
         mem_mb=mem_of("rg"),
         runtime=runtime_of("rg"),
     shell:
-        "isingml analyze rg --features {input} --out {output.tc} --replicas {output.replicas}"
-        " --curves {output.curves}"
+        "isingml analyze ensemble --method rg --features {input}"
+        " --out {output.tc} --replicas {output.replicas} --curves {output.curves}"
         " --networks {output.networks} 2> {log}"
 
 

@@ -14,13 +14,17 @@ crossing of such a quantity converges to T_c as L -> infinity, with the shift
 T_x(L) - T_c ~ L^-(1/nu + omega) at a fixed size ratio (Binder, Z. Phys. B 43, 119 (1981)).
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy.optimize import brentq
 
 from isingml.analysis import chains
+from isingml.analysis.exponents import magnetization_moments
 from isingml.analysis.jackknife import Jack
 from isingml.analysis.reweighting import LevelTables, Reweighted, cumulant
 from isingml.errors import UserError
+from isingml.methods import CURVE_COLUMN
 
 SCAN_POINTS = 41  # the crossing is bracketed on this many temperatures before Brent's method
 
@@ -193,10 +197,8 @@ def by_size(series):
 
 
 def magnetization_reweighted(shards):
-    """{L: Reweighted} of the magnetization's moments (``exponents.MOMENTS``) from shards
-    (objects with L, T, energy, magnetization, attrs; spins are not needed)."""
-    from isingml.analysis.exponents import magnetization_moments
-
+    """{L: Reweighted} of the magnetization's moments (``exponents.magnetization_moments``) from
+    shards (objects with L, T, energy, magnetization, attrs; spins are not needed)."""
     series = [(s.L, s.T, s.energy, s.magnetization[:, None], s.attrs) for s in shards]
     return {
         L: Reweighted(size_tables(L, group, magnetization_moments), where=f"binder L = {L}")
@@ -204,10 +206,22 @@ def magnetization_reweighted(shards):
     }
 
 
+@dataclass(frozen=True)
+class BinderAnalysis:
+    """The U4 crossings of the magnetization: ``rows`` (results/tc/binder.csv), the reweighted
+    U4 ``curves`` of each size, the ``pairs`` as (L, L2, Jack) for the extrapolation and the
+    ``reweighted`` data ({L: Reweighted}) for the exponents."""
+
+    rows: list
+    curves: list
+    pairs: list
+    reweighted: dict
+
+
 def magnetization_analysis(shards, t_range):
-    """The Binder baseline from shards: pair rows, reweighted U4 curves, the pairs as
-    (L, L2, Jack) and the reweighted data ({L: Reweighted}, for the exponents)."""
+    """The Binder baseline from shards (objects with L, T, energy, magnetization, attrs)."""
     reweighted = magnetization_reweighted(shards)
     statistic = binder_of(0)
     rows, pairs = pair_rows("binder", reweighted, statistic, t_range)
-    return rows, curve_rows(reweighted, statistic, t_range), pairs, reweighted
+    curves = curve_rows(reweighted, statistic, t_range, name=CURVE_COLUMN["binder"])
+    return BinderAnalysis(rows, curves, pairs, reweighted)

@@ -16,7 +16,7 @@ import numpy as np
 from scipy import stats
 
 from isingml.errors import UserError
-from isingml.sampling.autocorr import tau_int
+from isingml.statistics import tau_int
 
 MIN_BLOCK_TAUS = 10.0  # jackknife blocks of a single chain are at least this many tau_int long
 MAX_GROUPS = 64  # more groups cost time and hardly sharpen the error estimate

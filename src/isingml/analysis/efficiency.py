@@ -5,12 +5,13 @@ import numpy as np
 
 from isingml.analysis.chains import student_error
 from isingml.analysis.crossing import half_crossing
+from isingml.numerics import sigmoid
 
 
 def p_curve(T, logits):
     """(temperatures, mean p(ordered) at each) from per-configuration logits."""
     temps = np.unique(T)
-    p = 1.0 / (1.0 + np.exp(-np.asarray(logits, dtype=np.float64)))
+    p = sigmoid(np.asarray(logits, dtype=np.float64))
     return temps, np.array([p[T == t].mean() for t in temps])
 
 

@@ -25,9 +25,9 @@ import math
 import numpy as np
 
 from isingml.analysis import extrapolate, jackknife
-from isingml.physics import OMEGA
+from isingml.physics import EXACT_EXPONENTS, OMEGA
 
-EXACT = {"inv_nu": 1.0, "gamma_over_nu": 1.75, "beta_over_nu": 0.125}
+EXACT = EXACT_EXPONENTS
 # estimate name -> the exponent it measures
 INV_NU = ("dU4", "dln_abs_m", "dln_m2", "dU_phi")
 MEASURES = {"dU4": "inv_nu", "dln_abs_m": "inv_nu", "dln_m2": "inv_nu",
@@ -139,41 +139,11 @@ def summarise(method, per_pair, network_values=None):
     ext, alt = {}, {}
     for name in per_pair[0][2]:
         jacks = [p[2][name] for p in per_pair]
-        omega = CORRECTION[name]
-        ext[name], det = extrapolate.extrapolation(L, jacks, omega)
-        alt[name] = (
-            extrapolate.extrapolation(L, jacks, omega - OMEGA_SPREAD)[0].value
-            if len(L) > 1
-            else None
-        )
-        syst = float(abs(alt[name] - ext[name].value)) if alt[name] is not None else 0.0
-        entry = {"value": ext[name].value, "err_stat": ext[name].err, "err_syst_omega": syst,
-                 "measures": MEASURES[name], "omega": omega, **det}  # fmt: skip
-        networks = 0.0
-        if network_values and name in network_values:
-            networks, per_net = extrapolate.network_spread(L, network_values[name], omega)
-            entry["err_networks"] = networks
-            entry["per_network"] = per_net[np.isfinite(per_net)].tolist()
-        entry["err"] = math.sqrt(ext[name].err ** 2 + networks**2 + syst**2)
-        entry["pull"] = (entry["value"] - EXACT[MEASURES[name]]) / entry["err"]
-        if len(L) > 1:
-            entry["largest_pair"] = {"value": jacks[-1].value, "err": jacks[-1].err}
-        out["estimates"][name] = entry
+        nets = network_values.get(name) if network_values else None
+        ext[name], alt[name], out["estimates"][name] = _extrapolated(name, L, jacks, nets)
     inv = [n for n in INV_NU if n in ext]
     if len(inv) > 1:
-        comb, w, how = jackknife.combine([ext[n] for n in inv])
-        est = out["estimates"]
-        syst = float(abs(sum(wi * ((alt[n] if alt[n] is not None else ext[n].value) - ext[n].value)
-                       for wi, n in zip(w, inv, strict=True))))  # fmt: skip
-        networks = math.sqrt(sum((wi * est[n].get("err_networks", 0.0)) ** 2
-                                 for wi, n in zip(w, inv, strict=True)))  # fmt: skip
-        err = math.sqrt(comb.err**2 + syst**2 + networks**2)
-        out["inv_nu"] = {
-            "value": comb.value, "err": err, "pull": (comb.value - 1.0) / err,
-            "err_stat": comb.err, "err_syst_omega": syst, "from": inv, "weights": w.tolist(),
-            "weighting": how,
-            "covariance": jackknife.covariance([ext[n] for n in inv]).tolist(),
-        }  # fmt: skip
+        out["inv_nu"] = _combined_inv_nu(inv, ext, alt, out["estimates"])
     elif inv:
         out["inv_nu"] = {**_headline(out["estimates"][inv[0]]), "from": inv}
     for key, name in (("gamma_over_nu", "chi"), ("beta_over_nu", "abs_m")):
@@ -183,6 +153,46 @@ def summarise(method, per_pair, network_values=None):
         v, e = out["inv_nu"]["value"], out["inv_nu"]["err"]
         out["nu"] = {"value": 1.0 / v, "err": e / v**2}
     return out
+
+
+def _extrapolated(name, L, jacks, network_values=None):
+    """One estimate extrapolated over the pairs with its ``CORRECTION`` exponent: (Jack of the
+    extrapolation, its value with omega - ``OMEGA_SPREAD`` (None for one pair), the entry of
+    exponents.json's ``estimates``). ``network_values`` (n_networks, n_pairs): each network's
+    pair values, whose spread is added as a Student-t error."""
+    omega = CORRECTION[name]
+    ext, det = extrapolate.extrapolation(L, jacks, omega)
+    alt = extrapolate.extrapolation(L, jacks, omega - OMEGA_SPREAD)[0].value if len(L) > 1 else None
+    syst = float(abs(alt - ext.value)) if alt is not None else 0.0
+    entry = {"value": ext.value, "err_stat": ext.err, "err_syst_omega": syst,
+             "measures": MEASURES[name], "omega": omega, **det}  # fmt: skip
+    networks = 0.0
+    if network_values is not None:
+        networks, per_net = extrapolate.network_spread(L, network_values, omega)
+        entry["err_networks"] = networks
+        entry["per_network"] = per_net[np.isfinite(per_net)].tolist()
+    entry["err"] = math.sqrt(ext.err**2 + networks**2 + syst**2)
+    entry["pull"] = (entry["value"] - EXACT[MEASURES[name]]) / entry["err"]
+    if len(L) > 1:
+        entry["largest_pair"] = {"value": jacks[-1].value, "err": jacks[-1].err}
+    return ext, alt, entry
+
+
+def _combined_inv_nu(inv, ext, alt, est):
+    """The 1/nu estimates ``inv`` combined with their jackknife covariance, the systematic of
+    omega and the networks' spread carried with the combination's weights."""
+    comb, w, how = jackknife.combine([ext[n] for n in inv])
+    syst = float(abs(sum(wi * ((alt[n] if alt[n] is not None else ext[n].value) - ext[n].value)
+                   for wi, n in zip(w, inv, strict=True))))  # fmt: skip
+    networks = math.sqrt(sum((wi * est[n].get("err_networks", 0.0)) ** 2
+                             for wi, n in zip(w, inv, strict=True)))  # fmt: skip
+    err = math.sqrt(comb.err**2 + syst**2 + networks**2)
+    return {
+        "value": comb.value, "err": err, "pull": (comb.value - EXACT["inv_nu"]) / err,
+        "err_stat": comb.err, "err_syst_omega": syst, "from": inv, "weights": w.tolist(),
+        "weighting": how,
+        "covariance": jackknife.covariance([ext[n] for n in inv]).tolist(),
+    }  # fmt: skip
 
 
 def _headline(entry):

@@ -152,25 +152,7 @@ def pair_extrapolation(L, L2, jacks, x=CROSSING_EXPONENT, network_values=None, m
         out["T_c_networks"] = per_net.tolist()
         out["T_c_err_networks"] = networks
     out["T_c_err_stat"] = math.hypot(stat, networks)
-    if span:
-        lo, hi = (e["T_c"] for e in details["ends"])
-        out["T_c_err_exponent"] = abs(hi - lo) / 2
-        out["exponent_note"] = (
-            f"the shift exponent lies between {span[0]:g} and {span[1]:g} "
-            f"({WHY_RANGE[method]}): T_c is the middle of the two extrapolations "
-            f"({lo:.5f} and {hi:.5f}), half their difference a systematic, in T_c_err"
-        )
-    elif L.size > 1:
-        alt, _ = extrapolation(L, jacks, EFFECTIVE_EXPONENT)
-        out["T_c_exponent_alt"] = alt.value
-        out["alternative_exponent"] = EFFECTIVE_EXPONENT
-        out["T_c_err_exponent"] = abs(alt.value - tc.value)
-        out["exponent_note"] = (
-            f"with the shift exponent {EFFECTIVE_EXPONENT:g} (the small-L effective value) "
-            f"instead of {x:g}, T_c moves by {alt.value - tc.value:+.2g}: a systematic, in T_c_err"
-        )
-    else:
-        out["T_c_err_exponent"] = 0.0
+    out.update(_exponent_systematic(L, jacks, tc, details, x, span, method))
     out["T_c_err_syst"] = out["T_c_err_exponent"]
     out["T_c_err"] = math.hypot(out["T_c_err_stat"], out["T_c_err_syst"])
     out["pairs"] = [
@@ -178,6 +160,34 @@ def pair_extrapolation(L, L2, jacks, x=CROSSING_EXPONENT, network_values=None, m
         for p, j in zip(pairs, jacks, strict=True)
     ]
     return out
+
+
+def _exponent_systematic(L, jacks, tc, details, x, span, method):
+    """The systematic of the shift exponent (``T_c_err_exponent``, with its note): half the
+    difference of a range's ends, or the move to ``EFFECTIVE_EXPONENT`` from ``x``."""
+    if span:
+        lo, hi = (e["T_c"] for e in details["ends"])
+        return {
+            "T_c_err_exponent": abs(hi - lo) / 2,
+            "exponent_note": (
+                f"the shift exponent lies between {span[0]:g} and {span[1]:g} "
+                f"({WHY_RANGE[method]}): T_c is the middle of the two extrapolations "
+                f"({lo:.5f} and {hi:.5f}), half their difference a systematic, in T_c_err"
+            ),
+        }
+    if L.size > 1:
+        alt, _ = extrapolation(L, jacks, EFFECTIVE_EXPONENT)
+        return {
+            "T_c_exponent_alt": alt.value,
+            "alternative_exponent": EFFECTIVE_EXPONENT,
+            "T_c_err_exponent": abs(alt.value - tc.value),
+            "exponent_note": (
+                f"with the shift exponent {EFFECTIVE_EXPONENT:g} (the small-L effective value) "
+                f"instead of {x:g}, T_c moves by {alt.value - tc.value:+.2g}: a systematic, "
+                "in T_c_err"
+            ),
+        }
+    return {"T_c_err_exponent": 0.0}
 
 
 def deviation(T_c, T_c_err):

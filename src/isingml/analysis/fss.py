@@ -16,7 +16,7 @@ import numpy as np
 from scipy import optimize
 
 from isingml.analysis import extrapolate
-from isingml.physics import ONSAGER_TC
+from isingml.physics import EXACT_EXPONENTS, NU, ONSAGER_TC
 
 MIN_SIZES_FREE = 4
 MIN_SIZES_FIXED = 2
@@ -35,7 +35,7 @@ def _scaled(cov, chi2, dof):
     return cov
 
 
-def fit_fixed_nu(L, t, err, nu=1.0):
+def fit_fixed_nu(L, t, err, nu=NU):
     """Weighted linear fit of t = T_c + a L^(-1/nu); returns a dict (T_c, errors, chi2/dof)."""
     L, t, err = (np.asarray(a, dtype=np.float64) for a in (L, t, err))
     if L.size < MIN_SIZES_FIXED:
@@ -78,7 +78,7 @@ def fit_free_nu(L, t, err):
             model,
             L,
             t,
-            p0=(start["T_c"], start["a"], 1.0),
+            p0=(start["T_c"], start["a"], EXACT_EXPONENTS["inv_nu"]),
             sigma=err,
             absolute_sigma=True,
             maxfev=20_000,
@@ -184,7 +184,7 @@ def fss_result(method, rows, kind, replicas=None):
             "chi2_dof": float(np.mean(chi2)) if chi2 else None,
             "L_used": sizes,
             "kind": kind,
-            "model": "T*(L) = T_c + a/L (nu = 1)"
+            "model": f"T*(L) = T_c + a/L (nu = {NU:g})"
             + (", mean over windows" if len(per_window) > 1 else ""),
             "onsager_T_c": ONSAGER_TC,
             "per_window": per_window,

@@ -17,6 +17,8 @@ import numpy as np
 
 from isingml.analysis import chains
 from isingml.errors import UserError
+from isingml.numerics import binder_cumulant
+from isingml.statistics import MIN_SPACING_TAUS, TARGET_SPACING_TAUS
 
 MIN_SAMPLES = 40
 COLUMNS = (
@@ -54,7 +56,7 @@ def _all(mom, n_sites, T):
         "m4": m4,
         "C": n_sites * (e2 - e**2) / T**2,
         "chi": n_sites * (m2 - am**2) / T,
-        "U4": 1.0 - m4 / (3.0 * m2**2),
+        "U4": binder_cumulant(m2, m4),
     }
 
 
@@ -104,9 +106,8 @@ def observables_rows(shards):
 
 
 # What the stored series show, checked after every run against the sampler's targets: samples
-# about 2 tau_int apart (a note below 1), replicas burnt in for >= 15 tau_int of the stored
-# series (``sampling.plan.BURN_IN_TAUS`` pilot tau_int).
-TARGET_SPACING_TAUS = 2.0
+# ``TARGET_SPACING_TAUS`` tau_int apart (a note below ``MIN_SPACING_TAUS``), replicas burnt in
+# for >= 15 tau_int of the stored series (``sampling.plan.BURN_IN_TAUS`` pilot tau_int).
 MIN_BURN_IN_TAUS = 15.0
 
 
@@ -147,7 +148,7 @@ def sampling_check(shards):
         "shards": rows,
     }
     notes = []
-    if spacing["spacing_taus"] < TARGET_SPACING_TAUS / 2:
+    if spacing["spacing_taus"] < MIN_SPACING_TAUS:
         notes.append(
             f"stored samples only {spacing['spacing_taus']:.2f} tau_int apart at L = "
             f"{spacing['L']}, T = {spacing['T']:.4f} (target {TARGET_SPACING_TAUS:g}; the pilot's "

@@ -16,15 +16,39 @@ add in quadrature.
 """
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
-from isingml.analysis import jackknife
-from isingml.analysis.binder import binder_of, crossing_jack
+from isingml.analysis import exponents, extrapolate, jackknife
+from isingml.analysis.binder import (
+    binder_of,
+    by_size,
+    crossing_jack,
+    curve_rows,
+    even_moments,
+    size_tables,
+)
 from isingml.analysis.chains import student_error
 from isingml.analysis.jackknife import Jack
+from isingml.analysis.reweighting import Reweighted
 from isingml.errors import UserError
+from isingml.methods import CURVE_COLUMN
 from isingml.windows import name_of_attr
+
+
+@dataclass(frozen=True)
+class EnsembleAnalysis:
+    """An ensemble of networks' crossings: ``rows`` (the ensemble mean per pair,
+    results/tc/{method}.csv), ``per_network`` (each network's), the ensemble-mean ``curves``
+    per size, the crossings' jackknife sidecar ``replicas`` and, where the method measures
+    one, the networks' RG eigenvalue ``exponents``."""
+
+    rows: list
+    per_network: list
+    curves: list
+    replicas: dict
+    exponents: dict | None = None
 
 
 def successive_pairs(reweighted):
@@ -115,9 +139,6 @@ def reweighted_column(method, feature_sets, column, moments):
     """{L: Reweighted} of one output column (``phi``, ``p``, ``p_b2``, ...) of every network,
     stacked as columns, per shard size L (for a decimated column, L is the size before
     decimation: the energies, and so the reweighting, are those of the L-shards)."""
-    from isingml.analysis.binder import by_size, size_tables
-    from isingml.analysis.reweighting import Reweighted
-
     first = _check_same_configurations(feature_sets)
     series = []
     for i, b in enumerate(first):
@@ -170,15 +191,12 @@ def features_analysis(method, feature_sets, t_range=None):
     renormalisation map and converges to T_c. The plain crossings of native sizes, which carry
     that background, are returned per network as a diagnostic (``pairing`` native).
 
-    ``feature_sets``: a list of (blocks, attrs) from ``io.results.read_features``. Returns
-    (rows, per_network, curves, replicas, exponents): the ensemble's crossings, each network's
+    ``feature_sets``: a list of (blocks, attrs) from ``io.results.read_features``. Returns an
+    ``EnsembleAnalysis``: the ensemble's crossings, each network's
     (both pairings), the ensemble-mean U_phi(T) per size (native, and decimated from 2L), the
     crossings' jackknife sidecar (``extrapolate.replicas_json``) and the networks' RG
     eigenvalue (``exponents.network_exponents``).
     """
-    from isingml.analysis import exponents, extrapolate
-    from isingml.analysis.binder import curve_rows, even_moments
-
     feature_sets, excluded = learned_only(feature_sets)
     names = [network_name(attrs) for _, attrs in feature_sets]
     native = reweighted_column(method, feature_sets, "phi", even_moments)
@@ -200,15 +218,16 @@ def features_analysis(method, feature_sets, t_range=None):
         return float(np.mean([binder_of(c)(mo) for c in range(q)]))
 
     curves = [
-        {**r, "source": "native"} for r in curve_rows(native, mean_cumulant, t_range, name="U")
+        {**r, "source": "native"}
+        for r in curve_rows(native, mean_cumulant, t_range, name=CURVE_COLUMN[method])
     ]
-    for r in curve_rows(decimated, mean_cumulant, t_range, name="U"):
+    for r in curve_rows(decimated, mean_cumulant, t_range, name=CURVE_COLUMN[method]):
         curves.append({**r, "L": r["L"] // 2, "L_source": r["L"], "source": "b2"})
     replicas = extrapolate.replicas_json(
         method, jacks["mean"], {n: [j.value for j in jacks[n]] for n in names}
     )
     exps = exponents.network_exponents(method, dpairs, names, jacks)
-    return rows, per_network, curves, replicas, exps
+    return EnsembleAnalysis(rows, per_network, curves, replicas, exps)
 
 
 def _mean_of(c):
@@ -221,12 +240,10 @@ def rg_analysis(method, feature_sets, t_range=None):
     L (majority rule, b = 2). At that temperature the decimation leaves the network's view
     unchanged, a fixed point, which converges to T_c as L -> infinity.
 
-    Returns (rows, per_network, curves, replicas): crossings per L (column L2 = 2L), each
+    Returns an ``EnsembleAnalysis`` (no exponents): crossings per L (column L2 = 2L), each
     network's, the ensemble-mean <p>(T) per size L on native configurations and on those
     decimated from 2L and from 4L (``source`` native, b2, b4), and the jackknife sidecar.
     """
-    from isingml.analysis.binder import curve_rows
-
     feature_sets, excluded = learned_only(feature_sets)
     names = [network_name(attrs) for _, attrs in feature_sets]
     q = len(names)
@@ -245,11 +262,9 @@ def rg_analysis(method, feature_sets, t_range=None):
     curves = []
     for source, data in (("native", native), ("b2", decimated[2]), ("b4", decimated[4])):
         b = {"native": 1, "b2": 2, "b4": 4}[source]
-        for r in curve_rows(data, mean_p, t_range, points=31, name="p"):
+        for r in curve_rows(data, mean_p, t_range, points=31, name=CURVE_COLUMN[method]):
             curves.append({**r, "L": r["L"] // b, "L_source": r["L"], "source": source})
-    from isingml.analysis import extrapolate
-
     replicas = extrapolate.replicas_json(
         method, jacks["mean"], {n: [j.value for j in jacks[n]] for n in names}
     )
-    return rows, per_network, curves, replicas
+    return EnsembleAnalysis(rows, per_network, curves, replicas)

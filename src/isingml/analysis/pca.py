@@ -15,7 +15,22 @@ the estimator: every delete-one-group replica of the jackknife refits it without
 configurations on its own component, so the error bar includes the fit's own noise.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
+
+from isingml.analysis.binder import (
+    binder_of,
+    by_size,
+    curve_rows,
+    even_moments,
+    pair_rows,
+    size_groups,
+    size_tables,
+)
+from isingml.analysis.extrapolate import replicas_json
+from isingml.analysis.reweighting import Reweighted
+from isingml.methods import CURVE_COLUMN
 
 
 class Rows:
@@ -136,23 +151,23 @@ def variance_fractions(spins, T, v):
     return rows
 
 
+@dataclass(frozen=True)
+class PcaAnalysis:
+    """The crossings of the Binder cumulant of the first component's projections: ``rows``
+    (results/tc/pca.csv), the reweighted ``curves``, the ``components`` {L: v (L*L,)} and the
+    crossings' jackknife sidecar ``replicas``."""
+
+    rows: list
+    curves: list
+    components: dict
+    replicas: dict
+
+
 def pca_analysis(critical, t_range=None):
     """PCA per Binder-grid size and the crossings of the Binder cumulant of the projections.
 
-    ``critical``: shards (with spins) of the Binder grid, any sizes. Returns (rows, curves,
-    components {L: v}, the crossings' jackknife sidecar).
+    ``critical``: shards (with spins) of the Binder grid, any sizes.
     """
-    from isingml.analysis.binder import (
-        binder_of,
-        by_size,
-        curve_rows,
-        even_moments,
-        pair_rows,
-        size_groups,
-        size_tables,
-    )
-    from isingml.analysis.reweighting import Reweighted
-
     components, reweighted = {}, {}
     for L, group in by_size([(s.L, s.T, s.energy, s, s.attrs) for s in critical]).items():
         group = sorted(group, key=lambda item: item[0])
@@ -181,8 +196,6 @@ def pca_analysis(critical, t_range=None):
         reweighted[L] = rw
     temps = [s.T for s in critical]
     t_range = t_range or (min(temps), max(temps))
-    from isingml.analysis.extrapolate import replicas_json
-
     rows, pairs = pair_rows("pca", reweighted, binder_of(0), t_range)
-    curves = curve_rows(reweighted, binder_of(0), t_range, name="U")
-    return rows, curves, components, replicas_json("pca", pairs)
+    curves = curve_rows(reweighted, binder_of(0), t_range, name=CURVE_COLUMN["pca"])
+    return PcaAnalysis(rows, curves, components, replicas_json("pca", pairs))

@@ -26,6 +26,7 @@ import numpy as np
 
 from isingml.analysis.chains import jackknife
 from isingml.errors import UserError
+from isingml.numerics import binder_cumulant
 
 
 def logsumexp(a, axis=None, b=None, keepdims=False):
@@ -215,4 +216,4 @@ class Reweighted:
 
 def cumulant(m2, m4):
     """Binder cumulant 1 - <x^4> / (3 <x^2>^2) from the two moments."""
-    return 1.0 - m4 / (3.0 * m2**2)
+    return binder_cumulant(m2, m4)

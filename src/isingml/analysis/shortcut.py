@@ -10,6 +10,7 @@ equals m0 (``t_of_m0``), not to T_c.
 import numpy as np
 from scipy import optimize
 
+from isingml.numerics import sigmoid
 from isingml.physics import ONSAGER_TC, onsager_magnetization
 from isingml.windows import name_of_attr
 
@@ -19,7 +20,7 @@ def threshold_fit(abs_m, p):
     x, y = np.asarray(abs_m, dtype=np.float64), np.asarray(p, dtype=np.float64)
 
     def model(v, a, m0):
-        return 1.0 / (1.0 + np.exp(-a * (v - m0)))
+        return sigmoid(a * (v - m0))
 
     start = (20.0, float(np.median(x)))
     try:

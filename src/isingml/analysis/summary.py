@@ -16,12 +16,14 @@ import math
 
 import numpy as np
 
-from isingml.physics import ONSAGER_TC
+from isingml.methods import ESTIMATOR, METHODS, STUDY
+from isingml.physics import EXACT_EXPONENTS, ONSAGER_TC
 
-ESTIMATORS = ("binder", "cnn_binder")
-# Rows that are computed but whose error bars did not pass coverage, with the reason; they are
-# shown apart, with no pull, as studies (benchmarks/pull_coverage.py, README "Coverage").
-STUDIES = {
+ESTIMATORS = tuple(m.name for m in METHODS if m.role == ESTIMATOR)
+# Why each study (the registry's rows that are computed but whose error bars did not pass
+# coverage) is not an estimator; they are shown apart, with no pull (benchmarks/pull_coverage.py,
+# README "Coverage").
+WHY_NOT_ESTIMATOR = {
     "confusion": "one warm-started epoch per proposal lags the moving boundary; the accuracy "
     "curves are flat within their binomial noise, so the peak is not located (coverage: mean "
     "pull +1.2)",
@@ -32,7 +34,9 @@ STUDIES = {
     "(pull RMS 1.60 over 6 root seeds with 6,400, 1.41 with 12,800; 0.86 with 32,000), too "
     "short a record for an estimator",
 }
-EXPONENTS = (("inv_nu", "1/ν", 1.0), ("gamma_over_nu", "γ/ν", 1.75), ("beta_over_nu", "β/ν", 0.125))
+STUDIES = {m.name: WHY_NOT_ESTIMATOR[m.name] for m in METHODS if m.role == STUDY}
+LABELS = {"inv_nu": "1/ν", "gamma_over_nu": "γ/ν", "beta_over_nu": "β/ν"}
+EXPONENTS = tuple((key, label, EXACT_EXPONENTS[key]) for key, label in LABELS.items())
 
 
 def metrics_of(result, metrics):

@@ -1,58 +1,53 @@
-"""``isingml analyze ...``: read results files, call isingml.analysis, write results files."""
+"""``isingml analyze ...``: each command reads its arguments, calls one job of
+``isingml.analysis.jobs`` and writes what it returns."""
 
 import logging
-from pathlib import Path
 
+from isingml import methods
 from isingml.cli import diagnostics
-from isingml.cli.common import UserError, prepare_output, write_ensemble_tables
+from isingml.cli.common import UserError, prepare_output, write_outputs
 
 log = logging.getLogger("isingml")
+# The jobs (NumPy, SciPy, h5py) are imported inside each command: every `isingml` command,
+# the training jobs among them, would otherwise pay their second of import time at start-up.
 
 
 def cmd_observables(args):
-    from isingml.analysis.observables import observables_rows
-    from isingml.io import results, shards
+    from isingml.analysis import jobs
+    from isingml.io import results
 
-    loaded = [shards.read_shard(p, spins=False) for p in args.shards]
-    sizes = {s.L for s in loaded}
-    if len(sizes) != 1:
-        raise UserError(f"observables takes the shards of one L, got sizes {sorted(sizes)}")
-    results.write_csv(prepare_output(args.out), observables_rows(loaded))
-    log.info("observables of %d temperatures at L=%d -> %s", len(loaded), sizes.pop(), args.out)
+    rows, L = jobs.observables_job(args.shards)
+    results.write_csv(prepare_output(args.out), rows)
+    log.info("observables of %d temperatures at L=%d -> %s", len(rows), L, args.out)
+
+
+def write_crossings(args, job):
+    """A crossing job's tables to the paths given: --out, --replicas, and where the command
+    has them --curves, --networks, --exponents."""
+    write_outputs(
+        [
+            (args.out, job.rows),
+            (args.replicas, job.replicas),
+            (getattr(args, "curves", None), job.curves),
+            (getattr(args, "networks", None), job.networks),
+            (getattr(args, "exponents", None), job.exponents),
+        ]
+    )
 
 
 def cmd_binder(args):
-    from isingml.analysis import binder, exponents, observables
-    from isingml.io import results, shards
+    from isingml.analysis import jobs
 
-    loaded = [shards.read_shard(p, spins=False) for p in args.shards]
-    temperatures = [s.T for s in loaded]
-    t_range = tuple(args.t_range) if args.t_range else (min(temperatures), max(temperatures))
-    rows, curves, pairs, reweighted = binder.magnetization_analysis(loaded, t_range)
-    sampling = observables.sampling_check(loaded)
-    write_crossings(args, "binder", rows, pairs, sampling=sampling)
-    if sampling.get("note"):
-        log.warning("sampling check: %s", sampling["note"])
-    if args.curves:
-        results.write_csv(prepare_output(args.curves), curves)
-    for r in rows:
+    job = jobs.binder_job(args.shards, args.t_range, with_exponents=bool(args.exponents))
+    write_crossings(args, job)
+    if job.sampling.get("note"):
+        log.warning("sampling check: %s", job.sampling["note"])
+    for r in job.rows:
         log.info(
             "U4 crossing L=%d/%d: T_x = %.5f +- %.5f", r["L"], r["L2"], r["T_star"], r["T_star_err"]
         )
-    if args.exponents:
-        exps = exponents.binder_exponents(reweighted, pairs)
-        results.write_json(prepare_output(args.exponents), exps)
-        log_exponents(exps)
-
-
-def write_crossings(args, method, rows, pairs, networks=None, sampling=None):
-    """A crossing method's rows to --out and their jackknife sidecar to --replicas."""
-    from isingml.analysis import extrapolate
-    from isingml.io import results
-
-    results.write_csv(prepare_output(args.out), rows)
-    sidecar = extrapolate.replicas_json(method, pairs, networks, sampling)
-    results.write_json(prepare_output(args.replicas), sidecar)
+    if job.exponents is not None:
+        log_exponents(job.exponents)
 
 
 def log_exponents(exps):
@@ -63,17 +58,14 @@ def log_exponents(exps):
                      e["err"], e["pull"])  # fmt: skip
 
 
-def cmd_order_binder(args):
-    from isingml.analysis import order_parameters
-    from isingml.io import results
+def cmd_ensemble(args):
+    from isingml.analysis import jobs
 
-    sets = [results.read_features(p) for p in args.features]
-    t_range = tuple(args.t_range) if args.t_range else None
-    rows, per_network, curves, replicas, exps = order_parameters.features_analysis(
-        args.method, sets, t_range
-    )
-    write_ensemble_tables(args, rows, per_network, curves, replicas)
-    for r in rows:
+    job = jobs.ensemble_job(args.method, args.features, args.t_range)
+    if args.exponents and job.exponents is None:
+        raise UserError(f"{args.method} measures no exponents: leave out --exponents")
+    write_crossings(args, job)
+    for r in job.rows:
         log.info(
             "%s crossing L=%d/%d: T_x = %.5f +- %.5f over %d networks",
             args.method,
@@ -83,25 +75,16 @@ def cmd_order_binder(args):
             r["T_star_err"],
             r["n_networks"],
         )
-    if args.exponents:
-        results.write_json(prepare_output(args.exponents), exps)
-        log_exponents(exps)
+    if job.exponents is not None:
+        log_exponents(job.exponents)
 
 
 def cmd_crossing(args):
-    import numpy as np
+    from isingml.analysis import jobs
 
-    from isingml import seeds
-    from isingml.analysis import networks
-    from isingml.io import results
-
-    preds = [results.read_predictions(p) for p in args.predictions]
-    rng = np.random.default_rng(seeds.crossing_bootstrap(args.seed, args.method))
-    rows, curves = networks.network_tables(args.method, preds, rng)
-    results.write_csv(prepare_output(args.out), rows)
-    if args.curves:
-        results.write_csv(prepare_output(args.curves), curves)
-    for r in rows:
+    job = jobs.crossing_job(args.method, args.predictions, args.seed)
+    write_outputs([(args.out, job.rows), (args.curves, job.curves)])
+    for r in job.rows:
         log.info(
             "%s %s L=%s: T* = %.4f +- %.4f",
             args.method,
@@ -113,24 +96,10 @@ def cmd_crossing(args):
 
 
 def cmd_fss(args):
-    from isingml.analysis import fss
+    from isingml.analysis import jobs
     from isingml.io import results
 
-    tc = results.read_csv(args.tc)
-    rows = [dict(zip(tc, vals, strict=True)) for vals in zip(*tc.values(), strict=True)]
-    for r in rows:
-        r["L"] = int(r["L"])
-        r["window"] = str(r["window"])
-    kind = "crossing" if "L2" in tc else "half"
-    replicas = None
-    if kind == "crossing":
-        if not args.replicas:
-            raise UserError(
-                f"{args.tc} holds pair crossings: give their jackknife sidecar with --replicas "
-                "(written beside it by the command that made it)"
-            )
-        replicas = results.read_json(args.replicas)
-    result = fss.fss_result(args.method, rows, kind, replicas)
+    result = jobs.fss_job(args.method, args.tc, args.replicas)
     results.write_json(prepare_output(args.out), result)
     if result.get("ok"):
         log.info(
@@ -145,38 +114,22 @@ def cmd_fss(args):
 
 
 def cmd_exponents(args):
+    from isingml.analysis import jobs
     from isingml.io import results
 
-    merged = {}
-    for path in args.inputs:
-        obj = results.read_json(path)
-        if "method" not in obj:
-            raise UserError(f"{path}: not an exponents file (no 'method'); rerun its analysis")
-        merged[obj["method"]] = obj
+    merged = jobs.merge_exponents(args.inputs)
     results.write_json(prepare_output(args.out), merged)
     log.info("exponents of %s -> %s", ", ".join(merged), args.out)
 
 
 def cmd_compare(args):
-    from isingml.analysis import summary
-    from isingml.io import atomic, results
+    from isingml.analysis import jobs
+    from isingml.io import results
 
-    fss_results = [results.read_json(p) for p in args.fss]
-    metrics = [results.read_json(p) for p in args.metrics]
-    shortcut = []
-    if args.shortcut:
-        table = results.read_csv(args.shortcut)
-        shortcut = [dict(zip(table, v, strict=True)) for v in zip(*table.values(), strict=True)]
-    exps = results.read_json(args.exponents) if args.exponents else {}
-    rows = [
-        summary.summary_row(r, summary.metrics_of(r, metrics), shortcut, exps.get(r["method"]))
-        for r in fss_results
-    ]
-    results.write_csv(prepare_output(args.out_csv), rows)
-    text = summary.summary_markdown(rows, fss_results, exps)
-    with atomic.atomic_output(prepare_output(args.out_md)) as tmp:
-        Path(tmp).write_text(text)
-    log.info("summary of %d methods -> %s, %s", len(rows), args.out_csv, args.out_md)
+    job = jobs.summary_job(args.fss, args.metrics, args.shortcut, args.exponents)
+    results.write_csv(prepare_output(args.out_csv), job.rows)
+    results.write_text(prepare_output(args.out_md), job.markdown)
+    log.info("summary of %d methods -> %s, %s", len(job.rows), args.out_csv, args.out_md)
 
 
 def add_commands(sub):
@@ -205,17 +158,19 @@ def add_commands(sub):
     p.set_defaults(func=cmd_binder)
 
     p = an.add_parser(
-        "order-binder", help="crossings of the Binder cumulant of learned order parameters"
+        "ensemble",
+        help="crossings of an ensemble of networks' features: the Binder cumulant of their "
+        "order parameter (cnn_binder) or their fixed points under decimation (rg)",
     )
-    p.add_argument("--method", required=True, help="e.g. cnn_binder")
+    p.add_argument("--method", required=True, choices=methods.ENSEMBLE_CROSSINGS)
     p.add_argument("--features", nargs="+", required=True, help="`isingml features` files")
     p.add_argument("--out", required=True, help="results/tc/{method}.csv")
     p.add_argument("--networks", help="also write each network's crossings here")
-    p.add_argument("--curves", help="also write the reweighted ensemble-mean U(T) here")
+    p.add_argument("--curves", help="also write the reweighted ensemble-mean curves here")
     p.add_argument("--replicas", required=True, help="the crossings' jackknife sidecar (.json)")
-    p.add_argument("--exponents", help="also write the networks' 1/nu here (.json)")
+    p.add_argument("--exponents", help="cnn_binder: also write the networks' 1/nu here (.json)")
     p.add_argument("--t-range", type=float, nargs=2, metavar=("T_MIN", "T_MAX"))
-    p.set_defaults(func=cmd_order_binder)
+    p.set_defaults(func=cmd_ensemble)
 
     p = an.add_parser("crossing", help="T*(L) where p(ordered) = 1/2, per window and size")
     p.add_argument("--method", required=True, help="name in the tables, e.g. cnn")
@@ -226,7 +181,7 @@ def add_commands(sub):
     p.set_defaults(func=cmd_crossing)
 
     p = an.add_parser("fss", help="T_c(L -> infinity) from T*(L) or from pair crossings")
-    p.add_argument("--method", required=True)
+    p.add_argument("--method", required=True, choices=[m.name for m in methods.METHODS])
     p.add_argument("--tc", required=True, help="results/tc/{method}.csv")
     p.add_argument("--replicas", help="for pair crossings: their jackknife sidecar (.json)")
     p.add_argument("--out", required=True, help="results/fss/{method}.json")

@@ -8,7 +8,14 @@ from pathlib import Path
 
 from isingml.errors import UserError
 
-__all__ = ["UserError", "add_window_option", "positive_int", "prepare_output", "progress"]
+__all__ = [
+    "UserError",
+    "add_window_option",
+    "positive_int",
+    "prepare_output",
+    "progress",
+    "write_outputs",
+]
 
 
 def add_window_option(p, required=False):
@@ -57,18 +64,14 @@ def prepare_output(path):
     return path
 
 
-def write_ensemble_tables(args, rows, per_network, curves, replicas):
-    """The tables of an ensemble of networks on the Binder grid (cnn_binder, rg): the crossings
-    to --out and their jackknife sidecar to --replicas, and, where asked, each network's to
-    --networks and the curves to --curves."""
+def write_outputs(outputs):
+    """Write each (path, table) of ``outputs`` whose path was given and whose table exists,
+    through ``io.results.write_table`` (rows to CSV, an object to JSON)."""
     from isingml.io import results
 
-    results.write_csv(prepare_output(args.out), rows)
-    results.write_json(prepare_output(args.replicas), replicas)
-    if args.networks:
-        results.write_csv(prepare_output(args.networks), per_network)
-    if args.curves:
-        results.write_csv(prepare_output(args.curves), curves)
+    for path, table in outputs:
+        if path and table is not None:
+            results.write_table(prepare_output(path), table)
 
 
 @contextlib.contextmanager

@@ -1,32 +1,22 @@
-"""``isingml analyze confusion`` and ``isingml analyze shortcut``: the confusion scans' peaks
-per size, and what the window-trained networks measure (a threshold on |m|)."""
+"""``isingml analyze confusion-peaks``, ``shortcut``, ``pca`` and ``efficiency``: the confusion
+scans' peaks per size, what the window-trained networks measure (a threshold on |m|), the PCA
+study and the data-efficiency table. Each calls one job of ``isingml.analysis.jobs``."""
 
 import logging
 
-from isingml.cli.common import prepare_output, write_ensemble_tables
+from isingml.cli.common import prepare_output, write_outputs
 
 log = logging.getLogger("isingml")
+# The jobs (NumPy, SciPy, h5py) are imported inside each command: every `isingml` command,
+# the training jobs among them, would otherwise pay their second of import time at start-up.
 
 
 def cmd_confusion_peaks(args):
-    import numpy as np
+    from isingml.analysis import jobs
 
-    from isingml import seeds
-    from isingml.analysis import confusion
-    from isingml.io import results
-
-    curves = {}
-    for path in args.curves:
-        arrays, attrs = results.read_arrays(path)
-        curves.setdefault(int(attrs["L"]), []).append(
-            (arrays["proposals"], arrays["correct"].astype(bool))
-        )
-    rng = np.random.default_rng(seeds.confusion_bootstrap(args.seed))
-    rows, accuracy = confusion.size_rows(curves, rng)
-    results.write_csv(prepare_output(args.out), rows)
-    if args.accuracy:
-        results.write_csv(prepare_output(args.accuracy), accuracy)
-    for r in rows:
+    job = jobs.confusion_peaks_job(args.curves, args.seed)
+    write_outputs([(args.out, job.rows), (args.accuracy, job.curves)])
+    for r in job.rows:
         log.info(
             "confusion L=%d: T'_peak = %.4f +- %.4f (%d seeds)",
             r["L"],
@@ -37,10 +27,10 @@ def cmd_confusion_peaks(args):
 
 
 def cmd_shortcut(args):
-    from isingml.analysis import shortcut
+    from isingml.analysis import jobs
     from isingml.io import results
 
-    rows = shortcut.shortcut_rows([results.read_predictions(p) for p in args.predictions])
+    rows = jobs.shortcut_job(args.predictions)
     results.write_csv(prepare_output(args.out), rows)
     for r in rows:
         log.info(
@@ -54,46 +44,22 @@ def cmd_shortcut(args):
         )
 
 
-def cmd_rg(args):
-    from isingml.analysis import order_parameters
+def cmd_pca(args):
+    from isingml.analysis import jobs
     from isingml.io import results
 
-    sets = [results.read_features(p) for p in args.features]
-    rows, per_network, curves, replicas = order_parameters.rg_analysis("rg", sets)
-    write_ensemble_tables(args, rows, per_network, curves, replicas)
-    for r in rows:
-        log.info(
-            "rg fixed point L=%d (from %d): T = %.5f +- %.5f",
-            r["L"],
-            r["L2"],
-            r["T_star"],
-            r["T_star_err"],
-        )
-
-
-def cmd_pca(args):
-    import numpy as np
-
-    from isingml.analysis import pca
-    from isingml.io import atomic, datasets, results, shards
-
-    critical = [shards.read_shard(p) for p in args.shards]
-    for s in critical:
-        shards.require_spins(s.path, s.attrs, 64)
-    rows, curves, components, replicas = pca.pca_analysis(critical)
-    results.write_csv(prepare_output(args.out), rows)
-    results.write_json(prepare_output(args.replicas), replicas)
-    results.write_csv(prepare_output(args.curves), curves)
-    wide = datasets.load_lattices(args.wide)
-    flat = wide.spins.reshape(wide.spins.shape[0], -1)
-    v = pca.orient(pca.first_component(flat)[0])
-    results.write_csv(prepare_output(args.variance), pca.variance_fractions(wide.spins, wide.T, v))
-    arrays = {f"L{L}": c.reshape(L, L) for L, c in components.items()}
-    arrays[f"wide_L{wide.spins.shape[1]}"] = v.reshape(wide.spins.shape[1], -1)
-    with atomic.atomic_output(prepare_output(args.components)) as tmp:
-        with open(tmp, "wb") as f:
-            np.savez(f, **arrays)
-    for r in rows:
+    job = jobs.pca_job(args.shards, args.wide)
+    found = job.crossings
+    write_outputs(
+        [
+            (args.out, found.rows),
+            (args.replicas, found.replicas),
+            (args.curves, found.curves),
+            (args.variance, job.variance),
+        ]
+    )
+    results.write_npz(prepare_output(args.components), job.components)
+    for r in found.rows:
         log.info(
             "pca crossing L=%d/%d: T_x = %.5f +- %.5f",
             r["L"],
@@ -104,10 +70,10 @@ def cmd_pca(args):
 
 
 def cmd_efficiency_table(args):
-    from isingml.analysis.efficiency import efficiency_table
+    from isingml.analysis import jobs
     from isingml.io import results
 
-    rows = efficiency_table([results.read_json(p) for p in args.rows])
+    rows = jobs.efficiency_job(args.rows)
     results.write_csv(prepare_output(args.out), rows)
     for r in rows:
         log.info(
@@ -122,20 +88,12 @@ def cmd_efficiency_table(args):
 
 
 def add_analyses(an):
-    p = an.add_parser("confusion", help="the middle peak of the confusion W per size")
+    p = an.add_parser("confusion-peaks", help="the middle peak of the confusion W per size")
     p.add_argument("--curves", nargs="+", required=True, help="`isingml confusion` outputs")
     p.add_argument("--out", required=True, help="results/tc/confusion.csv")
     p.add_argument("--accuracy", help="also write the seed-averaged W curves here")
     p.add_argument("--seed", type=int, default=0, help="root seed of the bootstrap")
     p.set_defaults(func=cmd_confusion_peaks)
-
-    p = an.add_parser("rg", help="fixed points of the networks under block-spin decimation")
-    p.add_argument("--features", nargs="+", required=True, help="`isingml features` files")
-    p.add_argument("--out", required=True, help="results/tc/rg.csv")
-    p.add_argument("--networks", help="also write each network's fixed points here")
-    p.add_argument("--curves", help="also write <p>(T) native and decimated here")
-    p.add_argument("--replicas", required=True, help="the crossings' jackknife sidecar (.json)")
-    p.set_defaults(func=cmd_rg)
 
     p = an.add_parser("pca", help="principal components; Binder crossings of the first one")
     p.add_argument("--shards", nargs="+", required=True, help="the Binder grid's shards")

@@ -11,13 +11,11 @@ log = logging.getLogger("isingml")
 
 def cmd_simulate(args):
     t_start = time.perf_counter()
-    import numpy as np
-
+    # imported here, and timed: every `isingml` command would otherwise pay for Numba
     from isingml.io.shards import ShardWriter
-    from isingml.sampling import sampler
+    from isingml.sampling import job, sampler
 
     stages = {"imports": time.perf_counter() - t_start}
-
     sampler.check_lattice(args.L, args.T)
     given = dict(
         algorithm=args.algorithm,
@@ -28,59 +26,32 @@ def cmd_simulate(args):
     )
     settings = sampler.SamplerSettings(**{k: v for k, v in given.items() if v is not None})
     out = prepare_output(args.out)
-    used = ("metropolis", "wolff", "multispin") if settings.algorithm == "auto" else (
-        ("metropolis", settings.algorithm) if settings.algorithm == "multispin"
-        else (settings.algorithm,))  # fmt: skip
-    stages["kernels"] = sampler.warm_kernels(used, settings.grid)  # compile, or load the cache
+    stages["kernels"] = sampler.warm_kernels(job.kernels_used(settings), settings.grid)
     t0 = time.perf_counter()
-    plan, chunks = sampler.sample(args.L, args.T, args.samples, args.seed, settings)
-    stages["plan"] = time.perf_counter() - t0  # thermalisation and pilot runs
-    label = f"L={args.L} T={args.T:.4f} {plan.algorithm}"
-    writer = ShardWriter(out, args.L, settings.chunk, args.spins)
-    series = []
-    with writer, progress(args.samples, label) as done:
-        for chunk in chunks:
-            writer.append(chunk.spins, chunk.energy, chunk.magnetization)
-            series.append((chunk.energy, chunk.magnetization))
-            done(chunk.spins.shape[0])
-        stages["sampling"] = time.perf_counter() - t0 - stages["plan"]
-        e, m = (np.concatenate(x) for x in zip(*series, strict=True))
-        stored = sampler.stored_tau(e, m, plan.n_replicas)
-        writer.finish(
-            **sampler.shard_attributes(plan, settings, args.L, args.T, args.seed),
-            stored_tau_int_energy=stored[0],
-            stored_tau_int_abs_m=stored[1],
-        )
-    stages["finish"] = time.perf_counter() - t0 - stages["plan"] - stages["sampling"]
-    p = plan.pilot
-    log.info("stages (s): %s", " ".join(f"{k} {v:.2f}" for k, v in stages.items()))
-    log.info(
-        "L=%d T=%.4f algorithm=%s tau_int(E)=%.2f tau_int(|m|)=%.2f sweeps%s interval=%.2f "
-        "sweeps %s=%.4g samples=%d seconds=%.2f -> %s",
+    result = job.simulate(
         args.L,
         args.T,
-        plan.algorithm,
-        p.tau_int_energy,
-        p.tau_int_abs_m,
-        "" if p.reliable else " (pilot too short: lower bounds)",
-        plan.interval,
-        sampler.work_name(plan),
-        p.work_per_update,
         args.samples,
-        time.perf_counter() - t0,
-        out,
+        args.seed,
+        settings,
+        lambda: ShardWriter(out, args.L, settings.chunk, args.spins),
+        progress,
     )
+    stages.update(result.stages)
+    log.info("stages (s): %s", " ".join(f"{k} {v:.2f}" for k, v in stages.items()))
+    seconds = time.perf_counter() - t0
+    log.info("%s", job.describe(result, args.L, args.T, args.samples, seconds, out))
     log.info(
         "stored series, per chain: tau_int(E) = %.2f, tau_int(|m|) = %.2f sample spacings",
-        *stored,
+        *result.stored_tau,
     )
-    if max(stored) > 1.0:
+    if result.too_close:
         log.warning(
             "the stored samples are less than one tau_int apart (tau_int of the stored series "
             "%.2f spacings > 1): the pilot underestimated tau_int. The analysis's errors still "
             "hold (jackknife over replicas or blocks of >= 10 tau_int), but the samples are "
             "fewer independent ones than asked for",
-            max(stored),
+            max(result.stored_tau),
         )
 
 

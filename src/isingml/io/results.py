@@ -71,6 +71,32 @@ def write_csv(path, rows, columns=None):
                 w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in columns})
 
 
+def read_rows(path):
+    """The rows of a CSV table as dicts, their values parsed as ``read_csv`` parses them."""
+    table = read_csv(path)
+    return [dict(zip(table, vals, strict=True)) for vals in zip(*table.values(), strict=True)]
+
+
+def write_table(path, table):
+    """A list of rows to CSV (``write_csv``), any other object to JSON (``write_json``)."""
+    if isinstance(table, list):
+        write_csv(path, table)
+    else:
+        write_json(path, table)
+
+
+def write_text(path, text):
+    with atomic_output(path) as tmp:
+        Path(tmp).write_text(text)
+
+
+def write_npz(path, arrays):
+    """Named arrays to an uncompressed .npz, atomically."""
+    with atomic_output(path) as tmp:
+        with open(tmp, "wb") as f:
+            np.savez(f, **arrays)
+
+
 def read_csv(path):
     """{column: numpy array} (numeric where every value parses as a number)."""
     path = Path(path)

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from isingml.sampling import multispin
-from isingml.sampling.autocorr import RELIABLE_LENGTH, tau_int
 from isingml.sampling.chain import Chain
+from isingml.statistics import RELIABLE_LENGTH, TARGET_SPACING_TAUS, tau_int
 
 # Nanoseconds per attempted Metropolis flip, per Wolff cluster spin and per replica spin of the
 # multi-spin kernel on one core, measured with benchmarks/sampler.py (L = 64, T = 2.269). Only
@@ -76,7 +76,7 @@ class Pilot:
 
     def cost_ns(self, L):
         """Modelled single-core cost of one independent sample (2 tau_int apart)."""
-        return 2.0 * self.tau_for_cost() * L * L * COST_NS[self.algorithm]
+        return TARGET_SPACING_TAUS * self.tau_for_cost() * L * L * COST_NS[self.algorithm]
 
 
 def burn_in_sweeps(pilot: Pilot, settings):
@@ -89,7 +89,7 @@ def job_cost_ns(algorithm, pilot: Pilot, L, n_samples, settings):
     replicas' burn-in too (it is spread over only n_samples / 64 samples per replica)."""
     if algorithm != "multispin":
         return n_samples * pilot.cost_ns(L)
-    spacing = max(2.0 * pilot.tau_for_cost(), settings.min_interval)
+    spacing = max(TARGET_SPACING_TAUS * pilot.tau_for_cost(), settings.min_interval)
     sweeps = burn_in_sweeps(pilot, settings) + math.ceil(n_samples / multispin.REPLICAS) * spacing
     return sweeps * L * L * multispin.REPLICAS * COST_NS["multispin"]
 
@@ -202,7 +202,7 @@ def plan_chain(chain: Chain, settings, n_samples: int = 1) -> Plan:
         algorithm = settings.algorithm
         a = PILOT_OF[algorithm]
         pilot = pilot_until_reliable(chain, a, per_record[a], settings)
-    target = max(2.0 * pilot.tau_max, float(settings.min_interval))
+    target = max(TARGET_SPACING_TAUS * pilot.tau_max, float(settings.min_interval))
     records = max(1, math.ceil(target / pilot.sweeps_per_record - 1e-9))
     updates = records * pilot.per_record
     burn_in = 0

@@ -21,10 +21,10 @@ from isingml import config, seeds
 from isingml.errors import UserError
 from isingml.resources import require_memory
 from isingml.sampling import GRIDS, multispin
-from isingml.sampling.autocorr import tau_int
 from isingml.sampling.chain import Chain
 from isingml.sampling.lattice import check_lattice
 from isingml.sampling.plan import Plan, plan_chain
+from isingml.statistics import tau_int
 
 ALGORITHMS = ("metropolis", "wolff", "multispin", "auto")
 # Metropolis implementations: "split" (split_metropolis.py, vectorised, the default) and

@@ -1,4 +1,8 @@
-"""Integrated autocorrelation time with Sokal's automatic windowing.
+"""Statistics of Markov-chain series that the sampler and the analysis share: the integrated
+autocorrelation time, and the spacing of stored samples it sets. Below both ``sampling/`` and
+``analysis/``: the sampler plans with it, the analysis checks the stored series against it.
+
+Integrated autocorrelation time with Sokal's automatic windowing:
 
 tau_int = 1/2 + sum_{t=1}^{W} rho(t), with W the smallest window such that W >= c * tau_int(W)
 (Sokal, "Monte Carlo methods in statistical mechanics", 1997, section 3; c = 6 here, as in
@@ -17,6 +21,11 @@ WINDOW_C = 6.0
 # |m| at T_c, L = 32, true tau 42 sweeps, pilots stopped at 15-34). The sampler's pilot therefore
 # also needs a floor in sweeps and an estimate that stopped rising (sampling.plan.is_reliable).
 RELIABLE_LENGTH = 100.0
+# Stored samples are spaced by about this many tau_int (the sampler's plan); a stored series
+# whose samples are less than half of it (one tau_int) apart is noted by the simulate job and
+# by the analysis's sampling check.
+TARGET_SPACING_TAUS = 2.0
+MIN_SPACING_TAUS = TARGET_SPACING_TAUS / 2
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,206 @@
+"""The analysis jobs, one library call each: the ``isingml analyze`` command of a rule reads its
+arguments, calls one of these with the input paths, and writes what it returns (the ``io``
+writers). Each reads its inputs through ``io``, computes with the analysis modules and returns
+a dataclass; none writes a file.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from isingml import methods, seeds
+from isingml.analysis import (
+    binder,
+    confusion,
+    efficiency,
+    exponents,
+    extrapolate,
+    fss,
+    networks,
+    observables,
+    order_parameters,
+    pca,
+    shortcut,
+    summary,
+)
+from isingml.errors import UserError
+from isingml.io import datasets, results, shards
+
+# How each ensemble-crossing method reads the networks' features (methods.ENSEMBLE_CROSSINGS).
+ENSEMBLE_ANALYSES = {
+    "cnn_binder": order_parameters.features_analysis,
+    "rg": order_parameters.rg_analysis,
+}
+PCA_MIN_SPINS = 64  # configurations with spins a Binder-grid shard must keep for the PCA
+
+
+@dataclass(frozen=True)
+class CrossingJob:
+    """What a pair-crossing method writes: its ``rows`` (results/tc/{method}.csv), their
+    jackknife sidecar ``replicas``, the reweighted ``curves``; where the method has them, each
+    network's crossings (``networks``), the ``exponents`` and the shards' ``sampling`` check."""
+
+    method: str
+    rows: list
+    replicas: dict
+    curves: list
+    networks: list | None = None
+    exponents: dict | None = None
+    sampling: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PcaJob:
+    """The PCA study: its crossings, the variance fraction on the first component per T of
+    the wide grid (``variance``) and the components as arrays (``components``, for the npz)."""
+
+    crossings: CrossingJob
+    variance: list
+    components: dict
+
+
+@dataclass(frozen=True)
+class TStarJob:
+    """T*(L) rows of a window-trained method or of the confusion peaks, and the curves (p(T)
+    or the accuracy W) they were read from."""
+
+    rows: list
+    curves: list
+
+
+@dataclass(frozen=True)
+class SummaryJob:
+    """results/summary.csv's ``rows`` and results/summary.md's ``markdown``."""
+
+    rows: list
+    markdown: str
+
+
+def observables_job(shard_paths):
+    """<|m|>, chi, C, U4 per T of the shards of one L: (rows, L)."""
+    loaded = [shards.read_shard(p, spins=False) for p in shard_paths]
+    sizes = {s.L for s in loaded}
+    if len(sizes) != 1:
+        raise UserError(f"observables takes the shards of one L, got sizes {sorted(sizes)}")
+    return observables.observables_rows(loaded), sizes.pop()
+
+
+def binder_job(shard_paths, t_range=None, with_exponents=True):
+    """The U4 crossings of the Binder grid's shards (all sizes) in ``t_range`` (default: the
+    span of their temperatures), their sampling check and, if asked, the exponents."""
+    loaded = [shards.read_shard(p, spins=False) for p in shard_paths]
+    temperatures = [s.T for s in loaded]
+    t_range = tuple(t_range) if t_range else (min(temperatures), max(temperatures))
+    found = binder.magnetization_analysis(loaded, t_range)
+    sampling = observables.sampling_check(loaded)
+    return CrossingJob(
+        "binder",
+        found.rows,
+        extrapolate.replicas_json("binder", found.pairs, None, sampling),
+        found.curves,
+        exponents=exponents.binder_exponents(found.reweighted, found.pairs)
+        if with_exponents
+        else None,
+        sampling=sampling,
+    )
+
+
+def ensemble_job(method, feature_paths, t_range=None):
+    """An ensemble-crossing method (``cnn_binder``, ``rg``) from the networks' features."""
+    sets = [results.read_features(p) for p in feature_paths]
+    found = ENSEMBLE_ANALYSES[method](method, sets, tuple(t_range) if t_range else None)
+    return CrossingJob(
+        method, found.rows, found.replicas, found.curves, found.per_network, found.exponents
+    )
+
+
+def pca_job(shard_paths, wide_paths):
+    """PCA crossings on the Binder grid's shards (with spins), and the variance fraction along
+    the first component of the networks' wide grid (shards of one L)."""
+    critical = [shards.read_shard(p) for p in shard_paths]
+    for s in critical:
+        shards.require_spins(s.path, s.attrs, PCA_MIN_SPINS)
+    found = pca.pca_analysis(critical)
+    wide = datasets.load_lattices(wide_paths)
+    flat = wide.spins.reshape(wide.spins.shape[0], -1)
+    v = pca.orient(pca.first_component(flat)[0])
+    arrays = {f"L{L}": c.reshape(L, L) for L, c in found.components.items()}
+    arrays[f"wide_L{wide.spins.shape[1]}"] = v.reshape(wide.spins.shape[1], -1)
+    return PcaJob(
+        CrossingJob("pca", found.rows, found.replicas, found.curves),
+        pca.variance_fractions(wide.spins, wide.T, v),
+        arrays,
+    )
+
+
+def crossing_job(method, prediction_paths, root_seed):
+    """T*(L) where p(ordered) = 1/2 per window and size, from the networks' predictions."""
+    preds = [results.read_predictions(p) for p in prediction_paths]
+    rng = np.random.default_rng(seeds.crossing_bootstrap(root_seed, method))
+    return TStarJob(*networks.network_tables(method, preds, rng))
+
+
+def confusion_peaks_job(curve_paths, root_seed):
+    """The middle peak of the confusion scans' W per size, from `isingml confusion`'s files."""
+    curves = {}
+    for path in curve_paths:
+        arrays, attrs = results.read_arrays(path)
+        curves.setdefault(int(attrs["L"]), []).append(
+            (arrays["proposals"], arrays["correct"].astype(bool))
+        )
+    rng = np.random.default_rng(seeds.confusion_bootstrap(root_seed))
+    return TStarJob(*confusion.size_rows(curves, rng))
+
+
+def shortcut_job(prediction_paths):
+    """R^2 of p(ordered) against |m| and the threshold m0, one row per network."""
+    return shortcut.shortcut_rows([results.read_predictions(p) for p in prediction_paths])
+
+
+def efficiency_job(row_paths):
+    """The data-efficiency study's table from `isingml efficiency`'s rows."""
+    return efficiency.efficiency_table([results.read_json(p) for p in row_paths])
+
+
+def fss_job(method, tc_path, replicas_path=None):
+    """results/fss/{method}.json's object: T_c(L -> infinity) from the method's rows, read as
+    the method registry says (pair crossings with their sidecar, or T*(L))."""
+    rows = results.read_rows(tc_path)
+    for r in rows:
+        r["L"] = int(r["L"])
+        r["window"] = str(r["window"])
+    kind = methods.get(method).fss
+    replicas = None
+    if kind == methods.CROSSING:
+        if not replicas_path:
+            raise UserError(
+                f"{tc_path} holds pair crossings: give their jackknife sidecar with --replicas "
+                "(written beside it by the command that made it)"
+            )
+        replicas = results.read_json(replicas_path)
+    return fss.fss_result(method, rows, kind, replicas)
+
+
+def merge_exponents(paths):
+    """results/fss/exponents.json's object: every method's exponents file, keyed by method."""
+    merged = {}
+    for path in paths:
+        obj = results.read_json(path)
+        if "method" not in obj:
+            raise UserError(f"{path}: not an exponents file (no 'method'); rerun its analysis")
+        merged[obj["method"]] = obj
+    return merged
+
+
+def summary_job(fss_paths, metrics_paths=(), shortcut_path=None, exponents_path=None):
+    """The summary of every method's FSS result beside its networks' metrics, the shortcut
+    diagnostics and the exponents."""
+    fss_results = [results.read_json(p) for p in fss_paths]
+    metrics = [results.read_json(p) for p in metrics_paths]
+    shortcut_rows = results.read_rows(shortcut_path) if shortcut_path else []
+    exps = results.read_json(exponents_path) if exponents_path else {}
+    rows = [
+        summary.summary_row(r, summary.metrics_of(r, metrics), shortcut_rows, exps.get(r["method"]))
+        for r in fss_results
+    ]
+    return SummaryJob(rows, summary.summary_markdown(rows, fss_results, exps))
