@@ -3,12 +3,15 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import jax
 import numpy as np
 import pytest
+import yaml
 from flax import nnx
 
+from isingml import config
 from isingml.cli import main
 from isingml.errors import UserError
 from isingml.io import checkpoint, datasets, results
@@ -433,3 +436,42 @@ def test_confusion_scans_of_several_seeds_together_equal_each_alone(lattices):
     np.testing.assert_allclose(together[1].accuracy, alone.accuracy, atol=1 / alone.T_test.size)
     assert together[0].correct.shape == (3, alone.T_test.size)
     assert not np.array_equal(together[0].correct, together[1].correct)  # two scans, not one
+
+
+def test_a_networks_stream_is_keyed_by_its_name_through_a_frozen_table():
+    """seeds.MODEL_KEYS maps each network to the integer its streams always had (once its
+    position in a tuple of names): every network has one, the table cannot be changed at run
+    time, and the key of a stream is the one b844d1e's results were drawn with."""
+    from isingml import seeds
+
+    assert set(seeds.MODEL_KEYS) == set(settings.MODELS)
+    assert dict(seeds.MODEL_KEYS) == {"cnn": 0, "fcn": 1, "ecnn": 2}
+    with pytest.raises(TypeError):
+        seeds.MODEL_KEYS["resnet"] = 3
+    assert seeds.train(7, "fcn", 8, 1, (1.8, 2.6)).spawn_key == (2, 1, 8, 1, 18000, 26000)
+    assert seeds.shard_key(8, 2.25, "critical") == (0, 8, 22500, (1 << 16) + 1)
+    with pytest.raises(ValueError, match="no key"):
+        seeds.train(7, "resnet", 8, 0, None)
+
+
+def test_a_job_gets_its_settings_as_one_object():
+    """settings.job_json, what a rule passes as --job, reads back as the same JobSpec; its
+    TrainConfigs carry the config's settings, the rest from the schema; an unknown key is
+    refused naming it."""
+    tiny = Path(__file__).parent / "data" / "tiny_config.yaml"
+    full = config.resolved(yaml.safe_load(tiny.read_text()))
+    text = settings.job_json(full, "train", L=8, model="cnn", window=[1.8, 2.6])
+    spec = settings.JobSpec.from_json(text)
+    assert spec.to_json() == text and spec.seeds == (0, 1) and spec.window == (1.8, 2.6)
+    assert spec.quality["min_accuracy"] == 0.6 and spec.quality["small_L"] == 8
+    cfgs = spec.configs()
+    assert [c.seed for c in cfgs] == [0, 1] and cfgs[0].root_seed == 7
+    assert (cfgs[0].epochs, cfgs[0].channels, cfgs[0].hidden) == (4, (4,), None)
+    study = settings.JobSpec.from_json(
+        settings.job_json(full, "efficiency", model="cnn_d4", seed=1, per_temperature=20)
+    )
+    (cfg,) = study.configs()
+    assert (cfg.model, cfg.augment_d4, cfg.resample, study.study_model) == (
+        "cnn", True, False, "cnn_d4")  # fmt: skip
+    with pytest.raises(UserError, match="unknown key epoch"):
+        settings.JobSpec.from_json('{"epoch": 2}')
