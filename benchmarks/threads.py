@@ -28,16 +28,16 @@ def worker(threads, L):
     import optax
     from flax import nnx
 
-    from isingml.learning import epoch, models, predict
+    from isingml.learning import ensemble, models, step
 
-    graphdef, params = predict.stack([models.build(models.ModelSpec("cnn", L), nnx.Rngs(0))])
+    graphdef, params = ensemble.stack([models.build(models.ModelSpec("cnn", L), nnx.Rngs(0))])
     tx = optax.adamw(1e-3)
     opt = jax.vmap(tx.init)(params)
     n = 64 * 60
     rng = np.random.default_rng(0)
     X = jnp.asarray(rng.choice(np.array([-1, 1], np.int8), size=(n, L, L)))
     y = jnp.asarray(rng.integers(0, 2, (1, n)).astype(np.float32))
-    run_epoch = epoch.make_epoch(graphdef, tx, 64, False)
+    run_epoch = step.make_epoch(graphdef, tx, 64, False)
     key, idx = jax.random.key(0)[None], jnp.arange(n)[None]
     jax.block_until_ready(run_epoch(params, opt, key, X, y, idx))
     cpu0, wall0 = time.process_time(), time.perf_counter()

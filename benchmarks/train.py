@@ -4,7 +4,7 @@
                                [--loops python scan] [--channels 4 8] [--steps 50]
                                [--ensemble 1 5 10] [--json FILE] [--device-name NAME]
 
-Random +-1 lattices (throughput does not depend on the data), through ``epoch.make_epoch``:
+Random +-1 lattices (throughput does not depend on the data), through ``step.make_epoch``:
 the step the pipeline runs, with its spin-flip augmentation and AdamW, for an ensemble of N
 members trained as one program (``--ensemble``; N = 1 is one network). Each member trains on
 its own indices into the shared data, as in the pipeline. ``samples/s`` is per member, so
@@ -25,14 +25,14 @@ import numpy as np
 import optax
 from flax import nnx
 
-from isingml.learning import epoch, models, predict
+from isingml.learning import ensemble, models, step
 
 
 def measure(name, L, batch, steps, loop, channels, repeats, members=1, axis="vmap"):
     """(samples/s per member, compile seconds, parameters) of an ensemble of ``members``."""
     spec = models.ModelSpec(name, L, channels=tuple(channels) if name == "cnn" else None)
     nets = [models.build(spec, nnx.Rngs(k)) for k in range(members)]
-    graphdef, params = predict.stack(nets)
+    graphdef, params = ensemble.stack(nets)
     tx = optax.adamw(1e-3)
     opt = jax.vmap(tx.init)(params)
     n = batch * steps
@@ -40,7 +40,7 @@ def measure(name, L, batch, steps, loop, channels, repeats, members=1, axis="vma
     X = jnp.asarray(rng.choice(np.array([-1, 1], np.int8), size=(n, L, L)))
     y = jnp.asarray(rng.integers(0, 2, (members, n)).astype(np.float32))
     idx = jnp.asarray(np.stack([rng.permutation(n) for _ in range(members)]))
-    run_epoch = epoch.make_epoch(graphdef, tx, batch, False, loop, axis)
+    run_epoch = step.make_epoch(graphdef, tx, batch, False, loop, axis)
     keys = jax.vmap(jax.random.key)(jnp.arange(members, dtype=jnp.uint32))
     t0 = time.perf_counter()
     jax.block_until_ready(run_epoch(params, opt, keys, X, y, idx))

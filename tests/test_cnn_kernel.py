@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from flax import nnx
 
-from isingml.learning import cnn_cpu, models, predict
+from isingml.learning import cnn_cpu, ensemble, models, predict
 
 
 def test_tanh_approximation_matches_numpy():
@@ -28,7 +28,7 @@ def test_kernel_equals_the_flax_cnn(channels, kernel, L):
     n = 64
     spins = np.where(rng.random((n, L, L)) < 0.5, 1, -1).astype(np.int8)
     spins[: n // 2] = np.where(rng.random((n // 2, L, L)) < 0.85, 1, -1)  # ordered-looking half
-    graphdef, stacked = predict.stack([model])
+    graphdef, stacked = ensemble.stack([model])
     logits, phi = predict.member_outputs(graphdef, stacked, spins, members="vmap")
     k_logits, k_phi = predict.member_outputs(graphdef, stacked, spins, members="kernel")
     scale = float(np.abs(phi).max())
@@ -43,7 +43,7 @@ def test_kernel_equals_the_flax_cnn(channels, kernel, L):
 def test_kernel_evaluates_an_ensemble_member_by_member():
     spec = models.ModelSpec("cnn", L=8)
     nets = [models.build(spec, nnx.Rngs(s)) for s in (1, 2, 3)]
-    graphdef, stacked = predict.stack(nets)
+    graphdef, stacked = ensemble.stack(nets)
     spins = np.where(np.random.default_rng(0).random((20, 8, 8)) < 0.5, 1, -1).astype(np.int8)
     logits, phi = predict.member_outputs(graphdef, stacked, spins, members="kernel")
     assert phi.shape == (3, 20) and logits.shape == (3, 20)

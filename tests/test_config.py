@@ -8,7 +8,7 @@ import yaml
 
 from isingml import config, windows
 from isingml.errors import UserError
-from isingml.learning import data, models, train
+from isingml.learning import models, settings
 
 REPO = Path(__file__).resolve().parents[1]
 # Keys whose shipped value differs from the schema's default on purpose (none today).
@@ -49,9 +49,9 @@ def test_every_schema_key_has_a_description_and_a_default():
     walk(config.schema(), "")
 
 
-@pytest.mark.parametrize("model", data.MODELS)
+@pytest.mark.parametrize("model", settings.MODELS)
 def test_library_defaults_come_from_the_schema(model):
-    cfg = train.TrainConfig(model=model, L=8, window=(2.0, 2.6))
+    cfg = settings.TrainConfig(model=model, L=8, window=(2.0, 2.6))
     expected = config.model_defaults(model)
     for key in ("epochs", "batch_size", "learning_rate", "weight_decay", "patience"):
         assert getattr(cfg, key) == expected[key], key
@@ -95,11 +95,22 @@ def test_config_checks_name_the_key(change, key):
         config.check_config(full)
 
 
+def test_the_one_list_of_settings_is_the_schemas():
+    """The training settings (settings.SETTINGS, TrainConfig's fields, from which the CLI's
+    flags are made) are exactly the schema's keys of models.<model> and of training that a run
+    uses: there is no second list to keep in step."""
+    run_keys = {"seeds", "label", "windows", "quality"}  # the workflow's, not a run's
+    schema_keys = set(config.defaults()["training"]) - run_keys
+    for model in settings.MODELS:
+        schema_keys |= set(config.model_defaults(model))
+    assert schema_keys == set(settings.SETTINGS)
+
+
 def test_every_training_setting_reaches_the_train_config():
-    """The one path from config.yaml to a training job (run.settings_from_config, what the
-    workflow passes as --settings): changing any models.<model> or training key that a
+    """The one route from config.yaml to a training job (settings.job_json, the JSON the
+    workflow passes as --job): changing any models.<model> or training key that a
     TrainConfig has changes the TrainConfig a job trains with."""
-    from isingml.learning.run import SETTINGS, TrainConfig, settings_from_config
+    from isingml.learning.settings import SETTINGS, JobSpec, job_json
 
     base = config.resolved(yaml.safe_load((REPO / "config.yaml").read_text()))
     changes = dict(epochs=3, batch_size=16, learning_rate=0.02, weight_decay=0.01, patience=9,
@@ -109,8 +120,8 @@ def test_every_training_setting_reaches_the_train_config():
     for model in ("cnn", "fcn"):
 
         def trained(cfg, model=model):
-            return TrainConfig(model=model, L=8, window=(2.0, 2.6),
-                               **settings_from_config(model, cfg))  # fmt: skip
+            job = job_json(cfg, "train", L=8, model=model, window=(2.0, 2.6))
+            return JobSpec.from_json(job).configs()[0]
 
         before = trained(base)
         for key, value in changes.items():

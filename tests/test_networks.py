@@ -3,16 +3,19 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import jax
 import numpy as np
 import pytest
+import yaml
 from flax import nnx
 
+from isingml import config
 from isingml.cli import main
 from isingml.errors import UserError
 from isingml.io import checkpoint, datasets, results
-from isingml.learning import data, epoch, models, run, store, train
+from isingml.learning import backend, models, plan, settings, store, train
 from isingml.learning.predict import predict_logits
 
 TEMPS = (1.5, 1.8, 3.0, 3.5)  # far from T_c: an easy, real classification problem
@@ -45,7 +48,7 @@ def random_spins(L, n=6, seed=0):
     return rng.choice(np.array([-1, 1], np.int8), size=(n, L, L))
 
 
-@pytest.mark.parametrize("name", models.MODELS)
+@pytest.mark.parametrize("name", settings.MODELS)
 @pytest.mark.parametrize("L", [8, 16])
 def test_output_shapes(name, L):
     model = models.build(models.ModelSpec(name, L), nnx.Rngs(0))
@@ -81,37 +84,39 @@ def test_cnn_accepts_other_sizes_fcn_does_not():
 
 def test_unknown_model_is_refused():
     with pytest.raises(ValueError, match="unknown model 'resnet'"):
-        train.TrainConfig(model="resnet", L=8)
+        settings.TrainConfig(model="resnet", L=8)
 
 
 def test_labels_and_stratified_split():
     T = np.repeat([1.5, 2.2, 3.0], 100)
-    labels = data.labels_for(T, "windows", (2.0, 2.6))
+    labels = plan.labels_for(T, "windows", (2.0, 2.6))
     assert set(labels[T == 1.5]) == {1} and set(labels[T == 3.0]) == {0}
     assert set(labels[T == 2.2]) == {-1}
     seq = np.random.SeedSequence(0)
-    split = data.split_by_temperature(T, labels, 0.1, 0.2, seq)
+    split = plan.split_by_temperature(T, labels, 0.1, 0.2, seq)
     for t in (1.5, 3.0):
         counts = np.bincount(split[T == t], minlength=4)
         assert counts.tolist() == [70, 10, 20, 0]
-    assert set(split[T == 2.2]) == {data.CRITICAL}
-    again = data.split_by_temperature(T, labels, 0.1, 0.2, np.random.SeedSequence(0))
+    assert set(split[T == 2.2]) == {plan.CRITICAL}
+    again = plan.split_by_temperature(T, labels, 0.1, 0.2, np.random.SeedSequence(0))
     np.testing.assert_array_equal(split, again)
-    exact = data.labels_for(T, "exact", None)
+    exact = plan.labels_for(T, "exact", None)
     assert exact.tolist() == (T < 2.2692).astype(int).tolist()
 
 
 def test_each_seed_trains_on_its_own_bootstrap_of_the_training_split():
     T = np.repeat([1.5, 2.2, 3.0], 200)
-    labels = data.labels_for(T, "windows", (2.0, 2.6))
+    labels = plan.labels_for(T, "windows", (2.0, 2.6))
     splits = [
-        run.make_split(run.TrainConfig(model="cnn", L=8, seed=s, window=(2.0, 2.6)), T, labels)
+        plan.make_split(
+            settings.TrainConfig(model="cnn", L=8, seed=s, window=(2.0, 2.6)), T, labels
+        )
         for s in (0, 1)
     ]
     for sp in splits:
-        assert np.all(sp.train_counts[sp.codes != data.TRAIN] == 0)  # held out: never trained
+        assert np.all(sp.train_counts[sp.codes != plan.TRAIN] == 0)  # held out: never trained
         for t in (1.5, 3.0):  # as many draws as training configurations, per temperature
-            sel = (T == t) & (sp.codes == data.TRAIN)
+            sel = (T == t) & (sp.codes == plan.TRAIN)
             assert sp.train_counts[T == t].sum() == sel.sum()
         assert sp.train_counts.max() > 1  # with replacement
     assert not np.array_equal(splits[0].train_counts, splits[1].train_counts)
@@ -120,7 +125,7 @@ def test_each_seed_trains_on_its_own_bootstrap_of_the_training_split():
 def test_cnn_learns_a_real_dataset_and_is_deterministic(lattices):
     lat = datasets.load_lattices(lattices, 8)
     spins, T = lat.spins, lat.T
-    cfg = train.TrainConfig(model="cnn", L=8, seed=1, window=(2.0, 2.6), epochs=10, patience=10)
+    cfg = settings.TrainConfig(model="cnn", L=8, seed=1, window=(2.0, 2.6), epochs=10, patience=10)
     model, metrics, _ = train.train_and_evaluate(cfg, spins, T)
     assert metrics["accuracy"]["test"] >= 0.95, metrics["accuracy"]
     _, again, _ = train.train_and_evaluate(cfg, spins, T)
@@ -136,7 +141,7 @@ def test_checkpoint_and_predict_reproduce_the_model_as_trained(lattices, tmp_pat
     the CPU), not merely agree with a second load of the same file."""
     lat = datasets.load_lattices(lattices, 8)
     spins, T = lat.spins, lat.T
-    cfg = train.TrainConfig(model="cnn", L=8, seed=0, window=(2.0, 2.6), epochs=2)
+    cfg = settings.TrainConfig(model="cnn", L=8, seed=0, window=(2.0, 2.6), epochs=2)
     trained, _, _ = train.train_and_evaluate(cfg, spins, T)
     expected = predict_logits(trained, spins, symmetrize=True)
     out = tmp_path / "cnn"
@@ -161,7 +166,7 @@ def test_checkpoint_and_predict_reproduce_the_model_as_trained(lattices, tmp_pat
     # the stored split, not a rebuilt one: held-out configurations were never trained on
     codes, counts, _ = checkpoint.load_split(out / "split.npz")
     np.testing.assert_array_equal(cols["split"], codes)
-    assert np.all(counts[np.isin(codes, (data.VAL, data.TEST, data.CRITICAL))] == 0)
+    assert np.all(counts[np.isin(codes, (plan.VAL, plan.TEST, plan.CRITICAL))] == 0)
 
 
 def test_predict_refuses_data_other_than_the_training_data(lattices, tmp_path):
@@ -287,7 +292,7 @@ def test_scan_and_python_epoch_loops_agree(lattices, model):
     driven from Python) apply the same steps with the same keys: the trained parameters and the
     predictions agree to float32 rounding, on whatever device JAX has."""
     lat = datasets.load_lattices(lattices, 8)
-    cfg = train.TrainConfig(model=model, L=8, seed=2, window=(2.0, 2.6), epochs=2, patience=2)
+    cfg = settings.TrainConfig(model=model, L=8, seed=2, window=(2.0, 2.6), epochs=2, patience=2)
     trained = {}
     for loop in ("scan", "python"):
         net, metrics, _ = train.train_and_evaluate(cfg, lat.spins, lat.T, loop)
@@ -299,15 +304,20 @@ def test_scan_and_python_epoch_loops_agree(lattices, model):
 
 
 def test_epoch_loop_choice_is_measured_per_device_and_model(monkeypatch):
+    """The measured choice per backend and model; the environment reaches a job only through
+    Backend.from_env (the flag over it), never deep inside the library."""
+    measured = backend.epoch_loop("cnn")
     if jax.default_backend() == "cpu":
-        assert epoch.epoch_loop("cnn") == "python" and train.epoch_loop("fcn") == "scan"
+        assert measured == "python" and backend.epoch_loop("fcn") == "scan"
     else:
-        assert epoch.epoch_loop("cnn") == "scan"
+        assert measured == "scan"
     monkeypatch.setenv("ISINGML_EPOCH_LOOP", "scan")
-    assert epoch.epoch_loop("cnn") == "scan"
+    assert backend.Backend.from_env().loop_for("cnn") == "scan"
+    assert backend.Backend.from_env(epoch_loop="python").loop_for("cnn") == "python"
+    assert backend.epoch_loop("cnn") == measured
     monkeypatch.setenv("ISINGML_EPOCH_LOOP", "loop")
     with pytest.raises(ValueError, match="ISINGML_EPOCH_LOOP"):
-        epoch.epoch_loop("cnn")
+        backend.Backend.from_env()
 
 
 @pytest.mark.parametrize("axis", ["vmap", "loop"])
@@ -322,7 +332,7 @@ def test_ensemble_member_equals_the_network_trained_alone(lattices, model, axis)
     stopped member keeps its best parameters while the others go on."""
     lat = datasets.load_lattices(lattices, 8)
     cfgs = [
-        train.TrainConfig(
+        settings.TrainConfig(
             model=model, L=8, seed=s, window=(2.0, 2.6), epochs=12, patience=1, learning_rate=0.02
         )
         for s in (0, 1, 2, 3)
@@ -347,8 +357,8 @@ def test_ensemble_member_equals_the_network_trained_alone(lattices, model, axis)
 
 def test_an_ensemble_is_one_configuration_with_several_seeds(lattices):
     lat = datasets.load_lattices(lattices, 8)
-    a = train.TrainConfig(model="cnn", L=8, seed=0, window=(2.0, 2.6))
-    b = train.TrainConfig(model="cnn", L=8, seed=1, window=(2.0, 2.6), learning_rate=0.1)
+    a = settings.TrainConfig(model="cnn", L=8, seed=0, window=(2.0, 2.6))
+    b = settings.TrainConfig(model="cnn", L=8, seed=1, window=(2.0, 2.6), learning_rate=0.1)
     with pytest.raises(UserError, match="differs from seed 0 in learning_rate"):
         train.train_ensemble([a, b], lat.spins, lat.T)
     with pytest.raises(UserError, match="repeat a seed"):
@@ -361,7 +371,7 @@ def test_train_cli_writes_one_folder_per_member(lattices, tmp_path):
     out, pred = tmp_path / "cnn", tmp_path / "pred"
     main(["train", "--model", "cnn", "--L", "8", "--seeds", "3", "5", "--window", "2.0", "2.6",
           "--data", str(lattices), "--out", str(out), "--predictions", str(pred),
-          "--settings", json.dumps({"epochs": 2, "channels": [2, 4]})])  # fmt: skip
+          "--job", json.dumps({"settings": {"epochs": 2, "channels": [2, 4]}})])  # fmt: skip
     assert sorted(p.name for p in out.iterdir()) == ["seed3", "seed5"]
     assert sorted(p.name for p in pred.iterdir()) == ["seed3.h5", "seed5.h5"]
     lat = datasets.load_lattices(lattices, 8)
@@ -376,14 +386,14 @@ def test_train_cli_writes_one_folder_per_member(lattices, tmp_path):
         logits.append(z)
     assert not np.allclose(logits[0], logits[1], atol=1e-3)  # two networks, not one twice
     res = run_cli("train", "--model", "cnn", "--L", "8", "--data", str(lattices), "--out",
-                  str(tmp_path / "x"), "--settings", '{"epoch": 2}')  # fmt: skip
+                  str(tmp_path / "x"), "--job", '{"settings": {"epoch": 2}}')  # fmt: skip
     assert res.returncode == 2 and "epoch is not a training setting" in res.stderr, res.stderr
 
 
 def test_coarse_grainings_and_the_features_of_an_ensemble(lattices):
     """The features job's library: block-spin decimations by 2 and 4 (majority rule, none below
     L = 4), and each network of a stacked ensemble on them equal to that network alone."""
-    from isingml.learning import features, predict
+    from isingml.learning import ensemble, features, predict
     from isingml.learning.decimation import coarse_grainings
 
     spins = random_spins(16, n=12, seed=4)
@@ -393,7 +403,7 @@ def test_coarse_grainings_and_the_features_of_an_ensemble(lattices):
     ordered = coarse_grainings(np.ones((2, 16, 16), np.int8), np.random.default_rng(0))
     assert all((x == 1).all() for _, x in ordered)
     nets = [models.build(models.ModelSpec("cnn", 16), nnx.Rngs(k)) for k in (1, 2)]
-    graphdef, stacked = predict.stack(nets)
+    graphdef, stacked = ensemble.stack(nets)
     for axis in ("vmap", "loop"):
         out = features.ensemble_features(
             graphdef, stacked, spins, np.random.default_rng(0), members=axis
@@ -419,10 +429,49 @@ def test_confusion_scans_of_several_seeds_together_equal_each_alone(lattices):
     from isingml.learning import confusion
 
     lat = datasets.load_lattices(lattices, 8)
-    cfgs = [train.TrainConfig(model="cnn", L=8, seed=s, label="exact", epochs=1) for s in (0, 1)]
+    cfgs = [settings.TrainConfig(model="cnn", L=8, seed=s, label="exact", epochs=1) for s in (0, 1)]
     together = confusion.confusion_curves(cfgs, lat.spins, lat.T, (1.5, 3.5), 1)
     alone = confusion.confusion_curves(cfgs[1:], lat.spins, lat.T, (1.5, 3.5), 1)[0]
     np.testing.assert_allclose(together[0].proposals, [1.65, 2.4, 3.25])
     np.testing.assert_allclose(together[1].accuracy, alone.accuracy, atol=1 / alone.T_test.size)
     assert together[0].correct.shape == (3, alone.T_test.size)
     assert not np.array_equal(together[0].correct, together[1].correct)  # two scans, not one
+
+
+def test_a_networks_stream_is_keyed_by_its_name_through_a_frozen_table():
+    """seeds.MODEL_KEYS maps each network to the integer its streams always had (once its
+    position in a tuple of names): every network has one, the table cannot be changed at run
+    time, and the key of a stream is the one b844d1e's results were drawn with."""
+    from isingml import seeds
+
+    assert set(seeds.MODEL_KEYS) == set(settings.MODELS)
+    assert dict(seeds.MODEL_KEYS) == {"cnn": 0, "fcn": 1, "ecnn": 2}
+    with pytest.raises(TypeError):
+        seeds.MODEL_KEYS["resnet"] = 3
+    assert seeds.train(7, "fcn", 8, 1, (1.8, 2.6)).spawn_key == (2, 1, 8, 1, 18000, 26000)
+    assert seeds.shard_key(8, 2.25, "critical") == (0, 8, 22500, (1 << 16) + 1)
+    with pytest.raises(ValueError, match="no key"):
+        seeds.train(7, "resnet", 8, 0, None)
+
+
+def test_a_job_gets_its_settings_as_one_object():
+    """settings.job_json, what a rule passes as --job, reads back as the same JobSpec; its
+    TrainConfigs carry the config's settings, the rest from the schema; an unknown key is
+    refused naming it."""
+    tiny = Path(__file__).parent / "data" / "tiny_config.yaml"
+    full = config.resolved(yaml.safe_load(tiny.read_text()))
+    text = settings.job_json(full, "train", L=8, model="cnn", window=[1.8, 2.6])
+    spec = settings.JobSpec.from_json(text)
+    assert spec.to_json() == text and spec.seeds == (0, 1) and spec.window == (1.8, 2.6)
+    assert spec.quality["min_accuracy"] == 0.6 and spec.quality["small_L"] == 8
+    cfgs = spec.configs()
+    assert [c.seed for c in cfgs] == [0, 1] and cfgs[0].root_seed == 7
+    assert (cfgs[0].epochs, cfgs[0].channels, cfgs[0].hidden) == (4, (4,), None)
+    study = settings.JobSpec.from_json(
+        settings.job_json(full, "efficiency", model="cnn_d4", seed=1, per_temperature=20)
+    )
+    (cfg,) = study.configs()
+    assert (cfg.model, cfg.augment_d4, cfg.resample, study.study_model) == (
+        "cnn", True, False, "cnn_d4")  # fmt: skip
+    with pytest.raises(UserError, match="unknown key epoch"):
+        settings.JobSpec.from_json('{"epoch": 2}')

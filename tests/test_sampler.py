@@ -199,7 +199,7 @@ def test_no_two_random_streams_of_a_configuration_coincide():
     """Every stream the package draws (isingml.seeds), for a configuration of two grids, models,
     windows, sizes and seeds, has a key of its own, and the keys' families (first elements)
     cannot meet: a new stream added without a family of its own would fail here."""
-    from isingml.learning.data import MODELS
+    from isingml.learning.settings import MODELS
 
     keys = []
     for grid in ("network", "critical"):
@@ -212,7 +212,7 @@ def test_no_two_random_streams_of_a_configuration_coincide():
         for seed in (0, 1, 2, 10_000):
             keys += [seeds.split(1, L, seed).spawn_key, seeds.resample(1, L, seed).spawn_key,
                      seeds.subset(1, L, seed).spawn_key]  # fmt: skip
-            for m in range(len(MODELS)):
+            for m in MODELS:
                 for window in (None, (1.8, 2.6), (2.0, 2.8)):
                     keys.append(seeds.train(1, m, L, seed, window).spawn_key)
     for method in ("cnn", "fcn", "magnetization", "ncc", "cnn_binder"):

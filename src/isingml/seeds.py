@@ -12,16 +12,19 @@ that no two streams of a configuration coincide.
 | 1 split | (1, L, seed) | a training seed's train/val/test split |
 | | (1, L, seed, 1) | its bootstrap resample of the training split |
 | | (1, L, seed, 2) | the data-efficiency study's training subset |
-| 2 train | (2, model, L, seed, window·1e4) | a network's initialisation and shuffling |
+| 2 train | (2, MODEL_KEYS[model], L, seed, window·1e4) | a network's initialisation and shuffling |
 | 3 analysis | (3, 1, crc32(method)) | a crossing table's bootstrap |
 | | (3, 4) | the confusion peaks' bootstrap |
+
+Names enter a key through frozen tables (``MODEL_KEYS``, ``GRID_KEYS``), never through their
+position in some tuple of names: reordering or extending a list elsewhere reseeds nothing. A
+new network or grid gets the next free integer here; a given integer is never reused.
 """
 
+import types
 import zlib
 
 import numpy as np
-
-from isingml.sampling import GRIDS  # the network grid's key has no grid element
 
 SIMULATE, SPLIT, TRAIN, ANALYSIS = 0, 1, 2, 3
 REPLICAS, DECIMATION = 1, 7  # appended to a shard's key
@@ -33,6 +36,20 @@ GRID_TAG = 1 << 16
 RESAMPLE, SUBSET = 1, 2  # appended to a split's key
 CROSSING, CONFUSION = 1, 4  # second element of an analysis key
 
+# The integers the networks and the grids have always had in their keys (they were once their
+# positions in MODELS and GRIDS). Frozen: a changed entry reseeds every job of that name.
+MODEL_KEYS = types.MappingProxyType({"cnn": 0, "fcn": 1, "ecnn": 2})
+GRID_KEYS = types.MappingProxyType({"network": 0, "critical": 1})
+
+
+def _key_of(table, name, what):
+    try:
+        return table[name]
+    except KeyError:
+        raise ValueError(
+            f"{what} {name!r} has no key in isingml.seeds; give it the next free integer there"
+        ) from None
+
 
 def sequence(root, key):
     return np.random.SeedSequence(int(root), spawn_key=tuple(int(k) for k in key))
@@ -42,7 +59,9 @@ def shard_key(L, T, grid="network"):
     """Spawn key of the (L, T) shard: made from L and T (in units of 1e-4), never job order.
     A shard of the critical (Binder) grid at the same (L, T) gets a stream of its own."""
     key = (SIMULATE, int(L), int(round(float(T) * 10_000)))
-    return key + ((GRID_TAG + GRIDS.index(grid),) if grid != "network" else ())
+    if grid == "network":  # the network grid's key has no grid element
+        return key
+    return key + (GRID_TAG + _key_of(GRID_KEYS, grid, "grid"),)
 
 
 def replicas(seq: np.random.SeedSequence):
@@ -70,9 +89,12 @@ def subset(root, L, seed):
     return sequence(root, (SPLIT, L, seed, SUBSET))
 
 
-def train(root, model_index, L, seed, window):
+def train(root, model, L, seed, window):
+    """A network's initialisation and shuffling: ``model`` by name, ``window`` None for the
+    exact labels."""
     window = (0, 0) if window is None else window
-    return sequence(root, (TRAIN, model_index, L, seed, *(round(w * 10_000) for w in window)))
+    model_key = _key_of(MODEL_KEYS, model, "network")
+    return sequence(root, (TRAIN, model_key, L, seed, *(round(w * 10_000) for w in window)))
 
 
 def name_key(name):

@@ -1,7 +1,6 @@
 # The workflow's glue: config validation, then input functions that ask the library's
 # Layout (isingml.layout) for every list and path, and the resource requests of the cost
 # model (isingml.planning). Nothing here lists sizes, methods, jobs or figures itself.
-import json
 from pathlib import Path
 
 import yaml
@@ -9,7 +8,7 @@ from snakemake.utils import validate
 
 from isingml.config import check_config
 from isingml.errors import UserError
-from isingml.learning.run import settings_from_config
+from isingml.learning.settings import job_json
 from isingml.layout import Layout, model_dir
 from isingml import planning
 
@@ -94,40 +93,23 @@ def member_files(pattern, seeds=SEEDS):
     return [pattern.replace("{seed}", str(s)) for s in seeds]
 
 
-def training_settings(model, drop=()):
-    """The JSON of every training setting of `model` (models.<model> and training), built by
-    the library: a rule parameter, so that changing any of them reruns the jobs it affects.
-    """
-    settings = settings_from_config(model, config)
-    return json.dumps(
-        {k: v for k, v in settings.items() if k not in drop}, sort_keys=True
+def get_train_job(wildcards):
+    """The one JSON a network job gets (isingml.learning.settings.JobSpec), built by the
+    library: a rule parameter, so that changing any of its settings reruns the job."""
+    window = WINDOWS[wildcards.window]
+    return job_json(
+        config, "train", L=int(wildcards.L), model=wildcards.model, window=window
     )
 
 
-def get_train_settings(wildcards):
-    return training_settings(wildcards.model)
+def get_baseline_job(wildcards):
+    return job_json(
+        config, "baseline", L=int(wildcards.L), window=WINDOWS[wildcards.window]
+    )
 
 
-def get_baseline_settings(wildcards):
-    """The split and bootstrap settings that the baseline shares with the networks."""
-    keep = ("val_fraction", "test_fraction", "resample")
-    settings = json.loads(training_settings("cnn"))
-    return json.dumps({k: settings[k] for k in keep}, sort_keys=True)
-
-
-def get_confusion_settings(wildcards):
-    return training_settings("cnn")
-
-
-def get_window_flag(wildcards):
-    window = WINDOWS[wildcards.window]
-    return "" if window is None else f"--window {window[0]} {window[1]}"
-
-
-def get_confusion_flags(wildcards):
-    c = config["confusion"]
-    lo, hi = c["range"]
-    return f"--range {lo} {hi} --epochs-per-point {c['epochs_per_point']}"
+def get_confusion_job(wildcards):
+    return job_json(config, "confusion", L=int(wildcards.L))
 
 
 def get_predictions(wildcards):
@@ -146,11 +128,6 @@ def get_feature_models(wildcards):
     return LAYOUT.feature_models()
 
 
-def get_feature_model_dirs(wildcards):
-    Lt = config["cnn_binder"]["train_L"]
-    return " ".join(model_dir("cnn", w, Lt, s) for w, s in feature_networks())
-
-
 def get_features(wildcards=None):
     return LAYOUT.features()
 
@@ -159,8 +136,8 @@ def get_confusion_curves(wildcards):
     return LAYOUT.confusion_curves()
 
 
-def get_features_flags(wildcards):
-    return f"--native-below {BINDER_SIZES[-1]}"
+def get_features_job(wildcards):
+    return job_json(config, "features")
 
 
 def get_rg_features(wildcards):
@@ -175,15 +152,16 @@ def get_efficiency_shards(wildcards):
     return LAYOUT.efficiency_shards()
 
 
-def get_efficiency_flags(wildcards):
-    lo, hi = EFFICIENCY["window"]
-    return f"--L {EFFICIENCY['L']} --window {lo} {hi}"
-
-
-def get_efficiency_settings(wildcards):
-    """The study sets the augmentation (cnn_d4) and the training-set size itself."""
-    base = "cnn" if wildcards.study_model == "cnn_d4" else wildcards.study_model
-    return training_settings(base, drop=("augment_d4", "resample"))
+def get_efficiency_job(wildcards):
+    """One run of the study: the network (cnn_d4 is the cnn with D4 augmentation), its
+    training configurations per temperature and its seed."""
+    return job_json(
+        config,
+        "efficiency",
+        model=wildcards.study_model,
+        seed=int(wildcards.seed),
+        per_temperature=int(wildcards.n),
+    )
 
 
 def get_efficiency_rows(wildcards):

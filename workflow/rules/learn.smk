@@ -26,18 +26,12 @@ rule train:
         runtime=runtime_of("train"),
         gpu=0,
     params:
-        settings=get_train_settings,
-        quality=json.dumps(config["training"]["quality"], sort_keys=True),
-        window=get_window_flag,
-        seeds=" ".join(map(str, SEEDS)),
+        job=get_train_job,
         outdir="results/models/{model}/{window}/L{L}",
         predictions="results/predictions/{model}/{window}/L{L}",
-        root=config["seed"],
     shell:
-        "isingml train --model {wildcards.model} --L {wildcards.L} --seeds {params.seeds}"
-        " --root-seed {params.root} --settings {params.settings:q} {params.window}"
-        " --quality {params.quality:q}"
-        " --threads {threads} --gpus {resources.gpu} --jax-cache results/.jax-cache"
+        "isingml train --job {params.job:q} --threads {threads} --gpus {resources.gpu}"
+        " --jax-cache results/.jax-cache"
         " --data {input} --out {params.outdir} --predictions {params.predictions} 2> {log}"
 
 
@@ -56,14 +50,9 @@ rule baseline:
         mem_mb=mem_of("baseline"),
         runtime=runtime_of("baseline"),
     params:
-        settings=get_baseline_settings,
-        window=get_window_flag,
-        seeds=" ".join(map(str, SEEDS)),
-        root=config["seed"],
+        job=get_baseline_job,
     shell:
-        "isingml baseline --L {wildcards.L} --seeds {params.seeds} --root-seed {params.root}"
-        " --settings {params.settings:q} {params.window} --data {input} --out {output}"
-        " 2> {log}"
+        "isingml baseline --job {params.job:q} --data {input} --out {output} 2> {log}"
 
 
 rule features:
@@ -80,19 +69,18 @@ rule features:
     priority: 10
     conda:
         "../envs/isingml.yaml"
-    # one job evaluates every network on the whole Binder grid, large batches that XLA:CPU
-    # spreads over threads (83 s on one thread, 52 s on two, measured on the default run)
+    # one job evaluates every network on the whole Binder grid; on the CPU the CNNs go through
+    # the Numba kernel (learning/cnn_cpu.py), which runs on the job's threads
     threads: 4
     resources:
         mem_mb=mem_of("features"),
         runtime=runtime_of("features"),
         gpu=0,
     params:
-        flags=get_features_flags,
-        dirs=get_feature_model_dirs,
+        job=get_features_job,
     shell:
-        "isingml features --model-dir {params.dirs} --threads {threads}"
-        " --gpus {resources.gpu} {params.flags} --jax-cache results/.jax-cache"
+        "isingml features --job {params.job:q} --model-dir {input.params} --threads {threads}"
+        " --gpus {resources.gpu} --jax-cache results/.jax-cache"
         " --shards {input.shards} --out {output} 2> {log}"
 
 
@@ -113,12 +101,8 @@ rule confusion:
         runtime=runtime_of("confusion"),
         gpu=0,
     params:
-        settings=get_confusion_settings,
-        flags=get_confusion_flags,
-        seeds=" ".join(map(str, CONFUSION_SEEDS)),
-        root=config["seed"],
+        job=get_confusion_job,
     shell:
-        "isingml confusion --L {wildcards.L} --seeds {params.seeds} --root-seed {params.root}"
-        " --settings {params.settings:q} {params.flags} --threads {threads}"
+        "isingml confusion --job {params.job:q} --threads {threads}"
         " --gpus {resources.gpu} --jax-cache results/.jax-cache"
         " --data {input} --out {output} 2> {log}"

@@ -65,14 +65,10 @@ rule efficiency:
         runtime=120,
         gpu=0,
     params:
-        settings=get_efficiency_settings,
-        flags=get_efficiency_flags,
-        root=config["seed"],
+        job=get_efficiency_job,
     shell:
-        "isingml efficiency --model {wildcards.study_model} --per-temperature {wildcards.n}"
-        " --seed {wildcards.seed} --root-seed {params.root} --settings {params.settings:q}"
-        " {params.flags}"
-        " --threads {threads} --gpus {resources.gpu} --jax-cache results/.jax-cache"
+        "isingml efficiency --job {params.job:q} --threads {threads} --gpus {resources.gpu}"
+        " --jax-cache results/.jax-cache"
         " --data {input} --out $(dirname {output.row}) 2> {log}"
 
 

@@ -3,139 +3,58 @@ estimators' network work (a confusion scan for one (L, seed); one network's orde
 outputs on the Binder grid) and the magnetization baseline."""
 
 import logging
-from pathlib import Path
 
-from isingml.cli.common import UserError, add_window_option, prepare_output
+from isingml.cli.common import add_window_option, prepare_output
 from isingml.cli.options import (
     add_jax_options,
-    add_training_options,
+    add_job_options,
+    add_setting_flags,
+    backend,
     configure_jax,
-    ensemble_configs,
+    job_from_args,
     outputs_per_seed,
 )
+from isingml.learning.settings import BASELINE_SETTINGS
 
 log = logging.getLogger("isingml")
 
 
 def cmd_confusion(args):
     configure_jax(args)
-    import numpy as np
+    from isingml.learning.estimator_jobs import confusion_job
 
-    from isingml.io import datasets, results
-    from isingml.learning import confusion
-
-    cfgs = ensemble_configs(args, model="cnn")
-    outs = outputs_per_seed(args.out, cfgs)
-    lat = datasets.load_lattices(args.data, args.L, args.max_per_shard)
-    curves = confusion.confusion_curves(
-        cfgs, lat.spins, lat.T, tuple(args.range), args.epochs_per_point, args.epoch_loop
-    )
-    for cfg, curve, out in zip(cfgs, curves, outs, strict=True):
-        arrays = {
-            "proposals": curve.proposals,
-            "accuracy": curve.accuracy,
-            "correct": curve.correct.astype(np.uint8),
-            "T_test": curve.T_test,
-        }
-        results.write_arrays(out, arrays, {"L": args.L, "seed": cfg.seed, "model": "cnn"})
-        best = int(np.argmax(curve.accuracy))
+    spec = job_from_args(args, range=args.range, epochs_per_point=args.epochs_per_point)
+    outs = outputs_per_seed(args.out, spec)
+    for scan in confusion_job(spec, args.data, outs, backend(args)):
+        c = scan.curve
         log.info(
             "confusion L=%d seed=%d: %d proposals in %s, accuracy %.3f-%.3f (max at T' = %.3f)"
             " -> %s",
-            args.L,
-            cfg.seed,
-            curve.proposals.size,
-            args.range,
-            curve.accuracy.min(),
-            curve.accuracy.max(),
-            curve.proposals[best],
-            out,
+            *(spec.L, scan.cfg.seed, c.proposals.size, list(spec.range), c.accuracy.min()),
+            *(c.accuracy.max(), c.proposals[c.accuracy.argmax()], scan.out),
         )
 
 
 def cmd_features(args):
     configure_jax(args)
-    import numpy as np
+    from isingml.learning.estimator_jobs import features_job
 
-    from isingml import seeds
-    from isingml.io import results, shards
-    from isingml.learning import features, store
-    from isingml.learning.epoch import members_axis
-    from isingml.learning.predict import eval_axis
-    from isingml.windows import window_attr
-
-    if len(args.out) != len(args.model_dir):
-        raise UserError(
-            f"{len(args.model_dir)} --model-dir folders but {len(args.out)} --out files; give "
-            "one output per network"
-        )
-    loaded = [store.load_network(d, need_order_parameter="order parameter") for d in args.model_dir]
-    graphdef, stacked = features.stack_networks([(m, s) for m, s, _ in loaded], args.model_dir)
+    spec = job_from_args(args, native_below=args.native_below)
     outs = [prepare_output(o) for o in args.out]
-    axis = eval_axis(loaded[0][1].name, members_axis(loaded[0][1].name))
-    if axis == "kernel" and args.threads:  # the Numba kernel takes the job's share of cores
-        import numba
-
-        numba.set_num_threads(max(1, min(args.threads, numba.config.NUMBA_NUM_THREADS)))
-    blocks = [[] for _ in loaded]
-    for path in args.shards:
-        s = shards.read_shard(path)
-        k = s.spins.shape[0] if args.max_per_shard is None else args.max_per_shard
-        k = min(k, s.spins.shape[0])
-        shards.require_spins(path, s.attrs, max(k, 1))
-        shared = {
-            "L": s.L,
-            "T": s.T,
-            "energy": s.energy[:k],
-            "source": str(path),
-            "n_replicas": int(s.attrs.get("n_replicas", 1)),
-            "interval": float(s.attrs["interval"]),
-        }
-        # tie-breaks of the decimations seeded by the shard's own spawn key: every network
-        # sees the same ones
-        rng = np.random.default_rng(seeds.decimation(s.attrs["seed"], s.attrs["spawn_key"]))
-        native = args.native_below is None or s.L < args.native_below
-        per_net = features.ensemble_features(
-            graphdef, stacked, s.spins[:k], rng, native, members=axis
-        )
-        for net_blocks, outputs in zip(blocks, per_net, strict=True):
-            net_blocks.append({**shared, **outputs})
-    for (_, spec, cfg), folder, out, net_blocks in zip(
-        loaded, args.model_dir, outs, blocks, strict=True
-    ):
-        verdict = results.read_json(Path(folder) / "metrics.json").get("quality", {})
-        attrs = {
-            "learned": int(verdict.get("learned", True)),
-            "problems": "; ".join(verdict.get("problems", [])),
-            "model": spec.name,
-            "L_train": spec.L,
-            "seed": cfg.seed,
-            "model_dir": str(folder),
-            "window": window_attr(cfg.window),
-        }
-        results.write_features(out, net_blocks, attrs)
-    log.info("%d networks on %d shards -> %s", len(loaded), len(args.shards), ", ".join(args.out))
+    n = features_job(spec, args.model_dir, args.shards, outs, args.threads, backend(args))
+    log.info("%d networks on %d shards -> %s", n, len(args.shards), ", ".join(args.out))
 
 
 def cmd_baseline(args):
-    from isingml.io import datasets, results
-    from isingml.learning import baseline
+    from isingml.learning.estimator_jobs import baseline_job
     from isingml.windows import window_name
 
-    cfgs = ensemble_configs(args, model="cnn")  # labels, split and bootstrap as the networks'
-    outs = outputs_per_seed(args.out, cfgs)
-    lat = datasets.load_lattices(args.data, args.L, args.max_per_shard)
-    for cfg, out in zip(cfgs, outs, strict=True):
-        columns, attrs, a, m0 = baseline.baseline_table(cfg, lat.spins, lat.T)
-        results.write_predictions(out, columns, {**attrs, "model_dir": str(out.parent)})
+    spec = job_from_args(args)
+    outs = outputs_per_seed(args.out, spec)
+    for done in baseline_job(spec, args.data, outs):
         log.info(
             "magnetization baseline L=%d %s seed=%d: m0 = %.4f, slope %.1f -> %s",
-            args.L,
-            window_name(cfg.window),
-            cfg.seed,
-            m0,
-            a,
-            out,
+            *(spec.L, window_name(spec.window), done.cfg.seed, done.m0, done.slope, done.out),
         )
 
 
@@ -153,24 +72,23 @@ def add_commands(sub):
         "--range",
         type=float,
         nargs=2,
-        required=True,
         metavar=("T_MIN", "T_MAX"),
-        help="propose boundaries between the grid's temperatures in this range",
+        help="propose boundaries between the grid's temperatures in this range (or the --job's)",
     )
     p.add_argument(
         "--epochs-per-point",
         type=int,
-        default=2,
-        help="epochs trained at each proposed boundary (warm start)",
+        help="epochs trained at each proposed boundary (warm start; default 2)",
     )
-    add_training_options(p)
+    add_job_options(p)
     p.set_defaults(func=cmd_confusion)
 
     p = sub.add_parser("baseline", help="the magnetization baseline: logistic regression on |m|")
     p.add_argument("--data", required=True, nargs="+", help="shards, or a folder, of one L")
     add_window_option(p)
     p.add_argument("--out", required=True, nargs="+", help="output predictions .h5, one per seed")
-    add_training_options(p)
+    add_job_options(p, settings=False)
+    add_setting_flags(p, BASELINE_SETTINGS)  # what it shares with a network of its seed
     p.set_defaults(func=cmd_baseline)
 
     p = sub.add_parser(
@@ -183,11 +101,11 @@ def add_commands(sub):
         "--model-dir",
         required=True,
         nargs="+",
-        help="folders written by `isingml train`, of one architecture",
+        help="folders written by `isingml train` (or their params.npz), of one architecture",
     )
     p.add_argument("--shards", required=True, nargs="+", help="Binder-grid shards, any sizes")
     p.add_argument("--out", required=True, nargs="+", help="output .h5, one per --model-dir")
-    p.add_argument("--max-per-shard", type=int, help="use at most the first N configurations")
+    add_job_options(p, seeds=False)
     p.add_argument(
         "--native-below",
         type=int,

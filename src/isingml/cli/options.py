@@ -1,6 +1,8 @@
-"""Options and settings shared by the commands that train or evaluate networks (train, predict,
-confusion, features, baseline, efficiency, inspect): JAX's set-up, the training options and the
-TrainConfig they make, one output per seed."""
+"""Options shared by the commands that train or evaluate networks (train, predict, confusion,
+features, baseline, efficiency, inspect): JAX's set-up, and the job's settings. A job's
+settings arrive as one JSON object (``--job``, what the workflow passes: ``settings.JobSpec``);
+the flags, generated from the one list of settings (``settings.SETTINGS``) and the schema,
+override it by hand."""
 
 from isingml.cli.common import UserError, positive_int, prepare_output
 
@@ -38,105 +40,117 @@ def configure_jax(args):
         jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
 
 
-def train_config(args, model=None, seed=None):
-    """The TrainConfig of a command's arguments (``add_training_options``): the --settings JSON
-    (what the workflow passes), then any flag given explicitly on top of it."""
-    from isingml.learning.run import TrainConfig, check_settings
+def backend(args):
+    """The job's run-time choices (``learning.backend``): the environment, --epoch-loop over it."""
+    from isingml.learning.backend import Backend
 
-    settings = check_settings(json_object(args.settings, "--settings"), "--settings")
-    flags = {
-        "epochs": args.epochs,
-        "batch_size": args.batch_size,
-        "learning_rate": args.lr,
-        "weight_decay": args.weight_decay,
-        "patience": args.patience,
-        "val_fraction": args.val_fraction,
-        "test_fraction": args.test_fraction,
-        "augment_d4": args.augment_d4 or None,
-        "resample": False if args.no_resample else None,
-        "channels": args.channels,
-        "kernel_size": args.kernel_size,
-        "head": args.head,
-        "hidden": args.hidden,
-    }
-    settings.update({k: v for k, v in flags.items() if v is not None})
-    if settings.get("channels") is not None:
-        settings["channels"] = tuple(settings["channels"])
-    window = getattr(args, "window", None)
-    return TrainConfig(
-        model=model or args.model,
-        L=args.L,
-        seed=args.seed if seed is None else seed,
-        root_seed=args.root_seed,
-        label="exact" if window is None else "windows",
-        window=None if window is None else tuple(window),
-        **settings,
-    )
+    return Backend.from_env(epoch_loop=getattr(args, "epoch_loop", None))
 
 
-def json_object(text, option):
-    """The dict of a JSON object given on the command line ({} for none)."""
+def _given_job(args):
     import json
 
     try:
-        value = json.loads(text) if text else {}
+        value = json.loads(args.job) if args.job else {}
     except json.JSONDecodeError as err:
-        raise UserError(f"{option} is not valid JSON ({err})") from None
+        raise UserError(f"--job is not valid JSON ({err})") from None
     if not isinstance(value, dict):
-        raise UserError(f"{option} must be a JSON object")
+        raise UserError("--job must be a JSON object")
     return value
 
 
-def ensemble_configs(args, model=None):
-    """One TrainConfig per training seed: --seeds, or the single --seed."""
-    return [train_config(args, model, s) for s in (args.seeds or [args.seed])]
+def job_from_args(args, **fields):
+    """The ``JobSpec`` of a command: its --job JSON, then the flags given by hand over it (the
+    settings' flags, --L, --seed or --seeds, --root-seed, --max-per-shard, --window, and the
+    command's own ``fields``; None is not given)."""
+    from isingml.learning.settings import SETTINGS, JobSpec, study_settings
+
+    given = _given_job(args)
+    settings = {**given.get("settings", {})}
+    settings.update({k: getattr(args, k) for k in SETTINGS if getattr(args, k, None) is not None})
+    seeds = [args.seed] if getattr(args, "seed", None) is not None else getattr(args, "seeds", None)
+    window = getattr(args, "window", None)
+    flags = {
+        "L": getattr(args, "L", None),
+        "seeds": seeds,
+        "root_seed": getattr(args, "root_seed", None),
+        "max_per_shard": getattr(args, "max_per_shard", None),
+        "window": None if window is None else tuple(window),
+        **fields,
+    }
+    job = {**given, **{k: v for k, v in flags.items() if v is not None}, "settings": settings}
+    if fields.get("study_model") is not None:  # by hand: the study's name of the network
+        job["model"], job["settings"] = study_settings(job["study_model"], settings)
+    return JobSpec.from_dict(job, "--job and flags")
 
 
-def outputs_per_seed(outs, cfgs):
+def per_seed_outputs(args):
+    """Whether a command writes one output per seed: an ensemble (--seeds, or seeds in --job),
+    not one network (--seed, or neither)."""
+    return getattr(args, "seed", None) is None and (
+        args.seeds is not None or "seeds" in _given_job(args)
+    )
+
+
+def outputs_per_seed(outs, spec):
     """The --out files of a command that writes one per seed, checked writable: as many as
     seeds, in the order of the seeds."""
-    if len(outs) != len(cfgs):
-        raise UserError(f"{len(cfgs)} seeds but {len(outs)} --out files; give one per seed")
+    if len(outs) != len(spec.seeds):
+        raise UserError(f"{len(spec.seeds)} seeds but {len(outs)} --out files; give one per seed")
     return [prepare_output(o) for o in outs]
 
 
-def add_training_options(p):
-    """Seeds and hyper-parameters. Those left out take the model's defaults from the config
-    schema (workflow/schemas/config.schema.yaml, models.<model> and training): the same as the
-    workflow's, which passes them all as --settings."""
-    p.add_argument("--L", type=int, required=True)
-    p.add_argument("--seed", type=int, default=0, help="training seed (one network)")
+def add_setting_flags(p, names=None):
+    """One flag per training setting (all of ``settings.SETTINGS``, or ``names``)."""
+    from isingml.learning.settings import SETTINGS
+
+    for name in SETTINGS if names is None else names:
+        _setting_flag(p, name)
+
+
+def _setting_flag(p, name):
+    """The flag of one setting, typed and explained by its schema."""
+    import argparse
+
+    from isingml.learning.settings import describe, setting_schema
+
+    node = setting_schema(name)
+    kind = node.get("type")
+    flag = "--" + name.replace("_", "-")
+    if kind == "boolean":
+        p.add_argument(flag, action=argparse.BooleanOptionalAction, help=describe(name))
+        return
+    if kind == "array":
+        p.add_argument(flag, type=positive_int, nargs="+", help=describe(name))
+        return
+    numeric = positive_int if kind == "integer" and node.get("minimum") == 1 else None
+    numeric = numeric or {"integer": int, "number": float}[kind]
+    p.add_argument(flag, type=numeric, help=describe(name))
+
+
+def add_job_options(p, seeds=True, settings=True):
+    """--job and the flags over it: the run's identity (--L, seeds, root seed), and with
+    ``settings`` one flag per training setting, generated from the one list. Left out, a
+    setting takes the schema's default (workflow/schemas/config.schema.yaml)."""
+    p.add_argument(
+        "--job",
+        help="the job's settings as one JSON object (the workflow's: model, L, window, seeds, "
+        "root_seed, settings, quality, ...; learning.settings.JobSpec); flags override it",
+    )
+    p.add_argument("--max-per-shard", type=int, help="use at most the first N configurations")
+    if not seeds:
+        return
+    p.add_argument("--L", type=int)
+    p.add_argument("--seed", type=int, help="training seed (one network)")
     p.add_argument(
         "--seeds",
         type=int,
         nargs="+",
-        help="training seeds of an ensemble, trained together in one program; the members go "
-        "to seed<k>/ under --out",
+        help="training seeds of an ensemble, trained together in one program",
     )
-    p.add_argument("--root-seed", type=int, default=0, help="the config's root seed")
-    p.add_argument("--max-per-shard", type=int, help="use at most the first N configurations")
-    p.add_argument(
-        "--settings",
-        help="training settings as a JSON object (keys of models.<model> and training in "
-        "config.yaml); the flags below override it",
-    )
-    p.add_argument("--epochs", type=positive_int, help="maximum epochs")
-    p.add_argument("--batch-size", type=positive_int)
-    p.add_argument("--lr", type=float, help="AdamW learning rate")
-    p.add_argument("--weight-decay", type=float, help="AdamW weight decay")
-    p.add_argument("--patience", type=positive_int, help="epochs without a better val. loss")
-    p.add_argument("--val-fraction", type=float, help="held out for validation, per T")
-    p.add_argument("--test-fraction", type=float, help="held out for testing, per T")
-    p.add_argument("--channels", type=positive_int, nargs="+", help="CNN widths")
-    p.add_argument("--kernel-size", type=positive_int, help="CNN kernel side")
-    p.add_argument("--head", type=positive_int, help="CNN read-out hidden units")
-    p.add_argument("--hidden", type=positive_int, help="FCN hidden units")
-    p.add_argument("--augment-d4", action="store_true", help="also rotate and reflect")
-    p.add_argument(
-        "--no-resample",
-        action="store_true",
-        help="train on the training split itself, not on a bootstrap resample of it",
-    )
+    p.add_argument("--root-seed", type=int, help="the config's root seed (default 0)")
+    if settings:
+        add_setting_flags(p)
 
 
 def add_jax_options(p):

@@ -40,11 +40,11 @@ def baseline_table(cfg, spins, T):
     """The predictions table of the baseline for one training configuration: trained on what a
     network of the same seed and window trains on (its labels, split and bootstrap). Returns
     (columns, attrs, slope a, threshold m0)."""
-    from isingml.learning import data, run
+    from isingml.learning import data, plan
 
     m = spins.mean(axis=(1, 2), dtype=np.float64)
     abs_m = np.abs(m)
-    member = run.plan_member(cfg, T)
+    member = plan.plan_member(cfg, T)
     a, m0 = fit_threshold(abs_m, np.maximum(member.labels, 0), member.split.train_counts)
     spec = type("Spec", (), {"name": "magnetization", "L": cfg.L})
     columns, attrs = data.prediction_columns(

@@ -18,11 +18,10 @@ import jax.numpy as jnp
 import numpy as np
 
 from isingml.errors import UserError
-from isingml.learning import data
-from isingml.learning.epoch import epoch_loop
+from isingml.learning.backend import epoch_loop
+from isingml.learning.ensemble import split_indices, start_ensemble
+from isingml.learning.plan import TEST, plan_ensemble
 from isingml.learning.predict import member_outputs
-from isingml.learning.run import plan_ensemble
-from isingml.learning.train import split_indices, start_ensemble
 
 
 def proposals(T, t_range):
@@ -43,19 +42,19 @@ class ConfusionCurve:
     T_test: np.ndarray  # (n_test,)
 
 
-def confusion_curves(cfgs, spins, T, t_range, epochs_per_point, loop=None):
+def confusion_curves(cfgs, spins, T, t_range, epochs_per_point, loop=None, axis=None):
     """Train through the proposals of ``t_range`` and return a ConfusionCurve per
     configuration of ``cfgs`` (one configuration, several seeds, scanned together as one
     ensemble). The configurations set the network, the optimiser and the seeds; their window
-    is not used."""
+    is not used. ``loop`` and ``axis``: as in ``train.train_ensemble``."""
     Tp = proposals(T, t_range)
     if Tp.size < 3:
         raise UserError(f"confusion range {t_range} holds fewer than 3 proposed boundaries")
     members = plan_ensemble(cfgs, T, labels=np.zeros(T.shape, np.int8))  # every T is trained on
     cfg = members[0].cfg
-    ens = start_ensemble(members, epoch_loop(cfg.model, loop))
+    ens = start_ensemble(members, epoch_loop(cfg.model, loop), axis)
     X = jnp.asarray(spins)
-    test = split_indices(members, data.TEST)
+    test = split_indices(members, TEST)
     correct = np.empty((len(members), Tp.size, test.shape[1]), dtype=bool)
     params, opt_state, keys = ens.params, ens.opt_state, ens.keys
     for i, t in enumerate(Tp):

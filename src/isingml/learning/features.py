@@ -6,7 +6,8 @@ import numpy as np
 
 from isingml.errors import UserError
 from isingml.learning.decimation import coarse_grainings
-from isingml.learning.predict import member_outputs, probability, stack
+from isingml.learning.ensemble import stack
+from isingml.learning.predict import member_outputs, probability
 
 
 def stack_networks(networks, sources):
@@ -29,7 +30,7 @@ def ensemble_features(graphdef, stacked, spins, rng, evaluate_native=True, steps
     member, with keys phi, p, phi_b2, p_b2, phi_b4, p_b4 (suffix _b<b> for decimated by b).
     Without ``evaluate_native`` the configurations themselves are skipped (the largest size,
     whose native evaluation is the costliest, is needed only decimated). ``members``: how the
-    members share the evaluation (``epoch.members_axis``)."""
+    members share the evaluation (``backend.eval_axis``)."""
     M = jax.tree.leaves(stacked)[0].shape[0]
     out = [{} for _ in range(M)]
     for b, x in coarse_grainings(spins, rng, steps):

@@ -8,7 +8,8 @@ read-out without bias gives a scalar phi that is odd under the flip, an intensiv
 the magnetization: the network's own order parameter (``order_parameter``). The logit is a
 small head on |phi|, so it is exactly invariant under the spin flip and any translation. The
 window-trained networks read T* off that logit; the Binder cumulant of phi across sizes
-(``analysis.networks_critical``) converges to T_c whatever window the network was trained on.
+(``analysis.order_parameters.features_analysis``) converges to T_c whatever window the network
+was trained on.
 
 ``ECNN`` (learning/ecnn.py): the same with the square's rotations and reflections built in, a
 group-equivariant CNN exactly invariant under Z2 x p4m (Cohen & Welling 2016).
@@ -25,9 +26,8 @@ import jax.numpy as jnp
 import numpy as np
 from flax import nnx
 
-from isingml import config
 from isingml.errors import UserError
-from isingml.learning.data import MODELS
+from isingml.learning.settings import fill_defaults
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,20 +36,17 @@ class ModelSpec:
 
     name: str
     L: int  # the lattice size it was trained on
-    channels: tuple[int, ...] | None = None  # CNN; None: the schema's default
+    channels: tuple[int, ...] | None = None  # CNN; None: the schema's default (all four)
     kernel_size: int | None = None  # CNN
     head: int | None = None  # CNN
     hidden: int | None = None  # FCN
 
     def __post_init__(self):
-        if self.name not in MODELS:
-            raise UserError(f"unknown model {self.name!r}; choose one of {', '.join(MODELS)}")
-        defaults = config.model_defaults(self.name)
-        for key in ("channels", "kernel_size", "head", "hidden"):
-            if getattr(self, key) is None and key in defaults:
-                object.__setattr__(self, key, defaults[key])
-        if self.channels is not None:
-            object.__setattr__(self, "channels", tuple(int(c) for c in self.channels))
+        keys = ("channels", "kernel_size", "head", "hidden")
+        given = {k: getattr(self, k) for k in keys if getattr(self, k) is not None}
+        filled = fill_defaults(self.name, given)  # also refuses an unknown model
+        for key in keys:
+            object.__setattr__(self, key, filled[key])
 
     def to_json(self):
         return json.dumps(dataclasses.asdict(self))

@@ -11,6 +11,7 @@ import numpy as np
 from flax import nnx
 
 from isingml.learning import data
+from isingml.learning.ensemble import member, member_slice, stack
 
 EVAL_BATCH = 1024
 EVAL_SITES = 1 << 20
@@ -42,31 +43,6 @@ def _indexed(graphdef, stacked, X, idx, symmetrize):
     return jax.vmap(lambda p, i: _outputs(graphdef, p, X[i], symmetrize))(stacked, idx)
 
 
-def eval_axis(model, members):
-    """How an ensemble of ``model`` (a name) is evaluated on shared configurations: the Numba
-    kernel for CNNs on the CPU (3-4x XLA's CPU convolutions at L = 32 here, ``cnn_cpu``; the
-    environment variable ISINGML_CNN_KERNEL=jax turns it off), else ``members``."""
-    import os
-
-    if (model == "cnn" and jax.default_backend() == "cpu"
-            and os.environ.get("ISINGML_CNN_KERNEL", "numba") != "jax"):  # fmt: skip
-        return "kernel"
-    return members
-
-
-def stack(models):
-    """(graphdef, parameters stacked along a leading member axis) of networks of one
-    architecture."""
-    graphdef, first = nnx.split(models[0])
-    states = [first] + [nnx.split(m)[1] for m in models[1:]]
-    return graphdef, jax.tree.map(lambda *xs: jnp.stack(xs), *states)
-
-
-def member_slice(tree, k):
-    """Member k of a stacked pytree, keeping the member axis (size 1)."""
-    return jax.tree.map(lambda a: a[k : k + 1], tree)
-
-
 def probability(logits):
     """p(ordered) in float64 from logits."""
     return 1.0 / (1.0 + np.exp(-np.asarray(logits, dtype=np.float64)))
@@ -86,8 +62,9 @@ def member_outputs(graphdef, stacked, spins, index=None, symmetrize=False, membe
     results are (M, k). Fixed-size batches: one compilation per shape. With ``symmetrize`` the
     logits of x and -x are averaged (the CNN is flip-invariant by construction; the FCN is not).
     ``members="loop"`` evaluates the members one after another through the same compiled
-    one-member function (``epoch.members_axis`` says why, on the CPU); ``members="kernel"``, for
-    CNNs on shared configurations, through the Numba kernel of ``cnn_cpu`` (``eval_axis``).
+    one-member function (``backend.members_axis`` says why, on the CPU); ``members="kernel"``, for
+    CNNs on shared configurations, through the Numba kernel of ``cnn_cpu``
+    (``backend.eval_axis``).
     """
     M = jax.tree.leaves(stacked)[0].shape[0]
     if members == "kernel":
@@ -95,9 +72,9 @@ def member_outputs(graphdef, stacked, spins, index=None, symmetrize=False, membe
 
         if index is not None or symmetrize:
             raise ValueError("the CPU kernel evaluates shared configurations only")
-        member = [nnx.merge(graphdef, jax.tree.map(lambda a, k=k: a[k], stacked)) for k in range(M)]
+        nets = [member(graphdef, stacked, k) for k in range(M)]
         spins = np.asarray(spins)
-        parts = [cnn_cpu.outputs(cnn_cpu.cnn_arrays(net), spins) for net in member]
+        parts = [cnn_cpu.outputs(cnn_cpu.cnn_arrays(net), spins) for net in nets]
         return tuple(np.stack(x) for x in zip(*parts, strict=True))
     if members == "loop":
         parts = [

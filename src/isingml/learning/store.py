@@ -8,7 +8,7 @@ from pathlib import Path
 from isingml.errors import UserError
 from isingml.io import checkpoint, results
 from isingml.learning import models
-from isingml.learning.run import TrainConfig
+from isingml.learning.settings import TrainConfig
 
 
 def save_network(folder, trained, cfg: TrainConfig, record):

@@ -9,8 +9,8 @@ network trained alone: member k of an ensemble is the network trained alone with
 checks it). Early stopping is per member: a member that stops is frozen with its best
 parameters while the others go on. A single network is an ensemble of one.
 
-The compiled epoch itself (loss, augmentation, the vmapped step, scan or Python loop) lives in
-``learning/epoch.py``.
+The compiled epoch (loss, augmentation, the vmapped step, scan or Python loop) is
+``learning/step.py``; the stacking of members ``learning/ensemble.py``.
 """
 
 import dataclasses
@@ -19,14 +19,15 @@ import time
 import jax
 import jax.numpy as jnp
 import numpy as np
-import optax
 from flax import nnx
 
 from isingml.errors import UserError
-from isingml.learning import data, models
-from isingml.learning.epoch import epoch_loop, make_epoch, members_axis, select_members
-from isingml.learning.predict import member_outputs, stack
-from isingml.learning.run import Member, TrainConfig, plan_ensemble
+from isingml.learning import models
+from isingml.learning.backend import epoch_loop
+from isingml.learning.ensemble import member, select_members, split_indices, start_ensemble
+from isingml.learning.plan import SPLIT_NAMES, TRAIN, VAL, plan_ensemble
+from isingml.learning.predict import member_outputs
+from isingml.learning.settings import TrainConfig
 from isingml.physics import ONSAGER_TC
 
 
@@ -37,45 +38,6 @@ def evaluate(logits, labels):
     y = labels.astype(np.float64)
     z = logits.astype(np.float64)
     return float(np.mean(np.logaddexp(0, z) - y * z)), float(np.mean((z > 0) == (y > 0.5)))
-
-
-@dataclasses.dataclass
-class Ensemble:
-    """Stacked members ready for their first epoch (``start_ensemble``)."""
-
-    graphdef: object
-    members: str  # "vmap" or "loop" (epoch.members_axis)
-    params: object  # stacked along the member axis, as are opt_state and keys
-    opt_state: object
-    keys: jax.Array
-    train_idx: jax.Array  # (M, N): member m trains on X[train_idx[m]] each epoch
-    epoch_fn: object
-
-
-def start_ensemble(members: list[Member], loop, axis=None):
-    """The members' networks and optimisers, initialised each from its own seed and stacked.
-    ``train_counts[i]`` of a member's split is how often it trains on configuration i per
-    epoch; all members draw equally many (a bootstrap keeps each temperature's count)."""
-    cfg = members[0].cfg
-    graphdef, params = stack([models.build(cfg.spec, nnx.Rngs(m.init_seed)) for m in members])
-    tx = optax.adamw(cfg.learning_rate, weight_decay=cfg.weight_decay)
-    opt_state = jax.vmap(tx.init)(params)
-    idx = [np.repeat(np.arange(m.split.train_counts.size), m.split.train_counts) for m in members]
-    if len({i.size for i in idx}) != 1:
-        raise ValueError(f"members train on {[i.size for i in idx]} configurations per epoch")
-    batch = min(cfg.batch_size, int(idx[0].size))
-    keys = jax.vmap(jax.random.key)(jnp.asarray([m.loop_seed for m in members], jnp.uint32))
-    axis = members_axis(cfg.model, axis)
-    epoch_fn = make_epoch(graphdef, tx, batch, cfg.augment_d4, loop, axis)
-    return Ensemble(graphdef, axis, params, opt_state, keys, jnp.asarray(np.stack(idx)), epoch_fn)
-
-
-def split_indices(members, code):
-    """(M, k) indices of each member's configurations with split ``code``."""
-    rows = [np.flatnonzero(m.split.codes == code) for m in members]
-    if len({r.size for r in rows}) != 1:
-        raise ValueError(f"members' {data.SPLIT_NAMES[code]} sets differ in size")
-    return np.stack(rows)
 
 
 @dataclasses.dataclass
@@ -90,12 +52,51 @@ class Trained:
     phi: np.ndarray
 
 
+@dataclasses.dataclass
+class EarlyStopping:
+    """Per-member early stopping on the validation loss: a member stops after ``patience``
+    epochs without a lower one, and keeps its best parameters while the others go on."""
+
+    patience: int
+    active: np.ndarray  # (M,) bool: still training
+    best_loss: np.ndarray  # (M,)
+    waited: np.ndarray  # (M,) epochs since the best
+    history: list  # per member, one dict per epoch trained
+
+    @classmethod
+    def of(cls, M, patience):
+        return cls(patience, np.ones(M, bool), np.full(M, np.inf), np.zeros(M, int),
+                   [[] for _ in range(M)])  # fmt: skip
+
+    def record(self, epoch, train_loss, train_acc, val_logits, val_labels):
+        """Log the epoch of every active member; returns (M,) bool: whose loss improved."""
+        improved = np.zeros(self.active.size, bool)
+        for k in np.flatnonzero(self.active):
+            val_loss, val_acc = evaluate(val_logits[k], val_labels[k])
+            self.history[k].append(
+                {
+                    "epoch": epoch,
+                    "train_loss": float(train_loss[k]),
+                    "train_acc": float(train_acc[k]),
+                    "val_loss": val_loss,
+                    "val_acc": val_acc,
+                }
+            )
+            if val_loss is None or val_loss < self.best_loss[k]:
+                improved[k], self.waited[k] = True, 0
+                self.best_loss[k] = np.inf if val_loss is None else val_loss
+            else:
+                self.waited[k] += 1
+                self.active[k] = self.waited[k] < self.patience
+        return improved
+
+
 def check_members(members, spins, T):
     cfg = members[0].cfg
     if spins.shape[1:] != (cfg.L, cfg.L):
         raise UserError(f"data have L = {spins.shape[1]}, the configuration says L = {cfg.L}")
     for m in members:
-        train = m.labels[m.split.codes == data.TRAIN]
+        train = m.labels[m.split.codes == TRAIN]
         if not (train == 1).any() or not (train == 0).any():
             raise UserError(
                 f"the temperatures {np.unique(T).tolist()} give no ordered or no "
@@ -107,72 +108,71 @@ def train_ensemble(cfgs, spins, T, loop=None, keeps=None, axis=None):
     """Train one network per configuration of ``cfgs`` (one configuration, several seeds) on
     int8 spins (n, L, L) at temperatures T (n,), all in one program. Returns a ``Trained`` per
     member, each at its lowest validation loss. ``loop`` forces the epoch loop ('scan' or
-    'python'; ``epoch_loop``); ``keeps`` (one boolean mask per member) restricts training to
-    those configurations of each member's training split; ``axis`` forces how the members
-    share a step ('vmap' or 'loop'; ``epoch.members_axis``)."""
+    'python'; ``backend.epoch_loop``); ``keeps`` (one boolean mask per member) restricts
+    training to those configurations of each member's training split; ``axis`` forces how the
+    members share a step ('vmap' or 'loop'; ``backend.members_axis``)."""
     t_start = time.perf_counter()
     members = plan_ensemble(cfgs, T, keeps=keeps)
     cfg = members[0].cfg
     loop = epoch_loop(cfg.model, loop)
     check_members(members, spins, T)
     ens = start_ensemble(members, loop, axis)
+    best, stopping = run_epochs(ens, members, spins)
+    logits, phi = member_outputs(ens.graphdef, best, spins, symmetrize=True, members=ens.members)
+    wall = time.perf_counter() - t_start
+    run = {
+        "ensemble_wall_seconds": wall,
+        "ensemble": {"size": len(members), "seeds": [c.seed for c in cfgs]},
+        "backend": jax.default_backend(),
+        "device": str(jax.devices()[0]),
+        "jax_version": jax.__version__,
+        "epoch_loop": loop,
+        "members_axis": ens.members,
+    }
+    return [
+        trained_member(
+            member(ens.graphdef, best, k), m, stopping.history[k], logits[k], phi[k], T, run
+        )  # fmt: skip
+        for k, m in enumerate(members)
+    ]
+
+
+def run_epochs(ens, members, spins):
+    """Train the ensemble's members until each stops: (their best parameters, stacked; the
+    ``EarlyStopping`` with every member's history)."""
+    cfg = members[0].cfg
     X = jnp.asarray(spins)
     y = jnp.asarray(np.stack([np.maximum(m.labels, 0) for m in members]).astype(np.float32))
-    val_idx = split_indices(members, data.VAL)  # taken once, not every epoch
+    val_idx = split_indices(members, VAL)  # taken once, not every epoch
     val_labels = np.stack([m.labels[i] for m, i in zip(members, val_idx, strict=True)])
-    M = len(members)
-    history = [[] for _ in range(M)]
-    active, best_loss, waited = np.ones(M, bool), np.full(M, np.inf), np.zeros(M, int)
+    stopping = EarlyStopping.of(len(members), cfg.patience)
     params, opt_state, keys, best = ens.params, ens.opt_state, ens.keys, ens.params
     for epoch in range(1, cfg.epochs + 1):
         new = ens.epoch_fn(params, opt_state, keys, X, y, ens.train_idx)
-        run_on = jnp.asarray(active)  # a stopped member keeps its state
+        run_on = jnp.asarray(stopping.active)  # a stopped member keeps its state
         params, opt_state, keys = select_members(run_on, new[:3], (params, opt_state, keys))
         val_logits, _ = member_outputs(ens.graphdef, params, spins, val_idx, members=ens.members)
-        improved = np.zeros(M, bool)
-        for k in np.flatnonzero(active):
-            val_loss, val_acc = evaluate(val_logits[k], val_labels[k])
-            history[k].append(
-                {
-                    "epoch": epoch,
-                    "train_loss": float(new[3][k]),
-                    "train_acc": float(new[4][k]),
-                    "val_loss": val_loss,
-                    "val_acc": val_acc,
-                }
-            )
-            if val_loss is None or val_loss < best_loss[k]:
-                improved[k], waited[k] = True, 0
-                best_loss[k] = np.inf if val_loss is None else val_loss
-            else:
-                waited[k] += 1
-                active[k] = waited[k] < cfg.patience
+        improved = stopping.record(epoch, new[3], new[4], val_logits, val_labels)
         best = select_members(jnp.asarray(improved), params, best)
-        if not active.any():
+        if not stopping.active.any():
             break
-    logits, phi = member_outputs(ens.graphdef, best, spins, symmetrize=True, members=ens.members)
-    wall = time.perf_counter() - t_start
-    out = []
-    for k, m in enumerate(members):
-        model = nnx.merge(ens.graphdef, jax.tree.map(lambda a, k=k: a[k], best))
-        metrics = final_metrics(logits[k], T, m.labels, m.split.codes)
-        metrics.update(
-            epochs=history[k],
-            best_epoch=_best_epoch(history[k]),
-            n_params=models.count_params(model),
-            wall_seconds=wall / M,  # the member's share of the ensemble's time
-            ensemble_wall_seconds=wall,
-            ensemble={"size": M, "seeds": [c.seed for c in cfgs]},
-            backend=jax.default_backend(),
-            device=str(jax.devices()[0]),
-            jax_version=jax.__version__,
-            epoch_loop=loop,
-            members_axis=ens.members,
-            config={**dataclasses.asdict(m.cfg)},
-        )
-        metrics["n"]["train_unique"] = int((m.split.train_counts > 0).sum())
-        out.append(Trained(model, metrics, m.split, logits[k], phi[k]))
-    return out
+    return best, stopping
+
+
+def trained_member(model, m, history, logits, phi, T, run):
+    """A member's ``Trained``: its metrics from its outputs, its history and the ensemble's
+    run (``run``: what all members share, their wall time among it)."""
+    metrics = final_metrics(logits, T, m.labels, m.split.codes)
+    metrics.update(
+        epochs=history,
+        best_epoch=_best_epoch(history),
+        n_params=models.count_params(model),
+        wall_seconds=run["ensemble_wall_seconds"] / run["ensemble"]["size"],  # its share
+        **run,
+        config={**dataclasses.asdict(m.cfg)},
+    )
+    metrics["n"]["train_unique"] = int((m.split.train_counts > 0).sum())
+    return Trained(model, metrics, m.split, logits, phi)
 
 
 def _best_epoch(history):
@@ -190,7 +190,7 @@ def final_metrics(logits, T, labels, split):
     """Loss and accuracy per split; the critical set is scored against T < Onsager's T_c."""
     truth = np.where(labels >= 0, labels, (T < ONSAGER_TC).astype(np.int8))
     out = {"accuracy": {}, "loss": {}, "n": {}}
-    for code, name in data.SPLIT_NAMES.items():
+    for code, name in SPLIT_NAMES.items():
         sel = split == code
         out["loss"][name], out["accuracy"][name] = evaluate(logits[sel], truth[sel])
         out["n"][name] = int(sel.sum())
