@@ -171,6 +171,33 @@ def planned_jobs(output):
     return jobs
 
 
+# The README's Python example names the default run's files; on the tiny run, their twins.
+README_PATHS = {
+    "data/critical/L32/T2.2690.h5": "data/critical/L16/T2.2900.h5",
+    "results/models/cnn/w1.8-2.6/L24/seed0": "results/models/cnn/w1.8-2.6/L12/seed0",
+}
+
+
+def test_readme_python_example_runs(finished_run):
+    """The README's "From Python" block, run as written (but for the paths above) in the
+    finished tiny run: each call works and prints what it says it does."""
+    text = (REPO / "README.md").read_text()
+    block = text.split("## From Python", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    for default, tiny in README_PATHS.items():
+        assert default in block, f"the README example no longer names {default}"
+        block = block.replace(default, tiny)
+    res = subprocess.run([sys.executable, "-c", block], cwd=finished_run, capture_output=True,
+                         text=True, env=env(), timeout=300)  # fmt: skip
+    assert res.returncode == 0, res.stderr[-3000:]
+    lines = res.stdout.splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith("(400, 16, 16) ")
+    p_mean = float(lines[1].split()[0])
+    assert 0.0 < p_mean < 1.0
+    binder = results.read_json(finished_run / "results/fss/binder.json")
+    assert float(lines[2].split()[0]) == pytest.approx(binder["T_c"], rel=1e-12)
+
+
 def test_adding_a_size_reruns_only_that_size(finished_run):
     res = snakemake(finished_run, "-n", "--config", "lattice_sizes=[8,12,16]")
     jobs = planned_jobs(res.stdout + res.stderr)
