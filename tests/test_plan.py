@@ -108,7 +108,9 @@ def test_the_layout_lists_each_job_once_and_follows_the_switches():
     off = cfg.resolved({**TINY, "studies": {**TINY["studies"], "rg": False, "pca": False},
                         "confusion": {**TINY["confusion"], "enabled": False}})  # fmt: skip
     rules = {j.rule for j in Layout(off).jobs()}
-    assert not rules & {"rg_fixed_points", "pca", "confusion", "confusion_peaks"}
+    assert not rules & {"pca", "confusion", "confusion_peaks"}
+    ensembles = {dict(j.wildcards)["method"] for j in Layout(off).jobs() if j.rule == "ensemble"}
+    assert ensembles == {"cnn_binder"}
     figures = {dict(j.wildcards)["figure"] for j in Layout(off).jobs() if j.rule == "figure"}
     assert not figures & {"rg", "pca", "confusion"} and "cnn_binder" in figures
 

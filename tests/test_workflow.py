@@ -211,8 +211,8 @@ def test_adding_a_size_reruns_only_that_size(finished_run):
     # the Binder grid and the networks evaluated on it (cnn_binder, rg) do not depend on the
     # networks' sizes: nothing of theirs reruns; the aggregates over sizes do
     aggregates = {"crossing", "fss", "compare", "confusion_peaks", "shortcut", "pca", "all"}
-    assert rules - per_size_rules <= aggregates | {r for r in rules if r.startswith("figure_")}
-    assert not {"binder", "features", "cnn_binder", "rg_fixed_points"} & rules
+    assert rules - per_size_rules <= aggregates | {"figure"}
+    assert not {"binder", "features", "ensemble"} & rules
     # an unchanged config plans nothing
     assert (
         "Nothing to be done"

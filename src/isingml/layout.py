@@ -178,9 +178,7 @@ class Layout:
 
     def collapse_curves(self):
         out = ["results/binder/curves.csv"]
-        return out + (
-            ["results/binder/cnn_binder_curves.csv"] if "cnn_binder" in self.methods else []
-        )
+        return out + (["results/cnn_binder/curves.csv"] if "cnn_binder" in self.methods else [])
 
     def collapse_fss(self):
         return [f"results/fss/{m}.json" for m in self.exponent_methods()]
@@ -235,8 +233,8 @@ class Layout:
         out += [J("compare")] + [J("figure", figure=f) for f in self.figures()]
         if on & {"cnn_binder", "rg"}:
             out.append(J("features"))
-        out += [J(rule) for m, rule in (("cnn_binder", "cnn_binder"), ("rg", "rg_fixed_points"),
-                                        ("pca", "pca")) if m in on]  # fmt: skip
+        out += [J("ensemble", method=m) for m in methods.ENSEMBLE_CROSSINGS if m in on]
+        out += [J("pca")] if "pca" in on else []
         if "confusion" in on:
             out += [J("confusion", L=L) for L in self.sizes] + [J("confusion_peaks")]
         return out + self._study_jobs()

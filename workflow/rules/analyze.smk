@@ -20,26 +20,28 @@ rule binder:
         " --curves {output.curves} --exponents {output.exponents} 2> {log}"
 
 
-rule cnn_binder:
+rule ensemble:
     input:
         get_features,
     output:
-        tc="results/tc/cnn_binder.csv",
-        replicas="results/tc/cnn_binder.jackknife.json",
-        curves="results/binder/cnn_binder_curves.csv",
-        networks="results/diagnostics/cnn_binder_networks.csv",
-        exponents="results/exponents/cnn_binder.json",
+        tc="results/tc/{method}.csv",
+        replicas="results/tc/{method}.jackknife.json",
+        curves="results/{method}/curves.csv",
+        networks="results/diagnostics/{method}_networks.csv",
+        exponents="results/exponents/{method}.json",
     log:
-        "results/logs/cnn_binder.log",
+        "results/logs/{method}.log",
     benchmark:
-        "results/benchmarks/cnn_binder.tsv"
+        "results/benchmarks/{method}.tsv"
+    wildcard_constraints:
+        method="|".join(ENSEMBLE_CROSSINGS),
     conda:
         "../envs/isingml.yaml"
     resources:
-        mem_mb=mem_of("cnn_binder"),
-        runtime=runtime_of("cnn_binder"),
+        mem_mb=mem_of("ensemble"),
+        runtime=runtime_of("ensemble"),
     shell:
-        "isingml analyze ensemble --method cnn_binder --features {input}"
+        "isingml analyze ensemble --method {wildcards.method} --features {input}"
         " --out {output.tc} --replicas {output.replicas} --curves {output.curves}"
         " --networks {output.networks} --exponents {output.exponents} 2> {log}"
 

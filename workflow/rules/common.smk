@@ -10,6 +10,7 @@ from isingml.config import check_config
 from isingml.errors import UserError
 from isingml.learning.settings import job_json
 from isingml.layout import Layout, model_dir
+from isingml.methods import ENSEMBLE_CROSSINGS
 from isingml import planning
 
 
@@ -138,10 +139,6 @@ def get_confusion_curves(wildcards):
 
 def get_features_job(wildcards):
     return job_json(config, "features")
-
-
-def get_rg_features(wildcards):
-    return LAYOUT.features()
 
 
 def get_largest_training_shards(wildcards):

@@ -1,26 +1,3 @@
-rule rg_fixed_points:
-    input:
-        get_rg_features,
-    output:
-        tc="results/tc/rg.csv",
-        replicas="results/tc/rg.jackknife.json",
-        curves="results/rg/curves.csv",
-        networks="results/diagnostics/rg_networks.csv",
-    log:
-        "results/logs/rg.log",
-    benchmark:
-        "results/benchmarks/rg.tsv"
-    conda:
-        "../envs/isingml.yaml"
-    resources:
-        mem_mb=mem_of("rg"),
-        runtime=runtime_of("rg"),
-    shell:
-        "isingml analyze ensemble --method rg --features {input}"
-        " --out {output.tc} --replicas {output.replicas} --curves {output.curves}"
-        " --networks {output.networks} 2> {log}"
-
-
 rule pca:
     input:
         critical=get_binder_shards,

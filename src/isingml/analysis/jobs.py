@@ -105,13 +105,20 @@ def binder_job(shard_paths, t_range=None, with_exponents=True):
     )
 
 
+NO_EXPONENTS = (
+    "this method reads fixed points for T_c only and measures no exponent; the networks' RG "
+    "eigenvalue is cnn_binder's (the ratio of U_phi's slopes, 2L decimated against L)"
+)
+
+
 def ensemble_job(method, feature_paths, t_range=None):
     """An ensemble-crossing method (``cnn_binder``, ``rg``) from the networks' features."""
     sets = [results.read_features(p) for p in feature_paths]
     found = ENSEMBLE_ANALYSES[method](method, sets, tuple(t_range) if t_range else None)
-    return CrossingJob(
-        method, found.rows, found.replicas, found.curves, found.per_network, found.exponents
-    )
+    # every ensemble-crossing method answers the one rule's exponents output; one that measures
+    # none (rg reads fixed points only) says so
+    exps = found.exponents or {"method": method, "note": NO_EXPONENTS}
+    return CrossingJob(method, found.rows, found.replicas, found.curves, found.per_network, exps)
 
 
 def pca_job(shard_paths, wide_paths):

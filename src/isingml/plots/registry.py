@@ -92,7 +92,7 @@ FIGURES = {
         "accuracy.rst", "Networks"),
     "cnn_binder": Figure(
         "cnn_binder",
-        (Input("curves", _files("results/binder/cnn_binder_curves.csv")),
+        (Input("curves", _files("results/cnn_binder/curves.csv")),
          Input("diagnostics", _files("results/diagnostics/cnn_binder_networks.csv")),
          Input("tc", _files("results/tc/cnn_binder.csv"))),
         "cnn_binder.rst", "Window-free estimators", when="cnn_binder"),
