@@ -46,7 +46,7 @@ def cmd_features(args):
 
 
 def cmd_baseline(args):
-    from isingml.learning.estimator_jobs import baseline_job
+    from isingml.learning.baseline import baseline_job
     from isingml.windows import window_name
 
     spec = job_from_args(args)

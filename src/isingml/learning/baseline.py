@@ -5,9 +5,14 @@ split and bootstrap), it shows how much of a window-trained network's answer a t
 |m| already gives: its T*(L) is where <p> = 1/2 on the grid, and m0 is its threshold. No JAX.
 """
 
+import dataclasses
+from pathlib import Path
+
 import numpy as np
 
 from isingml.errors import UserError
+from isingml.io import datasets, results
+from isingml.learning.settings import JobSpec, TrainConfig
 
 
 def fit_threshold(abs_m, labels, weights, steps=50):
@@ -51,3 +56,28 @@ def baseline_table(cfg, spins, T):
         spec, cfg, T, predict(abs_m, a, m0), m, abs_m, member.split.codes
     )
     return columns, {**attrs, "threshold_m0": m0, "slope": a}, a, m0
+
+
+@dataclasses.dataclass
+class BaselineResult:
+    """One seed's magnetization baseline: its run, its file, its slope and threshold."""
+
+    cfg: TrainConfig
+    out: Path
+    slope: float
+    m0: float
+
+
+def baseline_job(spec: JobSpec, sources, outs):
+    """The magnetization baseline of each seed of the job (labels, split and bootstrap those of
+    a cnn of the same seed and window), its predictions to its file of ``outs``."""
+    cfgs = spec.configs(model="cnn")
+    if len(outs) != len(cfgs):
+        raise UserError(f"{len(cfgs)} seeds but {len(outs)} outputs; give one per seed")
+    lat = datasets.load_lattices(sources, spec.L, spec.max_per_shard)
+    done = []
+    for cfg, out in zip(cfgs, outs, strict=True):
+        columns, attrs, a, m0 = baseline_table(cfg, lat.spins, lat.T)
+        results.write_predictions(out, columns, {**attrs, "model_dir": str(Path(out).parent)})
+        done.append(BaselineResult(cfg, Path(out), a, m0))
+    return done

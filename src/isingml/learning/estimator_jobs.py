@@ -1,7 +1,8 @@
 """The jobs of the window-free estimators and of the baseline, each one library call (as in
-``job``): ``confusion_job`` (a confusion scan per seed for one L), ``features_job`` (every
-network's order parameter on the Binder grid, in one pass) and ``baseline_job`` (the
-magnetization baseline, trained on what a network of its seed trains on)."""
+``job``): ``confusion_job`` (a confusion scan per seed for one L) and ``features_job`` (every
+network's order parameter on the Binder grid, in one pass). The baseline's job is
+``baseline.baseline_job``, in a module without JAX: importing JAX cost each of its jobs a
+second."""
 
 import dataclasses
 from pathlib import Path
@@ -11,7 +12,7 @@ import numpy as np
 from isingml import seeds
 from isingml.errors import UserError
 from isingml.io import datasets, results, shards
-from isingml.learning import baseline, confusion, features, store
+from isingml.learning import confusion, features, store
 from isingml.learning.backend import Backend
 from isingml.learning.settings import JobSpec, TrainConfig
 from isingml.windows import window_attr
@@ -122,28 +123,3 @@ def features_job(spec: JobSpec, model_dirs, shard_paths, outs, threads=None, bac
     ):
         results.write_features(out, net_blocks, _features_attrs(folder, net_spec, cfg))
     return len(loaded)
-
-
-@dataclasses.dataclass
-class BaselineResult:
-    """One seed's magnetization baseline: its run, its file, its slope and threshold."""
-
-    cfg: TrainConfig
-    out: Path
-    slope: float
-    m0: float
-
-
-def baseline_job(spec: JobSpec, sources, outs):
-    """The magnetization baseline of each seed of the job (labels, split and bootstrap those of
-    a cnn of the same seed and window), its predictions to its file of ``outs``."""
-    cfgs = spec.configs(model="cnn")
-    if len(outs) != len(cfgs):
-        raise UserError(f"{len(cfgs)} seeds but {len(outs)} outputs; give one per seed")
-    lat = datasets.load_lattices(sources, spec.L, spec.max_per_shard)
-    done = []
-    for cfg, out in zip(cfgs, outs, strict=True):
-        columns, attrs, a, m0 = baseline.baseline_table(cfg, lat.spins, lat.T)
-        results.write_predictions(out, columns, {**attrs, "model_dir": str(Path(out).parent)})
-        done.append(BaselineResult(cfg, Path(out), a, m0))
-    return done
