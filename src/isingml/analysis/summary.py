@@ -28,7 +28,8 @@ WHY_NOT_ESTIMATOR = {
     "curves are flat within their binomial noise, so the peak is not located (coverage: mean "
     "pull +1.2)",
     "rg": "its fixed points (where the CNNs' mean output on L equals that on 2L decimated to L) "
-    "move towards T_c as L grows (per pair below), but its error bars have not passed coverage "
+    "move towards T_c as L grows (each pair's: results/fss/rg.json, the studies' table), but "
+    "its error bars have not passed coverage "
     "(mean pull -8.3 over 6 root seeds of a reduced configuration, extrapolated as L^-2.75: "
     "benchmarks/results/coverage_networks_32000_spins.txt), so it stays a study",
     "pca": "the component is fitted from the same configurations it projects, and their noise "
