@@ -179,3 +179,40 @@ def test_fss_reads_its_kind_from_the_method_registry(tmp_path):
     with pytest.raises(UserError, match="--replicas"):
         jobs.fss_job("binder", tc)
     assert set(jobs.ENSEMBLE_ANALYSES) == set(methods.ENSEMBLE_CROSSINGS)
+
+
+def test_summary_ranks_by_distance_and_says_what_the_rows_are():
+    """The summary ranks the estimators by distance from Onsager only (a ranking by pull would
+    put the wider error bar first); rg's row shows its fixed points per pair; beta/nu is marked
+    as tied to gamma/nu with the hyperscaling check beside it; the networks' spread is said to
+    count training seeds."""
+    from isingml.analysis import summary
+    from isingml.physics import ONSAGER_TC
+
+    def result(method, tc, err, pairs=()):
+        return {"method": method, "T_c": tc, "T_c_err": err, "L_used": [16, 32, 64],
+                "pairs": [{"L": a, "L2": b, "T_star": t} for a, b, t in pairs]}  # fmt: skip
+
+    fss_results = [
+        result("binder", ONSAGER_TC + 0.0003, 0.0001),  # closer, 3 sigma
+        result("cnn_binder", ONSAGER_TC - 0.0010, 0.0020),  # farther, 0.5 sigma
+        result("rg", 2.2661, 0.0005, [(16, 32, 2.2638), (32, 64, 2.2658)]),
+    ]
+    exps = {"binder": {
+        "inv_nu": {"value": 1.001, "err": 0.007, "from": ["dU4"]},
+        "gamma_over_nu": {"value": 1.749, "err": 0.002, "from": ["chi"]},
+        "beta_over_nu": {"value": 0.1255, "err": 0.001, "from": ["abs_m"],
+                         "tied_to": "gamma_over_nu"},
+        "hyperscaling": {"value": 3e-5, "err": 1e-5},
+    }}  # fmt: skip
+    rows = [summary.summary_row(r, [], (), exps.get(r["method"])) for r in fss_results]
+    md = summary.summary_markdown(rows, fss_results, exps)
+    ranking = next(line for line in md.splitlines() if line.startswith("Closest"))
+    assert "pull" not in ranking and ranking.index("binder") < ranking.index("cnn_binder")
+    rg = next(line for line in md.splitlines() if line.startswith("| rg |"))
+    assert "2.2638 (16, 32)" in rg and "2.2658 (32, 64)" in rg and "towards T_c" in rg
+    assert "T(m0)" not in rg
+    beta = next(line for line in md.splitlines() if "| β/ν |" in line)
+    assert "tied to γ/ν" in beta
+    assert "γ/ν + 2β/ν − d = +0.00003 ± 0.00001" in md and "not a second confirmation" in md
+    assert summary.NETWORK_SPREAD in md

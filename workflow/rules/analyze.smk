@@ -118,7 +118,8 @@ rule fss:
 
 rule exponents:
     input:
-        get_exponent_files,
+        exponents=get_exponent_files,
+        fss=get_exponent_fss,
     output:
         report(
             "results/fss/exponents.json",
@@ -131,7 +132,8 @@ rule exponents:
     conda:
         "../envs/isingml.yaml"
     shell:
-        "isingml analyze exponents --inputs {input} --out {output} 2> {log}"
+        "isingml analyze exponents --inputs {input.exponents} --fss {input.fss}"
+        " --out {output} 2> {log}"
 
 
 rule compare:

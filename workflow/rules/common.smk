@@ -182,6 +182,11 @@ def get_exponent_files(wildcards):
     return LAYOUT.exponent_files()
 
 
+def get_exponent_fss(wildcards):
+    """The FSS results of the methods with exponents: T_c's replicas, for the covariance."""
+    return LAYOUT.collapse_fss()
+
+
 def get_all_metrics(wildcards):
     return LAYOUT.all_metrics()
 

@@ -10,10 +10,14 @@ finite-size scaling of the two sizes gives, with D the value at size rL over tha
 The beta-derivatives come from the reweighting itself: d<A>/dbeta = -(<A E> - <A><E>)
 (``Reweighted.slopes``), so no finite difference and no fit to the curves. Each pair estimate is
 a ``jackknife.Jack``: its delete-one-group replicas evaluate both sizes at that replica's own
-crossing, so the error of T_x is carried into the exponent. The pairs are extrapolated like
-T_c's crossings (``extrapolate.extrapolation``), here as y + c L^-omega, omega = 7/4 (the
-crossing sits L^-(1/nu + omega) from T_c, and the slopes grow as L^(1/nu): the pair estimate is
-off by O(L^-omega)); the three 1/nu estimates are combined with their jackknife covariance.
+crossing, so the error of T_x is carried into the exponent. The pairs are
+extrapolated as y + c L^-omega by ``corrections.corrected`` (omega fitted over three or more
+pairs, a range fixed in advance over two: ``correction_models``). The quoted 1/nu is dU4's alone:
+the log-derivatives carry an L^-1/nu correction two pairs cannot fix, and combining them by
+their statistical covariance weighted most the estimates with the largest systematic (1/nu
+high by 0.004 over 16 coverage seeds); they are its checks. gamma/nu and beta/nu are one
+measurement: at a U4 crossing both sizes share the magnetization distribution's shape, so
+gamma/nu + 2 beta/nu = d holds by construction (``hyperscaling``, a check, not a confirmation).
 
 The networks' version (``network_estimates``) is the renormalisation-group eigenvalue of the
 map "block-spin decimation by 2, then the network": at the crossing of U_phi on native L and on
@@ -24,23 +28,25 @@ import math
 
 import numpy as np
 
-from isingml.analysis import extrapolate, jackknife
-from isingml.physics import EXACT_EXPONENTS, OMEGA
+from isingml.analysis import corrections, extrapolate, jackknife
+from isingml.analysis.correction_models import CORRECTION
+from isingml.physics import EXACT_EXPONENTS
 
 EXACT = EXACT_EXPONENTS
 # estimate name -> the exponent it measures
 INV_NU = ("dU4", "dln_abs_m", "dln_m2", "dU_phi")
 MEASURES = {"dU4": "inv_nu", "dln_abs_m": "inv_nu", "dln_m2": "inv_nu",
             "chi": "gamma_over_nu", "abs_m": "beta_over_nu", "dU_phi": "inv_nu"}  # fmt: skip
-# The correction exponent of each pair estimate, y(L) = y + c L^-omega. U4, chi and |m| carry the
-# analytic background's omega = 7/4; the pair estimates from the log-derivatives of <m^2> and
-# <|m|> deviate as 1/L: on exact transfer-matrix curves (pairs (4, 8) ... (7, 14), at their exact
-# crossings) their effective exponent is 0.96-0.97, against 1.47-1.53 for dU4/dbeta and
-# 1.49-1.62 for chi (tests/test_exponents.py measures them). The extrapolation is repeated with
-# omega - OMEGA_SPREAD, and the difference is stated as a systematic and added to the error.
-CORRECTION = {"dU4": OMEGA, "dln_abs_m": 1.0, "dln_m2": 1.0, "chi": OMEGA, "abs_m": OMEGA,
-              "dU_phi": OMEGA}  # fmt: skip
-OMEGA_SPREAD = 0.25
+DIMENSION = 2  # chi = L^d <m^2>, and hyperscaling gamma/nu + 2 beta/nu = d (2D lattices)
+# The 1/nu that is quoted, by preference: the cumulants' slopes (the smallest, best-known
+# correction); the other 1/nu estimates are checks, not combined with it.
+HEADLINE_INV_NU = ("dU4", "dU_phi")
+WHY_HEADLINE = (
+    "the cumulant's slope alone: its correction is the smallest and known from theory; the "
+    "log-derivative estimates (under 'checks') carry an L^-1/nu correction two pairs cannot fix "
+    "and are not combined with it"
+)
+TIED = "tied to gamma/nu by hyperscaling at the U4 crossing ('hyperscaling'): not a second test"
 
 
 def magnetization_moments(x):
@@ -62,7 +68,7 @@ def magnetization_observables(mean, slope, L):
         "dU4": cumulant_slope(m2, m4, d2, d4),
         "dln_abs_m": da / am,
         "dln_m2": d2 / m2,
-        "chi": L * L * m2,  # beta cancels between two sizes at one temperature
+        "chi": L**DIMENSION * m2,  # beta cancels between two sizes at one temperature
         "abs_m": am,
     }
 
@@ -111,15 +117,16 @@ def _as_json(jack, exact):
     return out
 
 
-def summarise(method, per_pair, network_values=None):
-    """The exponents.json object of one method: every estimate per pair and extrapolated (with
-    its ``CORRECTION`` exponent, and the systematic of that choice), the 1/nu estimates combined
-    with their jackknife covariance, and the headline keys ``inv_nu``, ``gamma_over_nu`` and
-    ``beta_over_nu`` as {"value", "err", "pull", ...}, errors total (statistical and systematic
-    in quadrature), pulls against the exact 1, 7/4 and 1/8.
-
-    ``network_values`` {estimate: (n_networks, n_pairs)}: for an ensemble's mean, each network's
-    pair values; the Student-t error of the mean of their extrapolations is added in quadrature.
+def summarise(method, per_pair, network_values=None, groups=None):
+    """The exponents.json object of one method: every estimate per pair and extrapolated
+    (``corrections.corrected`` with its ``CORRECTION``, and the model's systematic); the headline
+    keys ``inv_nu`` (``HEADLINE_INV_NU``; the other 1/nu estimates its checks), ``gamma_over_nu``
+    and ``beta_over_nu`` (tied to it: the ``hyperscaling`` check) as {"value", "err", "pull", ...},
+    errors total (statistical, networks' spread, systematic), pulls against the exact 1, 7/4 and
+    1/8; ``replicas``: the headlines' jackknife replicas, for ``covariance``.
+    ``network_values`` {estimate: (n_networks, n_pairs)}: each network's pair values, for an
+    ensemble's mean; the Student-t error of their extrapolations' mean over the independent
+    ``groups`` (training seeds) is added in quadrature.
     """
     L = [p[0] for p in per_pair]
     out = {
@@ -136,67 +143,92 @@ def summarise(method, per_pair, network_values=None):
         ],  # fmt: skip
         "estimates": {},
     }
-    ext, alt = {}, {}
+    ext = {}
     for name in per_pair[0][2]:
         jacks = [p[2][name] for p in per_pair]
         nets = network_values.get(name) if network_values else None
-        ext[name], alt[name], out["estimates"][name] = _extrapolated(name, L, jacks, nets)
-    inv = [n for n in INV_NU if n in ext]
-    if len(inv) > 1:
-        out["inv_nu"] = _combined_inv_nu(inv, ext, alt, out["estimates"])
-    elif inv:
-        out["inv_nu"] = {**_headline(out["estimates"][inv[0]]), "from": inv}
+        ext[name], out["estimates"][name] = _extrapolated(name, L, jacks, nets, groups)
+    est, replicas = out["estimates"], {}
+    head = next((n for n in HEADLINE_INV_NU if n in ext), None)
+    if head:
+        checks = {n: {k: est[n][k] for k in ("value", "err", "pull")}
+                  for n in INV_NU if n in ext and n != head}  # fmt: skip
+        out["inv_nu"] = {**_headline(est[head]), "from": [head]}
+        if checks:
+            out["inv_nu"].update(why=WHY_HEADLINE, checks=checks)
+        replicas["inv_nu"] = ext[head]
     for key, name in (("gamma_over_nu", "chi"), ("beta_over_nu", "abs_m")):
-        if name in out["estimates"]:
-            out[key] = {**_headline(out["estimates"][name]), "from": [name]}
+        if name in est:
+            out[key] = {**_headline(est[name]), "from": [name]}
+            replicas[key] = ext[name]
+    if "chi" in ext and "abs_m" in ext:
+        out["beta_over_nu"]["tied_to"] = "gamma_over_nu"
+        out["beta_over_nu"]["note"] = TIED
+        out["hyperscaling"] = hyperscaling(ext["chi"], ext["abs_m"])
     if "inv_nu" in out:
         v, e = out["inv_nu"]["value"], out["inv_nu"]["err"]
         out["nu"] = {"value": 1.0 / v, "err": e / v**2}
+    out["replicas"] = {k: j.to_json() for k, j in replicas.items()}
     return out
 
 
-def _extrapolated(name, L, jacks, network_values=None):
-    """One estimate extrapolated over the pairs with its ``CORRECTION`` exponent: (Jack of the
-    extrapolation, its value with omega - ``OMEGA_SPREAD`` (None for one pair), the entry of
-    exponents.json's ``estimates``). ``network_values`` (n_networks, n_pairs): each network's
-    pair values, whose spread is added as a Student-t error."""
-    omega = CORRECTION[name]
-    ext, det = extrapolate.extrapolation(L, jacks, omega)
-    alt = extrapolate.extrapolation(L, jacks, omega - OMEGA_SPREAD)[0].value if len(L) > 1 else None
-    syst = float(abs(alt - ext.value)) if alt is not None else 0.0
-    entry = {"value": ext.value, "err_stat": ext.err, "err_syst_omega": syst,
-             "measures": MEASURES[name], "omega": omega, **det}  # fmt: skip
+def hyperscaling(gamma, beta):
+    """gamma/nu + 2 beta/nu - d from the two extrapolated estimates (Jacks), with its jackknife
+    error: at a U4 crossing it vanishes by construction, so it checks the crossing and the
+    extrapolation, not the exponents."""
+    h = jackknife.apply(lambda g, b: g + 2.0 * b - DIMENSION, gamma, beta)
+    return {
+        "value": h.value,
+        "err": h.err,
+        "relation": f"gamma/nu + 2 beta/nu - d (d = {DIMENSION})",
+        "note": "zero by construction at a U4 crossing (both sizes share the shape of the "
+        "magnetization distribution): a check, not a second confirmation of the exponents",
+    }
+
+
+def _extrapolated(name, L, jacks, network_values=None, groups=None):
+    """One estimate extrapolated over the pairs by ``corrections.corrected`` with its
+    ``CORRECTION``: (Jack of the extrapolation, the entry of exponents.json's ``estimates``).
+    ``network_values`` (n_networks, n_pairs): each network's pair values, whose spread over the
+    independent ``groups`` is added as a Student-t error."""
+    correction = CORRECTION[name]
+    res = corrections.corrected(L, jacks, correction)
+    entry = {"value": res.jack.value, "err_stat": res.jack.err, "systematic": res.systematic,
+             "measures": MEASURES[name], **res.details}  # fmt: skip
     networks = 0.0
     if network_values is not None:
-        networks, per_net = extrapolate.network_spread(L, network_values, omega)
+        networks, per_net = extrapolate.network_spread(
+            L, network_values, lambda L_, j: corrections.corrected(L_, j, correction).jack, groups
+        )
         entry["err_networks"] = networks
         entry["per_network"] = per_net[np.isfinite(per_net)].tolist()
-    entry["err"] = math.sqrt(ext.err**2 + networks**2 + syst**2)
+    entry["err"] = math.sqrt(res.jack.err**2 + networks**2 + res.systematic**2)
     entry["pull"] = (entry["value"] - EXACT[MEASURES[name]]) / entry["err"]
     if len(L) > 1:
         entry["largest_pair"] = {"value": jacks[-1].value, "err": jacks[-1].err}
-    return ext, alt, entry
-
-
-def _combined_inv_nu(inv, ext, alt, est):
-    """The 1/nu estimates ``inv`` combined with their jackknife covariance, the systematic of
-    omega and the networks' spread carried with the combination's weights."""
-    comb, w, how = jackknife.combine([ext[n] for n in inv])
-    syst = float(abs(sum(wi * ((alt[n] if alt[n] is not None else ext[n].value) - ext[n].value)
-                   for wi, n in zip(w, inv, strict=True))))  # fmt: skip
-    networks = math.sqrt(sum((wi * est[n].get("err_networks", 0.0)) ** 2
-                             for wi, n in zip(w, inv, strict=True)))  # fmt: skip
-    err = math.sqrt(comb.err**2 + syst**2 + networks**2)
-    return {
-        "value": comb.value, "err": err, "pull": (comb.value - EXACT["inv_nu"]) / err,
-        "err_stat": comb.err, "err_syst_omega": syst, "from": inv, "weights": w.tolist(),
-        "weighting": how,
-        "covariance": jackknife.covariance([ext[n] for n in inv]).tolist(),
-    }  # fmt: skip
+    return res.jack, entry
 
 
 def _headline(entry):
-    return {k: entry[k] for k in ("value", "err", "pull", "err_stat", "err_syst_omega")}
+    keep = ("value", "err", "pull", "err_stat", "systematic", "err_networks", "model",
+            "omega_range", "omega", "omega_err")  # fmt: skip
+    return {k: entry[k] for k in keep if k in entry}
+
+
+def covariance(tc_replicas, replicas):
+    """The ``covariance`` object of a method's entry of exponents.json: the jackknife covariance
+    of T_c (``tc_replicas``, the FSS result's ``T_c_replicas``; None: the exponents alone) and
+    each headline exponent (``replicas`` {key: Jack JSON}) over the same groups of the same
+    shards (a ValueError where they differ). Statistical only: no networks' spread, no
+    systematic."""
+    named = {"T_c": tc_replicas} if tc_replicas else {}
+    named.update(replicas)
+    jacks = [jackknife.Jack.from_json(v) for v in named.values()]
+    return {
+        "names": list(named),
+        "matrix": jackknife.covariance(jacks).tolist(),
+        "note": "statistical (jackknife); the networks' spread and systematics are not in it",
+    }
 
 
 def binder_exponents(reweighted, pairs):
@@ -240,7 +272,8 @@ def network_exponents(method, pairs, names, crossings):
     decimated to L (``pairs``: (L, 2L, Reweighted native L, Reweighted decimated 2L);
     ``crossings`` {name: [Jack per pair]}), 1/nu = log2 of the ratio of the two beta-slopes.
     The ensemble's mean per pair is carried by the jackknife (the networks share their
-    configurations) and the spread between networks is added as a Student-t error."""
+    configurations) and the spread between networks is added as a Student-t error over their
+    training seeds (a seed's windows share its data split)."""
     per_pair, values = [], []
     for i, (La, Lb, ra, rb) in enumerate(pairs):
         est = []
@@ -258,7 +291,8 @@ def network_exponents(method, pairs, names, crossings):
         values.append([e.value if e is not None else np.nan for e in est])
     if not per_pair:
         return {"method": method, "note": "no network crossing: no exponent"}
-    out = summarise(method, per_pair, {"dU_phi": np.array(values).T})
+    groups = [extrapolate.training_seed(n) for n in names]
+    out = summarise(method, per_pair, {"dU_phi": np.array(values).T}, groups)
     out["evaluated_at"] = "each network's own crossing of native L and 2L decimated to L"
     out["n_networks"] = len(names)
     return out

@@ -103,19 +103,45 @@ def _headline(L, jacks, x):
     return mid, details
 
 
-def network_spread(L, values, x):
+def training_seed(name):
+    """The training seed of a network named by ``order_parameters.network_name``
+    ("w1.8-2.6/seed3" -> "3"); a name without one is its own group."""
+    head, sep, seed = str(name).rpartition("/seed")
+    return seed if sep else str(name)
+
+
+def grouped_student_error(values, groups=None):
+    """The Student-t error of the mean of ``values``, counting as independent only what is:
+    values that share a group (the networks of one training seed, whose windows share its data
+    split and bootstrap seeds, ``seeds.split``) are averaged first and the t factor counts the
+    groups (5 seeds, not 10 networks). Without ``groups`` every value is its own."""
+    values = np.asarray(values, dtype=np.float64)
+    if groups is None:
+        return student_error(values)
+    groups = np.asarray(groups)
+    means = [values[groups == g].mean() for g in dict.fromkeys(groups.tolist())]
+    return student_error(np.array(means))
+
+
+def network_spread(L, values, x, groups=None):
     """Each network's own extrapolation of its pair values ``values`` (n_networks, n_pairs; NaN
-    where a network has no crossing) and the Student-t error of their mean: (error, per network
-    (n_networks,), NaN for a network with a missing pair). ``x``: an exponent or a range."""
+    where a network has no crossing) and the Student-t error of their mean over the independent
+    ``groups`` (``grouped_student_error``): (error, per network (n_networks,), NaN for a
+    network with a missing pair). ``x``: an exponent, a range, or a rule (L, jacks) -> Jack."""
+    rule = x if callable(x) else (lambda L_, jacks: _headline(L_, jacks, x)[0])
     per_net = np.array([
-        _headline(L, [jackknife.constant(v) for v in row], x)[0].value
+        rule(L, [jackknife.constant(v) for v in row]).value
         if np.all(np.isfinite(row)) else np.nan
         for row in np.asarray(values, dtype=np.float64)
     ])  # fmt: skip
-    return student_error(per_net[np.isfinite(per_net)]), per_net
+    ok = np.isfinite(per_net)
+    kept = None if groups is None else np.asarray(groups)[ok]
+    return grouped_student_error(per_net[ok], kept), per_net
 
 
-def pair_extrapolation(L, L2, jacks, x=CROSSING_EXPONENT, network_values=None, method=None):
+def pair_extrapolation(
+    L, L2, jacks, x=CROSSING_EXPONENT, network_values=None, method=None, network_groups=None
+):
     """The headline T_c from pair crossings (Jack per pair): a dict.
 
     ``network_values``, for an ensemble's mean crossing: the crossing of each network per pair
@@ -146,9 +172,10 @@ def pair_extrapolation(L, L2, jacks, x=CROSSING_EXPONENT, network_values=None, m
     stat = tc.err
     out = {**base, **details, "ok": True, "T_c": tc.value, "T_c_err_data": stat}
     out["T_c_err_parts"] = {str(k): v for k, v in tc.part_errs().items()}
+    out["T_c_replicas"] = tc.to_json()
     networks = 0.0
     if network_values is not None and len(network_values) > 1:
-        networks, per_net = network_spread(L, network_values, span or x)
+        networks, per_net = network_spread(L, network_values, span or x, network_groups)
         out["T_c_networks"] = per_net.tolist()
         out["T_c_err_networks"] = networks
     out["T_c_err_stat"] = math.hypot(stat, networks)
@@ -226,6 +253,7 @@ def crossing_result(method, replicas):
         jacks,
         network_values=values,
         method=method,
+        network_groups=[training_seed(n) for n in nets] if nets else None,
     )
     sampling = replicas.get("sampling") or {}
     for text in ("pairs not used: " + "; ".join(dropped) if dropped else None,

@@ -188,13 +188,29 @@ def fss_job(method, tc_path, replicas_path=None):
     return fss.fss_result(method, rows, kind, replicas)
 
 
-def merge_exponents(paths):
-    """results/fss/exponents.json's object: every method's exponents file, keyed by method."""
+def merge_exponents(paths, fss_paths=()):
+    """results/fss/exponents.json's object: every method's exponents file, keyed by method, each
+    with the ``covariance`` of T_c (from the method's FSS result among ``fss_paths``) and its
+    headline exponents, from their jackknife replicas (dropped from the merged file)."""
+    tc = {}
+    for path in fss_paths:
+        obj = results.read_json(path)
+        tc[obj.get("method")] = (path, obj.get("T_c_replicas"))
     merged = {}
     for path in paths:
         obj = results.read_json(path)
         if "method" not in obj:
             raise UserError(f"{path}: not an exponents file (no 'method'); rerun its analysis")
+        replicas = obj.pop("replicas", None)
+        if replicas:
+            fss_path, tc_replicas = tc.get(obj["method"], (None, None))
+            try:
+                obj["covariance"] = exponents.covariance(tc_replicas, replicas)
+            except ValueError as exc:
+                raise UserError(
+                    f"{path} and {fss_path}: their jackknife replicas do not share groups "
+                    f"({exc}); rerun both from the same shards"
+                ) from None
         merged[obj["method"]] = obj
     return merged
 

@@ -115,7 +115,7 @@ def cmd_exponents(args):
     from isingml.analysis import jobs
     from isingml.io import results
 
-    merged = jobs.merge_exponents(args.inputs)
+    merged = jobs.merge_exponents(args.inputs, args.fss)
     results.write_json(prepare_output(args.out), merged)
     log.info("exponents of %s -> %s", ", ".join(merged), args.out)
 
@@ -187,6 +187,7 @@ def add_commands(sub):
 
     p = an.add_parser("exponents", help="merge the methods' exponents into one file")
     p.add_argument("--inputs", nargs="+", required=True, help="results/exponents/*.json")
+    p.add_argument("--fss", nargs="*", default=[], help="results/fss/{method}.json (covariance)")
     p.add_argument("--out", required=True, help="results/fss/exponents.json")
     p.set_defaults(func=cmd_exponents)
 
