@@ -173,6 +173,18 @@ def test_scan_job_round_trips_and_refuses_unknown_keys():
         scan_job.ScanJob.from_json('{"seed": 1}')
 
 
+def test_isingml_scan_names_the_config_and_key_it_refuses(tmp_path, capsys):
+    bad = {**TINY, "binder": {**TINY["binder"], "temperatures": "around 2.27"}}
+    (tmp_path / "bad.yaml").write_text(yaml.safe_dump(bad))
+    with pytest.raises(SystemExit) as exit_:
+        main(["scan", "--config", str(tmp_path / "bad.yaml"), "--out", str(tmp_path / "g.json")])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and err.count("\n") == 1
+    where = tmp_path / "bad.yaml"
+    assert f"isingml scan: error: {where}: config key 'binder.temperatures': " in err
+    assert not (tmp_path / "g.json").exists()
+
+
 def test_isingml_scan_places_a_grid_around_the_sampled_crossing(tmp_path):
     """The command end to end on small lattices: it samples the scan with the multi-spin
     kernel, writes the grid and how it was placed, and the crossing of L = 4 and 8 it found lies

@@ -48,9 +48,12 @@ def _job(args):
             user = yaml.safe_load(f) or {}
     except OSError as err:
         raise UserError(f"{args.config}: cannot read it ({err.strerror})") from None
-    cfg.validate(user, args.config)
-    config = cfg.resolved(user)
-    cfg.check_config(config)
+    try:
+        cfg.validate(user)
+        config = cfg.resolved(user)
+        cfg.check_config(config)
+    except UserError as err:
+        raise UserError(f"{args.config}: {err}") from None
     if config["binder"]["temperatures"] != "auto":
         log.info("%s lists binder.temperatures: the workflow runs no scan; scanning anyway",
                  args.config)  # fmt: skip
