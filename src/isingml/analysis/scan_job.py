@@ -9,10 +9,10 @@ does no I/O; ``GridResult.to_dict`` is what results/binder/grid.json holds.
 import json
 from dataclasses import asdict, dataclass, fields
 
-import numpy as np
-
-from isingml.analysis import scan
 from isingml.errors import UserError
+
+# analysis.scan (SciPy) is imported where the scan runs: the workflow builds a ScanJob when it
+# loads, and Snakemake should not pay for SciPy's import for that.
 
 GRID_SCHEMA = 1  # of grid.json
 
@@ -67,13 +67,15 @@ class GridResult:
     """The scan's table, its crossings and drift, and the grid placed from them."""
 
     job: ScanJob
-    table: scan.ScanTable
-    crossings: list
-    drift: scan.Drift | None
-    placement: scan.Placement
+    table: object  # analysis.scan.ScanTable
+    crossings: list  # of analysis.scan.Crossing
+    drift: object  # analysis.scan.Drift, or None with two scan sizes
+    placement: object  # analysis.scan.Placement
 
     def describe(self):
         """How the grid was placed, in one paragraph (grid.json's ``how``, the job's log)."""
+        from isingml.analysis import scan
+
         p, last = self.placement, self.crossings[-1]
         text = (
             f"{len(p.temperatures)} temperatures {p.temperatures[0]:.4f}-"
@@ -115,6 +117,10 @@ def run(job, sample, report=None):
     """Scan and place. ``sample(L, T)`` returns (e (n,), m (n,), n_replicas) of one point,
     energies and magnetizations per site; ``report(L, T, U4, err, C)``, if given, hears of each
     point. Returns ``GridResult``."""
+    import numpy as np
+
+    from isingml.analysis import scan
+
     shape = (len(job.sizes), len(job.temperatures))
     U, err, C = np.zeros(shape), np.zeros(shape), np.zeros(shape)
     for i, L in enumerate(job.sizes):
