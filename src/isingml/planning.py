@@ -6,7 +6,6 @@ The jobs are the workflow's own, from ``isingml.layout.Layout.jobs``; a test che
 """
 
 import math
-import textwrap
 
 from isingml import cost
 from isingml.layout import Layout
@@ -124,15 +123,17 @@ def grid_note(config):
     layout = Layout(config)
     if not layout.binder_auto:
         return []
-    n = len(layout.grid_to_come())
-    text = (
-        f"binder.temperatures: auto: the scan (checkpoint binder_grid) places the Binder grid "
-        f"when it runs, {layout.binder_points} temperatures (more if its crossings are too "
-        f"uncertain for that many to span the region) x {len(layout.binder_sizes)} sizes. "
-        f"Their {n} sampling jobs are modelled here at the critical point (correlation length "
-        "= L); `snakemake -n` lists them only once the scan has run."
-    )
-    return ["", *textwrap.wrap(text, 100)]
+    n, points = len(layout.grid_to_come()), layout.binder_points
+    return [
+        "",
+        "binder.temperatures: auto: the scan (checkpoint binder_grid) places the Binder grid when "
+        "it runs:",
+        f"  {points} temperatures (more if its crossings are too uncertain to span the region "
+        f"with {points}) x {len(layout.binder_sizes)} sizes.",
+        f"  Their {n} sampling jobs are modelled here at the critical point (correlation length "
+        "= L);",
+        "  `snakemake -n` lists them only once the scan has run.",
+    ]
 
 
 def stage_rows(estimates, cores, gpus):
