@@ -132,3 +132,40 @@ def test_every_training_setting_reaches_the_train_config():
             section[key] = value
             after = trained(cfg)
             assert getattr(after, key) != getattr(before, key), (model, key)
+
+
+@pytest.mark.parametrize("value", ["auto", [2.26, 2.27], [2.2, 2.25, 2.3, 2.35]])
+def test_binder_temperatures_take_auto_or_a_list(value):
+    cfg = yaml.safe_load((REPO / "config.yaml").read_text())
+    cfg["binder"]["temperatures"] = value
+    config.validate(cfg)
+    config.check_config(config.resolved(cfg))
+
+
+@pytest.mark.parametrize("value", ["sometimes", [2.27], 2.27, [2.26, -1.0], None])
+def test_binder_temperatures_refuse_anything_else_in_one_line(value):
+    cfg = yaml.safe_load((REPO / "config.yaml").read_text())
+    cfg["binder"]["temperatures"] = value
+    with pytest.raises(UserError) as err:
+        config.validate(cfg)
+    text = str(err.value)
+    assert "\n" not in text
+    assert text == (
+        f"config key 'binder.temperatures': {value!r} is neither the string \"auto\" nor a "
+        "list of at least 2 distinct positive temperatures"
+    )
+
+
+def test_the_default_config_places_its_binder_grid_by_a_scan():
+    """No T_c typed in: the shipped config and the paper's leave the Binder grid to the scan,
+    whose largest-but-one size must not exceed the smallest Binder size (else a Binder pair
+    would cross outside the region placed from the scan's last pair)."""
+    for path in ("config.yaml", "workflow/configs/paper.yaml"):
+        assert yaml.safe_load((REPO / path).read_text())["binder"]["temperatures"] == "auto"
+    full = config.resolved(yaml.safe_load((REPO / "config.yaml").read_text()))
+    full["binder"]["scan"]["lattice_sizes"] = [16, 32, 64]
+    with pytest.raises(UserError, match="config key 'binder.scan.lattice_sizes'"):
+        config.check_config(full)
+    full["binder"]["temperatures"] = [2.26, 2.26001]
+    with pytest.raises(UserError, match="config key 'binder.temperatures'"):
+        config.check_config(full)

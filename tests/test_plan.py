@@ -3,6 +3,7 @@ models the same as the workflow's, and every modelled job's runtime and mem_mb r
 scheduler."""
 
 import math
+import os
 import re
 import subprocess
 import sys
@@ -15,7 +16,8 @@ import yaml
 from isingml import config as cfg
 from isingml import cost, planning
 from isingml.cli import main
-from isingml.layout import Layout
+from isingml.io import results
+from isingml.layout import GRID_JSON, Layout
 from isingml.physics import ONSAGER_TC
 
 REPO = Path(__file__).resolve().parents[1]
@@ -70,30 +72,60 @@ def test_plan_names_the_configfile_it_cannot_read(capsys):
     assert "no/such.yaml: cannot read it" in capsys.readouterr().err
 
 
-@pytest.mark.workflow
-def test_planned_jobs_and_their_resources_are_the_workflows(tmp_path):
-    """`snakemake -n` on the tiny config plans exactly the jobs of the layout (rule and
-    wildcards, job for job), the plan models each of them but the target, and each modelled job
-    carries the runtime and mem_mb of its estimate."""
-    (tmp_path / "config.yaml").write_text(yaml.safe_dump(TINY))
+def snakemake(directory, *args):
     res = subprocess.run(
         [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"), "--directory",
-         str(tmp_path), "-n", "--cores", "2"],
-        capture_output=True, text=True, check=True,
+         str(directory), "--cores", "2", *args],
+        capture_output=True, text=True, check=True, env=env(),
     )  # fmt: skip
-    out = res.stdout + res.stderr
-    planned = Counter()
-    for block in re.split(r"\n(?=(?:local)?rule \w+:)", out):
-        m = re.match(r"(?:local)?rule (\w+):", block)
+    return res.stdout + res.stderr
+
+
+def env():
+    e = dict(os.environ)
+    e["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{e['PATH']}"  # the `isingml` command
+    return e
+
+
+def planned_jobs(out):
+    """Counter of (rule, wildcards) of the jobs a dry run lists, and each job's block."""
+    planned, blocks = Counter(), {}
+    for block in re.split(r"\n(?=(?:local)?(?:rule|checkpoint) \w+:)", out):
+        m = re.match(r"(?:local)?(?:rule|checkpoint) (\w+):", block)
         if m:
             w = re.search(r"wildcards: (.*)", block)
             pairs = tuple(kv.split("=", 1) for kv in w.group(1).split(", ")) if w else ()
             planned[(m.group(1), tuple(map(tuple, pairs)))] += 1
+            blocks[m.group(1)] = block
+    return planned, blocks
+
+
+@pytest.mark.workflow
+def test_planned_jobs_and_their_resources_are_the_workflows(tmp_path):
+    """`snakemake -n` on the tiny config (binder.temperatures: auto) before the scan plans
+    exactly the jobs of the layout (rule and wildcards, job for job): every job but the Binder
+    grid's shards, whose temperatures the scan has yet to place; the jobs that need them show
+    their input as <TBD>, waiting for the scan's JSON. The plan models each of those jobs but
+    the target, and the grid's shards too; each modelled job carries the runtime and mem_mb of
+    its estimate."""
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(TINY))
+    out = snakemake(tmp_path, "-n")
+    planned, blocks = planned_jobs(out)
     config = cfg.resolved(TINY)
     laid_out = Counter((j.rule, j.wildcards) for j in Layout(config).jobs())
     assert planned == laid_out, (planned - laid_out, laid_out - planned)
+    assert ("binder_grid", ()) in planned
+    assert not [job for job in planned if dict(job[1]).get("grid") == "critical" and job[0] ==
+                "simulate"]  # fmt: skip
+    for rule in ("binder", "features", "pca"):  # their shards to be decided by the scan
+        assert re.search(r"input: .*<TBD>", blocks[rule]), blocks[rule]
+        assert re.search(r"reason: .*updated by another job: .*results/binder/grid\.json",
+                         blocks[rule]), blocks[rule]  # fmt: skip
     modelled = Counter(e.rule for e in planning.jobs(config))
-    assert modelled == Counter(rule for rule, _ in laid_out.elements() if rule != "all")
+    to_come = Counter(j.rule for j in Layout(config).grid_to_come())
+    assert to_come["simulate"] == len(TINY["binder"]["lattice_sizes"]) * TINY["binder"]["scan"][
+        "points"]  # fmt: skip
+    assert modelled == Counter(rule for rule, _ in laid_out.elements() if rule != "all") + to_come
     block = re.search(r"rule simulate:\n(?:.*\n)*?.*wildcards: grid=(\w+), L=(\d+), T=([\d.]+)\n"
                       r".*resources: (.*)", out)  # fmt: skip
     grid, L, T, resources = block.groups()
@@ -131,3 +163,47 @@ def test_the_model_uses_the_samplers_pilot_floor():
     from isingml.sampling.sampler import SamplerSettings
 
     assert cost.PILOT_MIN_SWEEPS == SamplerSettings(n_thermalize=0).pilot_min_sweeps
+
+
+@pytest.mark.workflow
+def test_after_the_scan_the_planned_jobs_are_the_layouts_and_no_restart_rescans(tmp_path):
+    """Once the checkpoint has run, `snakemake -n` plans every job of the layout built with the
+    scan's placement (the Binder grid's shards at its temperatures), but the two that ran;
+    the scan is not planned again, its JSON is untouched, and the layout's simulate jobs of
+    the grid are those the plan modelled before, now at their temperatures."""
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(TINY))
+    snakemake(tmp_path, GRID_JSON)
+    grid = tmp_path / GRID_JSON
+    placed, stamp = results.read_json(grid), grid.stat().st_mtime_ns
+    planned, _ = planned_jobs(snakemake(tmp_path, "-n"))
+    config = cfg.resolved(TINY)
+    layout = Layout(config, binder_grid=placed)
+    laid_out = Counter((j.rule, j.wildcards) for j in layout.jobs()
+                       if j.rule not in ("compile_kernels", "binder_grid"))  # fmt: skip
+    assert planned == laid_out, (planned - laid_out, laid_out - planned)
+    shards = {dict(w)["T"] for rule, w in planned if rule == "simulate" and ("grid", "critical")
+              in w}  # fmt: skip
+    assert shards == {f"{t:.4f}" for t in placed["temperatures"]}
+    before = Counter(j.rule for j in Layout(config).grid_to_come())["simulate"]
+    assert len(layout.binder_shards()) >= before  # the scan may add temperatures, never drop
+    # a run that resumes after the checkpoint samples the grid it placed and never rescans
+    out = snakemake(tmp_path, "results/observables/critical/L8.csv")
+    assert "binder_grid" not in out and grid.stat().st_mtime_ns == stamp
+    table = results.read_csv(tmp_path / "results/observables/critical/L8.csv")
+    assert [f"{t:.4f}" for t in table["T"]] == [f"{t:.4f}" for t in placed["temperatures"]]
+
+
+def test_plan_says_the_binder_grid_is_placed_by_the_scan(capsys, tmp_path, monkeypatch):
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(TINY))
+    monkeypatch.chdir(tmp_path)
+    main(["plan", "--configfile", "config.yaml", "--cores", "2"])
+    text = capsys.readouterr().out
+    assert "binder.temperatures: auto" in text and "`snakemake -n` lists them only" in text
+    assert f"Their {2 * TINY['binder']['scan']['points']} sampling jobs are modelled" in text
+    listed = {**TINY, "binder": {**TINY["binder"], "temperatures": [2.2, 2.25, 2.3]}}
+    assert planning.grid_note(cfg.resolved(listed)) == []
+    scan_cost = planning.estimate("binder_grid", {}, cfg.resolved(TINY))
+    assert scan_cost.algorithm == "multispin" and scan_cost.seconds > cost.PROCESS_S
+    # the default scan (3 sizes x 20 temperatures, 64,000 samples) took 12.3 s on one core
+    default = planning.estimate("binder_grid", {}, cfg.resolved(cfg.defaults()))
+    assert 12.3 / 1.5 < default.seconds < 12.3 * 1.5

@@ -94,7 +94,10 @@ def test_full_dag_produces_well_formed_results(finished_run):
     assert summary["nu"][row] == pytest.approx(exps["binder"]["nu"]["value"])
     assert "Critical exponents" in md and "1/ν" in md and "Studies" in md
     check_figures(d)
-    shard = shards.read_shard(d / "data/critical/L16/T2.2500.h5")  # the Binder grid
+    placed = results.read_json(d / "results/binder/grid.json")  # where the scan put the grid
+    assert len(placed["temperatures"]) >= TINY["binder"]["scan"]["points"]
+    assert placed["temperatures"][0] <= placed["crossings"][-1]["T"] <= placed["temperatures"][-1]
+    shard = shards.read_shard(d / f"data/critical/L16/T{placed['temperatures'][1]:.4f}.h5")
     b = TINY["binder"]
     assert shard.energy.shape == (b["samples"],) and shard.spins.shape == (b["spins"], 16, 16)
     assert shards.read_shard(d / "data/lattices/L8/T1.4000.h5").spins.shape == (100, 8, 8)
@@ -161,8 +164,8 @@ def check_logs(d):
 def planned_jobs(output):
     """(rule, wildcards dict) of each job in a dry run's output."""
     jobs = []
-    for block in re.split(r"\n(?=(?:local)?rule \w+:)", output):
-        m = re.match(r"(?:local)?rule (\w+):", block)
+    for block in re.split(r"\n(?=(?:local)?(?:rule|checkpoint) \w+:)", output):
+        m = re.match(r"(?:local)?(?:rule|checkpoint) (\w+):", block)
         if not m:
             continue
         w = re.search(r"wildcards: (.*)", block)
@@ -171,11 +174,15 @@ def planned_jobs(output):
     return jobs
 
 
-# The README's Python example names the default run's files; on the tiny run, their twins.
-README_PATHS = {
-    "data/critical/L32/T2.2690.h5": "data/critical/L16/T2.2900.h5",
-    "results/models/cnn/w1.8-2.6/L24/seed0": "results/models/cnn/w1.8-2.6/L12/seed0",
-}
+def readme_paths(run):
+    """The default run's files that the README's Python example names, and their twins in the
+    tiny run: a Binder-grid shard (the placed grid's second temperature at the largest size),
+    a network."""
+    placed = results.read_json(run / "results/binder/grid.json")["temperatures"]
+    return {
+        "data/critical/L32/T2.2690.h5": f"data/critical/L16/T{placed[1]:.4f}.h5",
+        "results/models/cnn/w1.8-2.6/L24/seed0": "results/models/cnn/w1.8-2.6/L12/seed0",
+    }
 
 
 def test_readme_python_example_runs(finished_run):
@@ -183,7 +190,7 @@ def test_readme_python_example_runs(finished_run):
     finished tiny run: each call works and prints what it says it does."""
     text = (REPO / "README.md").read_text()
     block = text.split("## From Python", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
-    for default, tiny in README_PATHS.items():
+    for default, tiny in readme_paths(finished_run).items():
         assert default in block, f"the README example no longer names {default}"
         block = block.replace(default, tiny)
     res = subprocess.run([sys.executable, "-c", block], cwd=finished_run, capture_output=True,
@@ -212,7 +219,7 @@ def test_adding_a_size_reruns_only_that_size(finished_run):
     # networks' sizes: nothing of theirs reruns; the aggregates over sizes do
     aggregates = {"crossing", "fss", "compare", "confusion_peaks", "shortcut", "pca", "all"}
     assert rules - per_size_rules <= aggregates | {"figure"}
-    assert not {"binder", "features", "ensemble"} & rules
+    assert not {"binder", "features", "ensemble", "binder_grid"} & rules  # nor the scan
     # an unchanged config plans nothing
     assert (
         "Nothing to be done"
@@ -243,6 +250,8 @@ def broken(change):
          "confusion.seeds"),
         ("overlapping window", lambda c: c["training"].update(windows=[[2.6, 2.0]]),
          "training.windows"),
+        ("binder grid neither a list nor auto", lambda c: c["binder"].update(temperatures="T_c"),
+         "config key 'binder.temperatures': 'T_c' is neither the string \"auto\" nor a list"),
     ],
 )  # fmt: skip
 def test_config_errors_stop_before_any_job(tmp_path, name, change, message):

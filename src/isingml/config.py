@@ -79,6 +79,26 @@ def model_defaults(model):
     return _defaults_of(node, root)
 
 
+def validate(user):
+    """Check a configuration as given (before defaults) against the schema; the first fault
+    becomes one line naming the key, ``config key 'binder.temperatures': ...``. Where a key takes
+    one of several forms (anyOf), the line names them, from each form's description."""
+    import jsonschema  # Snakemake's own dependency; only the commands that read a config need it
+
+    validator = jsonschema.Draft202012Validator(schema())
+    errors = sorted(validator.iter_errors(user), key=lambda e: [str(p) for p in e.absolute_path])
+    if not errors:
+        return
+    err = errors[0]
+    key = ".".join(str(p) for p in err.absolute_path)
+    if err.validator in ("anyOf", "oneOf"):
+        forms = " nor ".join(form.get("description", str(form)) for form in err.validator_value)
+        problem = f"{err.instance!r} is neither {forms}"
+    else:
+        problem = err.message
+    raise UserError(f"config key '{key}': {problem}" if key else f"config: {problem}")
+
+
 def _config_error(key, problem):
     raise UserError(f"config key '{key}': {problem}")
 
@@ -112,6 +132,7 @@ def check_config(config):
                     "training.windows",
                     f"[{lo}, {hi}] leaves no training temperature on one side",
                 )
+    _check_binder_grid(config["binder"])
     window_free = [k for k in methods.WINDOW_FREE_METHODS if config[k]["enabled"]]
     for key in window_free:
         if "cnn" not in config["models"]:
@@ -154,4 +175,19 @@ def check_config(config):
         _config_error(
             "confusion.range",
             f"[{lo}, {hi}] must hold at least 4 of the temperatures (3 proposed boundaries)",
+        )
+
+
+def _check_binder_grid(b):
+    if b["temperatures"] != "auto":
+        if len({fmt_T(t) for t in b["temperatures"]}) != len(b["temperatures"]):
+            _config_error("binder.temperatures", "two temperatures agree to 4 decimals")
+        return
+    scan = sorted(b["scan"]["lattice_sizes"])
+    if scan[-2] > min(b["lattice_sizes"]):
+        _config_error(
+            "binder.scan.lattice_sizes",
+            f"{scan}: the grid is placed from the crossing of the two largest ({scan[-2]}, "
+            f"{scan[-1]}) toward larger sizes, so the smaller of them must not exceed the "
+            f"smallest Binder size {min(b['lattice_sizes'])}",
         )

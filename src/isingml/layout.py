@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from isingml import methods
 from isingml.config import fmt_T
+from isingml.errors import UserError
 from isingml.physics import ONSAGER_TC
 from isingml.windows import window_name
 
@@ -43,16 +44,30 @@ class Job:
         return cls(rule, tuple((k, str(v)) for k, v in wildcards.items()))
 
 
-class Layout:
-    """The lists and paths of a validated configuration (defaults filled in)."""
+GRID_JSON = "results/binder/grid.json"  # the scan's placement (binder.temperatures: auto)
 
-    def __init__(self, config):
+
+class Layout:
+    """The lists and paths of a validated configuration (defaults filled in).
+
+    The Binder grid's temperatures are the config's list, or with ``binder.temperatures: auto``
+    those the scan placed: ``binder_grid``, the content of its ``GRID_JSON`` (the workflow's
+    input functions read it once the checkpoint ``binder_grid`` has run). Until then they are
+    unknown (``binder_T`` None), and so are the jobs that need them."""
+
+    def __init__(self, config, binder_grid=None):
         self.config = config
         self.sizes = sorted(config["lattice_sizes"])
         self.train_T = sorted({fmt_T(t) for t in config["temperatures"]}, key=float)
         b = config["binder"]
         self.binder_sizes = sorted(b["lattice_sizes"])
-        self.binder_T = sorted({fmt_T(t) for t in b["temperatures"]}, key=float)
+        self.binder_auto = b["temperatures"] == "auto"
+        temps = b["temperatures"]
+        if self.binder_auto:
+            temps = None if binder_grid is None else _placed(binder_grid)
+        self.binder_T = None if temps is None else sorted({fmt_T(t) for t in temps}, key=float)
+        # what the cost model counts: the grid's temperatures, or as many as the scan will place
+        self.binder_points = len(self.binder_T) if self.binder_T else b["scan"]["points"]
         self.models = sorted(config["models"])  # the networks
         self.window_models = methods.window_models(config)  # and the baseline
         self.seeds = list(config["training"]["seeds"])
@@ -80,7 +95,7 @@ class Layout:
 
     def grid_shards(self, grid, L):
         """The shards of one L on one grid (for its observables table)."""
-        temps = self.train_T if grid == "lattices" else self.binder_T
+        temps = self.train_T if grid == "lattices" else self._binder_T()
         return [shard_path(L, T, grid) for T in temps]
 
     def observables(self, grid="lattices"):
@@ -101,8 +116,23 @@ class Layout:
         return [shard_path(self.sizes[-1], fmt_T(t)) for t in self.example_temperatures()]
 
     # ---- the Binder grid and the networks on it
+    def _binder_T(self):
+        if self.binder_T is None:  # a bug: the workflow passes the checkpoint's JSON in
+            raise ValueError(f"the Binder grid is placed by the scan: pass {GRID_JSON}'s content")
+        return self.binder_T
+
     def binder_shards(self):
-        return [shard_path(L, T, "critical") for L in self.binder_sizes for T in self.binder_T]
+        return [shard_path(L, T, "critical") for L in self.binder_sizes for T in self._binder_T()]
+
+    def grid_to_come(self):
+        """The Binder grid's sampling jobs before the scan has placed it (``binder.temperatures:
+        auto``): one per size and temperature the scan will place, the temperature unknown
+        ("auto"); none once it is known. What ``isingml plan`` models; ``snakemake -n`` shows
+        them only after the checkpoint has run."""
+        if self.binder_T is not None:
+            return []
+        return [Job.of("simulate", grid="critical", L=L, T="auto")
+                for L in self.binder_sizes for _ in range(self.binder_points)]  # fmt: skip
 
     def feature_networks(self):
         """(window, seed) of every network whose features cnn_binder and rg use."""
@@ -216,13 +246,18 @@ class Layout:
         )
 
     def jobs(self):
-        """Every job of the default target, as ``snakemake -n`` plans it on an empty folder."""
+        """Every job of the default target, as ``snakemake -n`` plans it on an empty folder.
+        With ``binder.temperatures: auto`` and the grid not yet placed, that is every job but
+        the Binder grid's sampling (``grid_to_come``): Snakemake holds the jobs that need it
+        behind the checkpoint binder_grid and lists them with the checkpoint's output as input.
+        """
         on = set(self.methods)
         J = Job.of
         out = [J("all"), J("compile_kernels"), J("binder"), J("shortcut"), J("exponents")]
+        out += [J("binder_grid")] if self.binder_auto else []
         out += [J("simulate", grid="lattices", L=L, T=T) for L in self.sizes for T in self.train_T]
         out += [J("simulate", grid="critical", L=L, T=T)
-                for L in self.binder_sizes for T in self.binder_T]  # fmt: skip
+                for L in self.binder_sizes for T in self.binder_T or ()]  # fmt: skip
         out += [J("observables", grid="lattices", L=L) for L in self.sizes]
         out += [J("observables", grid="critical", L=L) for L in self.binder_sizes]
         out += [J("train", model=m, window=w, L=L)
@@ -254,3 +289,11 @@ class Layout:
             out += [J("inspect", study_model=m) for m in self.inspected]
         runs = dict.fromkeys(runs)  # the filters study reuses the efficiency study's networks
         return out + [J("efficiency", study_model=m, n=n, seed=s) for m, n, s in runs]
+
+
+def _placed(grid):
+    """The temperatures of the scan's placement (``GRID_JSON``'s content)."""
+    temps = grid.get("temperatures") if isinstance(grid, dict) else None
+    if not isinstance(temps, list) or len(temps) < 2:
+        raise UserError(f"{GRID_JSON} lists no temperatures: delete it, and the scan reruns")
+    return temps

@@ -13,6 +13,7 @@ from isingml.layout import Layout
 STAGES = ("sampling", "networks", "evaluation", "analysis")
 STAGE_OF = {
     "simulate": "sampling",
+    "binder_grid": "sampling",
     "compile_kernels": "sampling",
     "train": "networks",
     "confusion": "networks",
@@ -45,10 +46,14 @@ def request(rule, wildcards, config, gpus=0):
 
 
 def estimate(rule, wildcards, config, backend="cpu"):
-    """The ``cost.Estimate`` of one job of ``rule`` with these wildcards (a dict)."""
+    """The ``cost.Estimate`` of one job of ``rule`` with these wildcards (a dict). A Binder-grid
+    shard whose temperature the scan has yet to place (T "auto") is modelled at the critical
+    point, correlation length = L: near it is where the scan places it."""
     b = config["binder"]
+    # the grid's temperatures, or as many as the scan will place (Layout.binder_points)
+    points = b["scan"]["points"] if b["temperatures"] == "auto" else len(b["temperatures"])
     if rule == "simulate":
-        L, T = int(wildcards["L"]), float(wildcards["T"])
+        L, T = int(wildcards["L"]), None if wildcards["T"] == "auto" else float(wildcards["T"])
         critical = wildcards["grid"] == "critical"
         n = b["samples"] if critical else config["samples"]
         spins = min(b["spins"], n) if critical else None
@@ -69,7 +74,7 @@ def estimate(rule, wildcards, config, backend="cpu"):
                               tuple(config["models"]["cnn"]["channels"]), backend)  # fmt: skip
     if rule == "features":
         sizes = sorted(b["lattice_sizes"])
-        per_T = b["spins"] * len(b["temperatures"])
+        per_T = b["spins"] * points
         sites = sum(per_T * ((L * L if L < sizes[-1] else 0) + (L // 2) ** 2 + (L // 4) ** 2)
                     for L in sizes)  # fmt: skip
         nets = len(Layout(config).feature_networks())
@@ -77,7 +82,7 @@ def estimate(rule, wildcards, config, backend="cpu"):
         return cost.features(sites, nets, tuple(config["models"]["cnn"]["channels"]), backend,
                              spins)  # fmt: skip
     if rule == "pca":
-        per_T = b["spins"] * len(b["temperatures"])
+        per_T = b["spins"] * points
         sites = sum(per_T * L * L for L in b["lattice_sizes"])
         return cost.analysis(
             "pca",
@@ -86,8 +91,12 @@ def estimate(rule, wildcards, config, backend="cpu"):
             cost.PYTHON_MB + 1.3 * sites / 2**20,
         )
     if rule == "binder":
-        n = b["samples"] * len(b["temperatures"]) * len(b["lattice_sizes"])
+        n = b["samples"] * points * len(b["lattice_sizes"])
         return cost.analysis("binder", 2.0 + 4e-6 * n)
+    if rule == "binder_grid":
+        s = b["scan"]
+        return cost.scan(s["lattice_sizes"], config["temperatures"], s["samples"],
+                         config["thermalize"])  # fmt: skip
     if rule == "baseline":
         return cost.analysis("baseline", 2.0)
     if rule == "compile_kernels":
@@ -96,14 +105,34 @@ def estimate(rule, wildcards, config, backend="cpu"):
 
 
 def jobs(config, backend="cpu"):
-    """Every job of a configuration's default target (``Layout.jobs``, the workflow's own list)
-    but the target itself: a list of ``cost.Estimate``."""
+    """Every job of a configuration's default target (``Layout.jobs``, the workflow's own list,
+    and the Binder grid's sampling that a scan is yet to place, ``Layout.grid_to_come``) but
+    the target itself: a list of ``cost.Estimate``."""
+    layout = Layout(config)
     return [
         estimate(
             job.rule, dict(job.wildcards), config, backend if job.rule in NETWORK_RULES else "cpu"
         )  # fmt: skip
-        for job in Layout(config).jobs()
+        for job in layout.jobs() + layout.grid_to_come()
         if job.rule != "all"
+    ]
+
+
+def grid_note(config):
+    """What the plan says of a Binder grid that the scan places (none for a listed grid)."""
+    layout = Layout(config)
+    if not layout.binder_auto:
+        return []
+    n, points = len(layout.grid_to_come()), layout.binder_points
+    return [
+        "",
+        "binder.temperatures: auto: the scan (checkpoint binder_grid) places the Binder grid when "
+        "it runs:",
+        f"  {points} temperatures (more if its crossings are too uncertain to span the region "
+        f"with {points}) x {len(layout.binder_sizes)} sizes.",
+        f"  Their {n} sampling jobs are modelled here at the critical point (correlation length "
+        "= L);",
+        "  `snakemake -n` lists them only once the scan has run.",
     ]
 
 
@@ -151,6 +180,7 @@ def plan_text(config, cores, gpus, source=""):
     for r in stage_rows(est, cores, gpus):
         lines.append(f"{r['stage']:<11}{r['jobs']:>6}{r['core_s']:>10.0f}{r['gpu_s']:>9.0f}"
                      f"{r['peak_mb']:>9.0f}{_clock(r['wall_s']):>10}")  # fmt: skip
+    lines += grid_note(config)
     lines += ["", "most expensive jobs (modelled seconds; what each asks the scheduler for):"]
     for e in sorted(est, key=lambda e: -e.seconds)[:8]:
         algo = f" {e.algorithm}" if e.algorithm else ""

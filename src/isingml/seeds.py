@@ -7,6 +7,7 @@ that no two streams of a configuration coincide.
 | family | key | stream |
 |---|---|---|
 | 0 simulate | (0, L, T·1e4[, 65536 + grid]) | a shard's Markov chain |
+| | (0, L, T·1e4, 65536 + 2) | a point of the scan that places the Binder grid (grid ``scan``) |
 | | shard's key + (1,) | its 64 replicas |
 | | shard's key + (7,) | tie-breaks of its block-spin decimations |
 | 1 split | (1, L, seed) | a training seed's train/val/test split |
@@ -39,7 +40,7 @@ CROSSING, CONFUSION = 1, 4  # second element of an analysis key
 # The integers the networks and the grids have always had in their keys (they were once their
 # positions in MODELS and GRIDS). Frozen: a changed entry reseeds every job of that name.
 MODEL_KEYS = types.MappingProxyType({"cnn": 0, "fcn": 1, "ecnn": 2})
-GRID_KEYS = types.MappingProxyType({"network": 0, "critical": 1})
+GRID_KEYS = types.MappingProxyType({"network": 0, "critical": 1, "scan": 2})
 
 
 def _key_of(table, name, what):

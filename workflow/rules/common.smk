@@ -7,9 +7,10 @@ import yaml
 from snakemake.utils import validate
 
 from isingml.config import check_config
+from isingml.config import validate as validate_config
 from isingml.errors import UserError
 from isingml.learning.settings import job_json
-from isingml.layout import Layout, model_dir
+from isingml.layout import GRID_JSON, Layout, model_dir
 from isingml.methods import ENSEMBLE_CROSSINGS
 from isingml import planning
 
@@ -30,13 +31,12 @@ for _key, _value in list(config.items()):
     if isinstance(_value, list | dict):
         config[_key] = _numbers(_value)
 
-# First strictly, so that a missing required key is an error rather than silently defaulted;
-# then again to fill in the defaults of the optional keys.
-validate(config, "../schemas/config.schema.yaml", set_default=False)
-validate(config, "../schemas/config.schema.yaml", set_default=True)
-
-
+# First strictly, so that a missing required key is an error rather than silently defaulted
+# (isingml.config.validate: the first fault in one line naming its key); then Snakemake's
+# validation fills in the defaults of the optional keys; then the checks a schema cannot make.
 try:
+    validate_config(config)
+    validate(config, "../schemas/config.schema.yaml", set_default=True)
     check_config(config)
 except UserError as err:
     raise ValueError(f"{err}. Fix it in config.yaml (or --configfile).") from None
@@ -81,12 +81,34 @@ def get_training_shards(wildcards):
     return LAYOUT.training_shards(wildcards.L)
 
 
+def binder_layout():
+    """The layout with the Binder grid's temperatures: the config's list, or (binder.
+    temperatures: auto) those the scan placed, read from the checkpoint binder_grid's JSON.
+    Until the scan has run, asking for it holds the asking job behind the checkpoint; Snakemake
+    re-evaluates such jobs once it has run (and never reruns it for that)."""
+    if not LAYOUT.binder_auto:
+        return LAYOUT
+    from isingml.io.results import read_json
+
+    placed = checkpoints.binder_grid.get().output.grid
+    return Layout(config, binder_grid=read_json(placed))
+
+
+def get_scan_job(wildcards):
+    """The scan's settings as one JSON (isingml.analysis.scan_job.ScanJob): a rule parameter,
+    so that changing any of them rescans, and changing nothing else does."""
+    from isingml.analysis.scan_job import ScanJob
+
+    return ScanJob.from_config(config).to_json()
+
+
 def get_grid_shards(wildcards):
-    return LAYOUT.grid_shards(wildcards.grid, wildcards.L)
+    layout = LAYOUT if wildcards.grid == "lattices" else binder_layout()
+    return layout.grid_shards(wildcards.grid, wildcards.L)
 
 
 def get_binder_shards(wildcards):
-    return LAYOUT.binder_shards()
+    return binder_layout().binder_shards()
 
 
 def member_files(pattern, seeds=SEEDS):

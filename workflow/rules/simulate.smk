@@ -43,6 +43,31 @@ rule simulate:
         " --thermalize {params.thermalize} --out {output} 2> {log}"
 
 
+# binder.temperatures: auto. The scan places the Binder grid; the jobs that need its
+# temperatures (the grid's shards, and binder, features, pca, observables of the grid) ask for
+# them through common.smk's binder_layout, so Snakemake holds them until this has run and then
+# re-evaluates the DAG. Once its JSON exists it is never rerun, unless the scan's settings change.
+checkpoint binder_grid:
+    input:
+        ancient("results/.kernels-compiled"),
+    output:
+        grid=GRID_JSON,
+    log:
+        "results/logs/binder_grid.log",
+    benchmark:
+        "results/benchmarks/binder_grid.tsv"
+    conda:
+        "../envs/isingml.yaml"
+    threads: 1
+    resources:
+        mem_mb=mem_of("binder_grid"),
+        runtime=runtime_of("binder_grid"),
+    params:
+        job=get_scan_job,
+    shell:
+        "NUMBA_NUM_THREADS=1 isingml scan --job {params.job:q} --out {output.grid} 2> {log}"
+
+
 rule observables:
     input:
         get_grid_shards,

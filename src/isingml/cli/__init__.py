@@ -9,7 +9,7 @@ import argparse
 import logging
 import sys
 
-from isingml.cli import analyze, estimators, learn, plan, plot, simulate, studies
+from isingml.cli import analyze, estimators, learn, plan, plot, scan, simulate, studies
 from isingml.errors import UserError
 
 
@@ -17,7 +17,7 @@ def build_parser():
     parser = argparse.ArgumentParser(prog="isingml", description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (simulate, learn, estimators, studies, analyze, plot, plan):
+    for module in (simulate, scan, learn, estimators, studies, analyze, plot, plan):
         module.add_commands(sub)
     return parser
 

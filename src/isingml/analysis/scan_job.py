@@ -1,0 +1,134 @@
+"""The scan job behind ``binder.temperatures: auto``: the workflow's checkpoint ``binder_grid``
+and ``isingml scan``. U4 is sampled at the scan's sizes on the networks' temperatures with the
+multi-spin kernel (64 replicas), each point from a stream of its own (``seeds.shard_key`` of
+the grid ``scan``), and the Binder grid is placed from it (``analysis.scan``). The sampling is
+handed in by the command (``sample``: the simulate job's own call into memory), so this module
+does no I/O; ``GridResult.to_dict`` is what results/binder/grid.json holds.
+"""
+
+import json
+from dataclasses import asdict, dataclass, fields
+
+from isingml.errors import UserError
+
+# analysis.scan (SciPy) is imported where the scan runs: the workflow builds a ScanJob when it
+# loads, and Snakemake should not pay for SciPy's import for that.
+
+GRID_SCHEMA = 1  # of grid.json
+
+
+@dataclass(frozen=True)
+class ScanJob:
+    """Everything the scan and the placement depend on (the checkpoint's one parameter, so
+    that changing any of it rescans, and nothing else does)."""
+
+    seed: int
+    temperatures: tuple  # scanned: the networks' temperatures
+    sizes: tuple  # scanned
+    samples: int  # per (L, T)
+    thermalize: int
+    binder_sizes: tuple  # the grid is spaced for the largest
+    points: int
+    overlap: float
+
+    @classmethod
+    def from_config(cls, config):
+        """The scan of a validated configuration (defaults filled in)."""
+        b, s = config["binder"], config["binder"]["scan"]
+        return cls(
+            seed=int(config["seed"]),
+            temperatures=tuple(sorted(float(t) for t in config["temperatures"])),
+            sizes=tuple(sorted(int(L) for L in s["lattice_sizes"])),
+            samples=int(s["samples"]),
+            thermalize=int(config["thermalize"]),
+            binder_sizes=tuple(sorted(int(L) for L in b["lattice_sizes"])),
+            points=int(s["points"]),
+            overlap=float(s["overlap"]),
+        )
+
+    def to_json(self):
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text):
+        try:
+            given = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise UserError(f"--job is not valid JSON ({err})") from None
+        names = {f.name for f in fields(cls)}
+        if not isinstance(given, dict) or set(given) != names:
+            keys = sorted(given) if isinstance(given, dict) else given
+            raise UserError(f"--job needs exactly the keys {sorted(names)}, got {keys}")
+        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in given.items()})
+
+
+@dataclass(frozen=True)
+class GridResult:
+    """The scan's table, its crossings and drift, and the grid placed from them."""
+
+    job: ScanJob
+    table: object  # analysis.scan.ScanTable
+    crossings: list  # of analysis.scan.Crossing
+    drift: object  # analysis.scan.Drift, or None with two scan sizes
+    placement: object  # analysis.scan.Placement
+
+    def describe(self):
+        """How the grid was placed, in one paragraph (grid.json's ``how``, the job's log)."""
+        from isingml.analysis import scan
+
+        p, last = self.placement, self.crossings[-1]
+        text = (
+            f"{len(p.temperatures)} temperatures {p.temperatures[0]:.4f}-"
+            f"{p.temperatures[-1]:.4f}, {p.spacing:.4f} apart, over the region "
+            f"{p.region[0]:.4f}-{p.region[1]:.4f}: the crossing of U4 at L = {last.sizes[0]}, "
+            f"{last.sizes[1]}, T = {last.T:.4f} +- {last.err:.4f}"
+        )
+        if self.drift:
+            d = self.drift
+            text += (f", and the crossings of larger pairs, which lie before {d.limit:.4f} +- "
+                     f"{d.limit_err:.4f} (drift {d.value:+.4f} from the pair before)")  # fmt: skip
+        else:
+            text += " (two scan sizes: the drift toward larger sizes is not measured)"
+        return text + (
+            f", each +- {scan.COVERAGE_Z:g} standard errors; neighbours at most {p.overlap:g} x "
+            f"the L = {p.largest_L} energy histogram's width {p.width:.4f} apart (C = "
+            f"{p.heat:.3f} extrapolated as L^{p.heat_exponent:.2f} from the scan)"
+        )
+
+    def to_dict(self):
+        t = self.table
+        crossings = [{"L": list(c.sizes), "T": c.T, "err": c.err, "err_stat": c.err_stat,
+                      "err_interp": c.err_interp, "bracket": list(c.bracket),
+                      "evidence": c.evidence} for c in self.crossings]  # fmt: skip
+        table = {"job": asdict(self.job), "L": list(t.sizes), "T": t.T, "U4": t.U4,
+                 "U4_err": t.U4_err, "C": t.C}  # fmt: skip
+        return {
+            "schema_version": GRID_SCHEMA,
+            "temperatures": list(self.placement.temperatures),
+            "how": self.describe(),
+            "placement": asdict(self.placement),
+            "crossings": crossings,
+            "drift": asdict(self.drift) if self.drift else None,
+            "scan": table,
+        }
+
+
+def run(job, sample, report=None):
+    """Scan and place. ``sample(L, T)`` returns (e (n,), m (n,), n_replicas) of one point,
+    energies and magnetizations per site; ``report(L, T, U4, err, C)``, if given, hears of each
+    point. Returns ``GridResult``."""
+    import numpy as np
+
+    from isingml.analysis import scan
+
+    shape = (len(job.sizes), len(job.temperatures))
+    U, err, C = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    for i, L in enumerate(job.sizes):
+        for j, T in enumerate(job.temperatures):
+            e, m, replicas = sample(L, T)
+            U[i, j], err[i, j], C[i, j] = scan.point_statistics(e, m, L, T, replicas)
+            if report:
+                report(L, T, U[i, j], err[i, j], C[i, j])
+    table = scan.ScanTable(job.sizes, np.array(job.temperatures), U, err, C)
+    crossings, shift, placement = scan.place_grid(table, job.binder_sizes, job.points, job.overlap)
+    return GridResult(job, table, crossings, shift, placement)
