@@ -7,7 +7,7 @@ jackknife for C and U4) and fixes its seed, so a failure is reproducible and a p
 import numpy as np
 import pytest
 
-from isingml import physics
+from isingml import exact, physics
 from isingml.analysis import observables
 
 Z = 4.0  # tolerance in standard errors
@@ -52,6 +52,31 @@ def test_onsager_spontaneous_magnetization(chain, algorithm):
     _, e, m = chain(64, T, 3000, seed=3, algorithm=algorithm)
     obs = observables.measure(e, m, 64, T)
     assert_within("<|m|>", obs["abs_m"], obs["abs_m_err"], physics.onsager_magnetization(T))
+
+
+@pytest.mark.parametrize("algorithm", KERNELS)
+@pytest.mark.parametrize("T", [1.0, 1.4])
+def test_ordered_start_gives_onsager_magnetization_at_the_lowest_temperatures(chain, algorithm, T):
+    """The lowest temperatures of the networks' grid at its largest default size (L = 24): the
+    ordered start (either sign) leaves no stripe domains, so <|m|> is Onsager's m(T); a random
+    start frozen in stripes would read far below it. The correlation length is below one
+    lattice spacing, so the finite-size correction is exponentially small. Fixed seed."""
+    _, e, m = chain(24, T, 2000, seed=29, algorithm=algorithm)
+    obs = observables.measure(e, m, 24, T)
+    assert_within("<|m|>", obs["abs_m"], obs["abs_m_err"], physics.onsager_magnetization(T))
+
+
+@pytest.mark.parametrize("algorithm", KERNELS)
+@pytest.mark.parametrize("T", [2.5, 3.5])
+def test_ordered_start_disorders_above_tc(chain, algorithm, T):
+    """Above T_c the ordered start must decorrelate within the thermalisation (and the
+    multi-spin burn-in): <e>, <m^2> and U4 of L = 12 agree with the transfer matrix. Fixed
+    seed; errors from the per-replica jackknife."""
+    plan, e, m = chain(12, T, 8000, seed=31, algorithm=algorithm)
+    obs = observables.measure(e, m, 12, T, plan.n_replicas, plan.interval)
+    ex = exact.moments(12, T)
+    for key in ("e", "m2", "U4"):
+        assert_within(f"{algorithm} T={T} {key}", obs[key], obs[key + "_err"], ex[key])
 
 
 @pytest.mark.parametrize("algorithm", KERNELS)

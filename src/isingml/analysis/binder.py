@@ -102,7 +102,8 @@ def _root(f, lo, hi):
 def crossing_roots(ra, rb, statistic, t_range):
     """Where statistic(size a) = statistic(size b) in ``t_range``: the root of the full data and
     those with one group of size a (then b) left out, (tx, ta (Ga,), tb (Gb,)); NaNs where the
-    curves do not cross in the range."""
+    curves do not cross in the range. ``reweighting.OverlapError`` where either size's
+    histograms barely overlap at the crossing."""
     lo, hi = t_range
     ra.check_range([lo, hi])
     rb.check_range([lo, hi])
@@ -113,6 +114,9 @@ def crossing_roots(ra, rb, statistic, t_range):
     tx = _root(diff(None, None), lo, hi)
     if not np.isfinite(tx):
         return tx, np.full(ra.n_groups, np.nan), np.full(rb.n_groups, np.nan)
+    # the crossing lies between simulated temperatures: both sizes' histograms must cover it
+    ra.check_overlap(tx)
+    rb.check_overlap(tx)
     width = (hi - lo) / 8  # each replica's root lies near the full one
     ta = np.array([_near_root(diff(g, None), tx, width, lo, hi) for g in range(ra.n_groups)])
     tb = np.array([_near_root(diff(None, g), tx, width, lo, hi) for g in range(rb.n_groups)])
@@ -216,6 +220,22 @@ class BinderAnalysis:
     curves: list
     pairs: list
     reweighted: dict
+
+
+def reweighting_report(crossings):
+    """The diagnostics of a crossing method's reweighting, for its sidecar. ``crossings``:
+    (La, Lb, Reweighted a, Reweighted b, Jack) per pair. Per reweighted data set (by its
+    ``where``) the multi-histogram solver's iterations and final residual
+    (``Reweighted.solver_report``), and per pair with a crossing both sizes' overlap there."""
+    solver, overlaps = {}, []
+    for La, Lb, ra, rb, jack in crossings:
+        for rw in (ra, rb):
+            solver.setdefault(rw.where, rw.solver_report())
+        if np.isfinite(jack.value):
+            overlaps.append({"L": int(La), "L2": int(Lb), "T_star": jack.value,
+                             "a": ra.overlap(jack.value).to_json(),
+                             "b": rb.overlap(jack.value).to_json()})  # fmt: skip
+    return {"solver": solver, "overlap_at_crossings": overlaps}
 
 
 def magnetization_analysis(shards, t_range):

@@ -93,10 +93,15 @@ def binder_job(shard_paths, t_range=None, with_exponents=True):
     t_range = tuple(t_range) if t_range else (min(temperatures), max(temperatures))
     found = binder.magnetization_analysis(loaded, t_range)
     sampling = observables.sampling_check(loaded)
+    replicas = extrapolate.replicas_json("binder", found.pairs, None, sampling)
+    rw = found.reweighted
+    replicas["reweighting"] = binder.reweighting_report(
+        [(La, Lb, rw[La], rw[Lb], jack) for La, Lb, jack in found.pairs]
+    )
     return CrossingJob(
         "binder",
         found.rows,
-        extrapolate.replicas_json("binder", found.pairs, None, sampling),
+        replicas,
         found.curves,
         exponents=exponents.binder_exponents(found.reweighted, found.pairs)
         if with_exponents

@@ -27,6 +27,7 @@ from isingml.analysis.binder import (
     crossing_jack,
     curve_rows,
     even_moments,
+    reweighting_report,
     size_tables,
 )
 from isingml.analysis.chains import student_error
@@ -226,8 +227,15 @@ def features_analysis(method, feature_sets, t_range=None):
     replicas = extrapolate.replicas_json(
         method, jacks["mean"], {n: [j.value for j in jacks[n]] for n in names}
     )
+    replicas["reweighting"] = _report(dpairs, jacks["mean"])
     exps = exponents.network_exponents(method, dpairs, names, jacks)
     return EnsembleAnalysis(rows, per_network, curves, replicas, exps)
+
+
+def _report(pairs, means):
+    """``binder.reweighting_report`` of the pairs (L, L2, data a, data b) at the ensemble-mean
+    crossings ((L, L2, Jack) per pair)."""
+    return reweighting_report([(*p, mean) for p, (_, _, mean) in zip(pairs, means, strict=True)])
 
 
 def _mean_of(c):
@@ -267,4 +275,5 @@ def rg_analysis(method, feature_sets, t_range=None):
     replicas = extrapolate.replicas_json(
         method, jacks["mean"], {n: [j.value for j in jacks[n]] for n in names}
     )
+    replicas["reweighting"] = _report(pairs, jacks["mean"])
     return EnsembleAnalysis(rows, per_network, curves, replicas)

@@ -25,6 +25,7 @@ from isingml.analysis.binder import (
     curve_rows,
     even_moments,
     pair_rows,
+    reweighting_report,
     size_groups,
     size_tables,
 )
@@ -198,4 +199,8 @@ def pca_analysis(critical, t_range=None):
     t_range = t_range or (min(temps), max(temps))
     rows, pairs = pair_rows("pca", reweighted, binder_of(0), t_range)
     curves = curve_rows(reweighted, binder_of(0), t_range, name=CURVE_COLUMN["pca"])
-    return PcaAnalysis(rows, curves, components, replicas_json("pca", pairs))
+    replicas = replicas_json("pca", pairs)
+    replicas["reweighting"] = reweighting_report(
+        [(La, Lb, reweighted[La], reweighted[Lb], jack) for La, Lb, jack in pairs]
+    )
+    return PcaAnalysis(rows, curves, components, replicas)

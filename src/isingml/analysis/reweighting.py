@@ -8,10 +8,12 @@ observable A at any inverse temperature beta in the sampled range is
     w(E, beta) = exp(-beta E) / sum_k N_k exp(f_k - beta_k E),
 
 with E_i the total energy of sample i, N_k the number of samples at beta_k and f_k the
-dimensionless free energies that make the estimate self-consistent. They are found by Newton's
-method on the convex function of Shirts & Chodera, J. Chem. Phys. 129, 124105 (2008), eq. 11,
-whose minimum is that solution; it converges in a few steps where the fixed-point iteration can
-need hundreds. One temperature (K = 1) is single-histogram reweighting.
+dimensionless free energies that make the estimate self-consistent, found by
+``histograms.Histograms`` (Newton's method on a convex function, checked for convergence and
+refused where the data do not determine them: ``histograms.ReweightingError``). Every
+temperature a result is read at (a crossing) is checked for the histograms' overlap
+(``Reweighted.check_overlap``, ``OverlapError``). One temperature (K = 1) is single-histogram
+reweighting.
 
 The Ising energy takes few distinct values (multiples of 4), so every sum over samples is a sum
 over energy levels: the data enter only as tables per level (``LevelTables``), kept per
@@ -25,100 +27,46 @@ from dataclasses import dataclass
 import numpy as np
 
 from isingml.analysis.chains import jackknife
+from isingml.analysis.histograms import Histograms
 from isingml.errors import UserError
 from isingml.numerics import binder_cumulant
 
-
-def logsumexp(a, axis=None, b=None, keepdims=False):
-    """log(sum(b exp(a))) along ``axis``, without overflow. scipy.special.logsumexp does the
-    same with array-API dispatch that costs ~0.4 ms per call, which the root finding of the
-    jackknife replicas calls thousands of times."""
-    m = np.max(a, axis=axis, keepdims=True)
-    e = np.exp(a - m)
-    if b is not None:
-        e = e * b
-    out = np.log(np.sum(e, axis=axis, keepdims=True)) + m
-    return out if keepdims else np.squeeze(out, axis=axis)
-
-
-TOLERANCE = 1e-10  # on the change of f per Newton step
-MAX_STEPS = 200
-# Reweighting to beta is trusted while the weights leave at least this fraction of the samples
-# of one simulated temperature effectively in play (Kish's effective sample size).
-MIN_EFFECTIVE = 0.1
+# A temperature T (a crossing) is trusted while the reweighted ensemble there keeps at least
+# this fraction of the samples of the nearest simulated temperature effectively in play
+# (Kish's effective sample size): its estimate is then at most sqrt(2) noisier than at a
+# simulated point. Between two runs of N samples whose histograms are Gaussians of equal
+# width, the fraction at the midpoint is 1.6 with the peaks 2 widths apart, 0.53 at 4, 0.20
+# at 5, 0.06 at 6 (n_eff / N = 2 / E[w^2] over the two runs' mixture, w = p_mid / p_mix): the
+# check asks that a crossing lie within about two histogram widths of the runs on either side
+# (the histograms overlap, as Ferrenberg & Swendsen require), well before the free energies
+# themselves become undetermined.
+MIN_EFFECTIVE = 0.5
 
 
-class Histograms:
-    """Reweighting from per-level tables: energies ``levels`` (nl,), samples per level
-    ``counts`` (nl,), samples per temperature ``N`` (K,) at ``betas`` (K,)."""
+class OverlapError(UserError):
+    """A temperature (a crossing) where the reweighted histograms of one size barely overlap."""
 
-    def __init__(self, levels, counts, N, betas, f0=None):
-        self.levels = np.asarray(levels, dtype=np.float64)
-        self.counts = np.asarray(counts, dtype=np.float64)
-        self.N = np.asarray(N, dtype=np.float64)
-        self.betas = np.asarray(betas, dtype=np.float64)
-        if np.any(self.N <= 0):
-            raise UserError("every temperature of a reweighting needs samples")
-        self._u = -np.outer(self.levels, self.betas)  # -beta_k E per level
-        self._logN = np.log(self.N)
-        self.f = self._solve(self._start() if f0 is None else np.asarray(f0, dtype=np.float64))
-        self._log_d = logsumexp(self._u + self.f + self._logN, axis=1)
 
-    def _start(self):
-        """f to first order in beta: d f / d beta = <E> (f = -ln Z), with the mean energy of
-        all samples; Newton does the rest."""
-        mean_level = self.levels @ self.counts / self.counts.sum()
-        return (self.betas - self.betas[0]) * mean_level
+@dataclass(frozen=True)
+class Overlap:
+    """How well one size's histograms cover temperature ``T``: Kish's effective number of
+    samples of the reweighted ensemble there, ``n_eff``, against the ``nearest_N`` samples of
+    the nearest simulated temperature ``nearest_T`` (in beta). ``fraction`` is about 1 or more
+    on a dense grid (neighbours add samples) and falls off exponentially between simulated
+    temperatures whose energy histograms are more than a few widths apart."""
 
-    def _objective(self, f):
-        """Shirts & Chodera's convex function, eq. 11, and log N_k exp(f_k - beta_k E) per level."""
-        a = self._u + f + self._logN
-        return self.counts @ logsumexp(a, axis=1) - self.N @ f, a
+    T: float
+    n_eff: float
+    nearest_T: float
+    nearest_N: float
 
-    def _solve(self, f):
-        value, a = self._objective(f)
-        for _ in range(MAX_STEPS):
-            W = np.exp(a - logsumexp(a, axis=1, keepdims=True))  # (levels, K), rows sum to 1
-            cW = self.counts[:, None] * W
-            grad = cW.sum(axis=0) - self.N
-            hess = np.diag(cW.sum(axis=0)) - W.T @ cW  # positive semi-definite
-            step = np.zeros_like(f)
-            if f.size > 1:  # f is fixed up to a constant: hold f_0
-                step[1:] = np.linalg.solve(hess[1:, 1:], grad[1:])
-            scale = 1.0
-            while True:  # backtrack while the convex function does not decrease
-                trial, a_trial = self._objective(f - scale * step)
-                if trial <= value + 1e-13 * abs(value) or scale < 1e-8:
-                    break
-                scale /= 2
-            f, value, a = f - scale * step, trial, a_trial
-            if np.max(np.abs(scale * step)) < TOLERANCE:
-                break
-        return f - f[0]
+    @property
+    def fraction(self):
+        return self.n_eff / self.nearest_N
 
-    def level_weights(self, beta):
-        """Normalised weights per level at ``beta``: w(E) counts(E) sums to 1."""
-        lw = -beta * self.levels - self._log_d
-        lw -= logsumexp(lw, b=self.counts)
-        return np.exp(lw)
-
-    def average(self, sums, beta):
-        """<A>(beta) from per-level sums of A over the samples, ``sums`` (nl, q): shape (q,)."""
-        return self.level_weights(beta) @ sums
-
-    def covariance_with_energy(self, sums, beta):
-        """(<A>, <A E> - <A><E>) at ``beta`` from per-level sums of A (nl, q), E the total
-        energy: the beta-derivative of <A> is minus the second (energies centred before the
-        product, so nothing cancels)."""
-        w = self.level_weights(beta)
-        mean_e = w @ (self.levels * self.counts)
-        return w @ sums, w @ ((self.levels - mean_e)[:, None] * sums)
-
-    def effective_fraction(self, beta):
-        """Kish's effective sample size at ``beta`` over the largest N_k."""
-        p = self.level_weights(beta) * self.counts  # probability per level
-        per_sample = np.divide(p**2, self.counts, out=np.zeros_like(p), where=self.counts > 0)
-        return 1.0 / per_sample.sum() / self.N.max()
+    def to_json(self):
+        return {"T": self.T, "n_eff": self.n_eff, "nearest_T": self.nearest_T,
+                "nearest_N": self.nearest_N, "fraction": self.fraction}  # fmt: skip
 
 
 @dataclass
@@ -157,14 +105,13 @@ class Reweighted:
         self.replica_sums = None  # (G, nl, J) where the observable is refitted per replica
         t = tables
         betas = 1.0 / t.T
-        self.full = Histograms(t.levels, t.counts.sum(0), t.N.sum(0), betas)
+        self.full = Histograms(t.levels, t.counts.sum(0), t.N.sum(0), betas, where=where)
         self._sums = t.sums.sum(0)
         self.replicas = [
-            Histograms(
-                t.levels, t.counts.sum(0) - t.counts[g], t.N.sum(0) - t.N[g], betas, self.full.f
-            )
+            Histograms(t.levels, t.counts.sum(0) - t.counts[g], t.N.sum(0) - t.N[g], betas,
+                       self.full.f, where=f"{where} (jackknife group {g} left out)")
             for g in range(t.counts.shape[0])
-        ]
+        ]  # fmt: skip
 
     @property
     def n_groups(self):
@@ -193,7 +140,7 @@ class Reweighted:
         return mean, -cov
 
     def check_range(self, T):
-        """Refuse temperatures outside the sampled span or where the histograms run thin."""
+        """Refuse temperatures outside the sampled span: reweighting only interpolates."""
         Ts = self.tables.T
         for t in np.atleast_1d(T):
             if not Ts.min() - 1e-9 <= t <= Ts.max() + 1e-9:
@@ -201,11 +148,36 @@ class Reweighted:
                     f"{self.where}: T = {t:.5f} lies outside the sampled temperatures "
                     f"{Ts.min():.4f}-{Ts.max():.4f}; reweighting only interpolates"
                 )
-            if self.full.effective_fraction(1.0 / t) < MIN_EFFECTIVE:
-                raise UserError(
-                    f"{self.where}: at T = {t:.5f} the sampled energies barely overlap "
-                    f"(effective sample size below {MIN_EFFECTIVE:.0%}); add temperatures"
-                )
+
+    def overlap(self, T):
+        """The histograms' overlap at temperature T (``Overlap``)."""
+        k = int(np.argmin(np.abs(1.0 / self.tables.T - 1.0 / T)))
+        n_eff = self.full.effective_samples(1.0 / T)
+        return Overlap(float(T), float(n_eff), float(self.tables.T[k]), float(self.full.N[k]))
+
+    def check_overlap(self, T, what="crossing"):
+        """The ``Overlap`` at T; OverlapError where it is below MIN_EFFECTIVE. Called at every
+        temperature a result is read at (a crossing), which lies between simulated ones."""
+        o = self.overlap(T)
+        if not o.fraction >= MIN_EFFECTIVE:
+            raise OverlapError(
+                f"{self.where}: at the {what} T = {o.T:.5f} the reweighted ensemble rests on "
+                f"{o.n_eff:.0f} effective samples, {o.fraction:.1%} of the {o.nearest_N:.0f} at "
+                f"the nearest simulated temperature {o.nearest_T:.4f} (at least "
+                f"{MIN_EFFECTIVE:.0%} needed): the energy histograms barely overlap there. Give "
+                f"this size a denser temperature grid around T = {o.T:.4f}"
+            )
+        return o
+
+    def solver_report(self):
+        """The multi-histogram solver's iterations and final residual: the full data's, and
+        the worst over the jackknife replicas."""
+        out = self.full.solver_report()
+        reps = [h.solver_report() for h in self.replicas]
+        if reps:
+            out["replica_iterations_max"] = max(r["iterations"] for r in reps)
+            out["replica_residual_max"] = max(r["residual"] for r in reps)
+        return out
 
     def curve(self, statistic, T):
         """statistic(moments) at each T of the grid ``T``, with its jackknife error."""

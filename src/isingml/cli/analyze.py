@@ -40,6 +40,7 @@ def cmd_binder(args):
 
     job = jobs.binder_job(args.shards, args.t_range, with_exponents=bool(args.exponents))
     write_crossings(args, job)
+    log_reweighting(job.replicas)
     if job.sampling.get("note"):
         log.warning("sampling check: %s", job.sampling["note"])
     for r in job.rows:
@@ -48,6 +49,30 @@ def cmd_binder(args):
         )
     if job.exponents is not None:
         log_exponents(job.exponents)
+
+
+def log_reweighting(sidecar):
+    """The multi-histogram solver's convergence and the overlap at each crossing."""
+    report = sidecar.get("reweighting", {})
+    for where, r in report.get("solver", {}).items():
+        log.info(
+            "%s: multi-histogram free energies in %d steps, residual %.1e (jackknife replicas: "
+            "<= %d steps, <= %.1e)",
+            where,
+            r["iterations"],
+            r["residual"],
+            r.get("replica_iterations_max", 0),
+            r.get("replica_residual_max", 0.0),
+        )
+    for o in report.get("overlap_at_crossings", []):
+        log.info(
+            "overlap at the crossing L=%d/%d, T = %.5f: %.2f and %.2f of the nearest run's samples",
+            o["L"],
+            o["L2"],
+            o["T_star"],
+            o["a"]["fraction"],
+            o["b"]["fraction"],
+        )
 
 
 def log_exponents(exps):
@@ -63,6 +88,7 @@ def cmd_ensemble(args):
 
     job = jobs.ensemble_job(args.method, args.features, args.t_range)
     write_crossings(args, job)
+    log_reweighting(job.replicas)
     for r in job.rows:
         log.info(
             "%s crossing L=%d/%d: T_x = %.5f +- %.5f over %d networks",

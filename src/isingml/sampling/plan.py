@@ -37,10 +37,11 @@ from isingml.statistics import RELIABLE_LENGTH, TARGET_SPACING_TAUS, tau_int
 # multi-spin kernel on one core, measured with benchmarks/sampler.py (L = 64, T = 2.269). Only
 # their ratios matter; they only steer 'auto'.
 COST_NS = {"metropolis": 0.82, "wolff": 17.0, "multispin": 0.17}
-# Replicas of the multi-spin kernel start independently (ordered with random sign below T_c,
-# random above) and are run this many tau_int (at least n_thermalize sweeps) before the first
-# sample; each replica is a Metropolis chain, so the Metropolis pilot's tau_int applies. The
-# single-chain pilot's tau_int near T_c reads up to 5.5 times below that of the stored series
+# Replicas of the multi-spin kernel start independently (ordered, each with a random sign, at
+# every T: above T_c they must disorder, in a few tau_int) and are run this many tau_int (at
+# least n_thermalize sweeps) before the first sample; each replica is a Metropolis chain, so
+# the Metropolis pilot's tau_int applies. The single-chain pilot's tau_int near T_c reads up
+# to 5.5 times below that of the stored series
 # (L = 64, T = 2.257: 33 against 181 sweeps; 1.5-2.2 elsewhere), so 100 pilot tau_int are
 # >= 18 true ones; the burn-in costs at most ~5 % of a job's sweeps. The stored samples are then
 # spaced by 0.6-2.8 true tau_int rather than 2: the errors hold (jackknife over independent

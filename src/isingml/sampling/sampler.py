@@ -2,7 +2,7 @@
 
 The protocol for one (L, T):
 
-1. Start ordered (random global sign) below Onsager's T_c and random above it (``lattice``).
+1. Start ordered, with a random global sign, at every temperature (``lattice``).
 2-4. Thermalise, measure tau_int in a pilot run, fix the spacing of stored samples, and under
    'auto' choose the algorithm (``plan``).
 5. Collect, yielding chunks so that memory does not grow with the number of samples.
