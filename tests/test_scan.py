@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from isingml import config, exact, physics, seeds
-from isingml.analysis import reweighting, scan, scan_job
+from isingml.analysis import histograms, reweighting, scan, scan_job
 from isingml.cli import main
 from isingml.errors import UserError
 
@@ -99,15 +99,16 @@ def kish_fraction(e, g, beta_from, beta_to):
     logp = np.log(g) - beta_from * e
     w = -(beta_to - beta_from) * e
     a, b = logp + w, logp + 2 * w
-    num = 2 * reweighting.logsumexp(a)
-    return float(np.exp(num - reweighting.logsumexp(logp) - reweighting.logsumexp(b)))
+    num = 2 * histograms.logsumexp(a)
+    return float(np.exp(num - histograms.logsumexp(logp) - histograms.logsumexp(b)))
 
 
 def test_the_grid_meets_the_overlap_rule_on_exact_histograms():
     """Placed for a largest Binder size of 8 from an exact scan of L = 4 and 8: neighbours at
     most `overlap` histogram widths apart, and on the exact energy histograms of L = 8 each
     neighbour keeps at least exp(-(overlap / 2)^2) - 0.05 of its samples in play at the
-    midpoint (a Gaussian's value; reweighting refuses below 0.1)."""
+    midpoint (a Gaussian's value), above what the crossings' overlap check asks
+    (reweighting.MIN_EFFECTIVE)."""
     table = exact_table((4, 8), TINY_T)
     crossings, shift, p = scan.place_grid(table, (8,), points=4, overlap=1.0)
     T = np.array(p.temperatures)
@@ -120,7 +121,9 @@ def test_the_grid_meets_the_overlap_rule_on_exact_histograms():
     for t0, t1 in zip(T[:-1], T[1:], strict=True):
         mid = 2 / (t0 + t1)
         for t in (t0, t1):
-            assert kish_fraction(levels, counts, 1 / t, mid) >= np.exp(-0.25) - 0.05, (t0, t1)
+            fraction = kish_fraction(levels, counts, 1 / t, mid)
+            assert fraction >= np.exp(-0.25) - 0.05, (t0, t1)
+            assert fraction >= reweighting.MIN_EFFECTIVE, (t0, t1)
 
 
 def test_placement_widens_to_one_histogram_adds_points_and_gives_up():

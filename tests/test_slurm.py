@@ -68,9 +68,8 @@ def slurm_conf(folder):
     node = run("slurmd", "-C").stdout.split("\n")[0].split()
     fields = dict(f.split("=", 1) for f in node if "=" in f)
     memory = max(1000, int(int(fields.get("RealMemory", "4000")) * 0.8))
-    # Snakemake submits each group of sampling jobs (8 in profiles/slurm) as one SLURM job that
-    # asks for several CPUs, as a cluster node would offer; declare such a node (config_overrides
-    # lets slurmd accept more CPUs than this machine has).
+    # A cluster node offers many CPUs; declare such a node (config_overrides lets slurmd accept
+    # more CPUs than this machine has), as the cluster a user submits to would.
     cpus = max(16, int(fields.get("CPUs", "2")))
     for d in ("ctld", "d"):
         (folder / d).mkdir()
@@ -175,5 +174,5 @@ def test_tiny_workflow_runs_as_slurm_jobs(cluster, tmp_path):
     # (it deletes the logs of successful jobs, so the report is the record).
     submitted = re.findall(r"submitted with SLURM jobid (\d+) \(log: [^)]*slurm_logs/(\w+)", out)
     rules = {rule for _, rule in submitted}
-    assert {"group_sampling_simulate", "rule_train", "rule_features"} <= rules, rules
+    assert {"rule_simulate", "rule_binder_grid", "rule_train", "rule_features"} <= rules, rules
     assert len({jobid for jobid, _ in submitted}) == len(submitted) >= 10
