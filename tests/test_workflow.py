@@ -180,7 +180,7 @@ def readme_paths(run):
     a network."""
     placed = results.read_json(run / "results/binder/grid.json")["temperatures"]
     return {
-        "data/critical/L32/T2.2690.h5": f"data/critical/L16/T{placed[1]:.4f}.h5",
+        "data/critical/L32/T2.2713.h5": f"data/critical/L16/T{placed[1]:.4f}.h5",
         "results/models/cnn/w1.8-2.6/L24/seed0": "results/models/cnn/w1.8-2.6/L12/seed0",
     }
 
