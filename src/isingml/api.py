@@ -6,7 +6,6 @@ notebook gets is what the pipeline computes. Imported lazily by ``isingml``: ``i
 costs neither JAX nor Numba until one of these is called.
 """
 
-import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,31 +33,6 @@ class Samples:
         return float(self.attrs["T"])
 
 
-class _ArraySink:
-    """The shard writer's interface (``append`` per chunk, ``finish`` with the attributes),
-    kept in memory."""
-
-    def __init__(self):
-        self.chunks, self.attrs = [], {}
-
-    def append(self, spins, energy, magnetization):
-        self.chunks.append((np.array(spins), np.array(energy), np.array(magnetization)))
-
-    def finish(self, **attrs):
-        self.attrs = attrs
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-
-@contextlib.contextmanager
-def _silent(total, label):
-    yield lambda k: None
-
-
 def sample(L, T, n_samples, *, seed=0, algorithm="auto", grid="network", thermalize=None):
     """Sample ``n_samples`` configurations of the L x L periodic Ising model (J = 1) at
     temperature ``T`` from the root ``seed``, exactly as ``isingml simulate`` does for a shard
@@ -69,10 +43,8 @@ def sample(L, T, n_samples, *, seed=0, algorithm="auto", grid="network", thermal
 
     given = {"algorithm": algorithm, "grid": grid, "n_thermalize": thermalize}
     settings = sampler.SamplerSettings(**{k: v for k, v in given.items() if v is not None})
-    sink = _ArraySink()
-    job.simulate(int(L), float(T), int(n_samples), int(seed), settings, lambda: sink, _silent)
-    spins, energy, magnetization = (np.concatenate(x) for x in zip(*sink.chunks, strict=True))
-    return Samples(spins, energy, magnetization, sink.attrs)
+    a = job.sample_arrays(int(L), float(T), int(n_samples), int(seed), settings)
+    return Samples(a.spins, a.energy, a.magnetization, a.attrs)
 
 
 def read_shard(path, spins=True):

@@ -1,37 +1,10 @@
 """``isingml scan``: place the Binder grid from a short scan (``binder.temperatures: auto``)."""
 
-import contextlib
 import logging
 
 from isingml.cli.common import UserError, prepare_output
 
 log = logging.getLogger("isingml")
-
-
-class _Series:
-    """The shard writer's interface (``append`` per chunk, ``finish``), keeping only E and M:
-    a scan point's spins are never needed."""
-
-    def __init__(self):
-        self.energy, self.magnetization, self.attrs = [], [], {}
-
-    def append(self, spins, energy, magnetization):
-        self.energy.append(energy.copy())
-        self.magnetization.append(magnetization.copy())
-
-    def finish(self, **attrs):
-        self.attrs = attrs
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-
-@contextlib.contextmanager
-def _quiet(total, label):
-    yield lambda k: None
 
 
 def _job(args):
@@ -61,8 +34,6 @@ def _job(args):
 
 
 def cmd_scan(args):
-    import numpy as np
-
     from isingml.analysis import scan_job
     from isingml.io import results
     from isingml.sampling import job as sampling_job
@@ -75,10 +46,8 @@ def cmd_scan(args):
     )
 
     def sample(L, T):
-        sink = _Series()
-        sampling_job.simulate(L, T, job.samples, job.seed, settings, lambda: sink, _quiet)
-        e, m = np.concatenate(sink.energy), np.concatenate(sink.magnetization)
-        return e, m, int(sink.attrs.get("n_replicas", 1))
+        a = sampling_job.sample_arrays(L, T, job.samples, job.seed, settings, spins=False)
+        return a.energy, a.magnetization, int(a.attrs.get("n_replicas", 1))
 
     def report(L, T, u, err, c):
         log.info("scan L=%d T=%.4f U4=%.4f +- %.4f C=%.3f", L, T, u, err, c)

@@ -3,6 +3,7 @@ stored series. The sink (``io.shards.ShardWriter``) does the writing, so this mo
 of file I/O; ``isingml simulate`` hands ``simulate`` the function that opens it.
 """
 
+import contextlib
 import time
 from dataclasses import dataclass
 
@@ -79,4 +80,58 @@ def describe(result, L, T, n_samples, seconds, out):
         f"{'' if p.reliable else ' (pilot too short: lower bounds)'} "
         f"interval={plan.interval:.2f} sweeps {sampler.work_name(plan)}={p.work_per_update:.4g} "
         f"samples={n_samples} seconds={seconds:.2f} -> {out}"
+    )
+
+
+class _ArraySink:
+    """The shard writer's interface (``append`` per chunk, ``finish`` with the attributes),
+    kept in memory; the spins only where they are wanted."""
+
+    def __init__(self, keep_spins):
+        self.keep_spins, self.attrs = keep_spins, {}
+        self.spins, self.energy, self.magnetization = [], [], []
+
+    def append(self, spins, energy, magnetization):
+        if self.keep_spins:
+            self.spins.append(np.array(spins))
+        self.energy.append(np.array(energy))
+        self.magnetization.append(np.array(magnetization))
+
+    def finish(self, **attrs):
+        self.attrs = attrs
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+@contextlib.contextmanager
+def _silent(total, label):
+    yield lambda k: None
+
+
+@dataclass
+class Arrays:
+    """One (L, T) sampled into memory: ``spins`` int8 (n, L, L) (None unless asked for),
+    ``energy`` and ``magnetization`` per site (n,), and the attributes its shard would carry."""
+
+    spins: np.ndarray | None
+    energy: np.ndarray
+    magnetization: np.ndarray
+    attrs: dict
+
+
+def sample_arrays(L, T, n_samples, seed, settings, spins=True):
+    """``simulate`` into memory instead of a shard: the same stream, thermalisation, pilot and
+    spacing as the shard of the same arguments (the Python API's ``sample``, and the scan's
+    points, which keep only E and M)."""
+    sink = _ArraySink(spins)
+    simulate(L, T, n_samples, seed, settings, lambda: sink, _silent)
+    return Arrays(
+        np.concatenate(sink.spins) if spins else None,
+        np.concatenate(sink.energy),
+        np.concatenate(sink.magnetization),
+        sink.attrs,
     )
