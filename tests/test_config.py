@@ -158,12 +158,14 @@ def test_binder_temperatures_refuse_anything_else_in_one_line(value):
 
 def test_the_default_config_places_its_binder_grid_by_a_scan():
     """No T_c typed in: the shipped config and the paper's leave the Binder grid to the scan,
-    whose largest-but-one size must not exceed the smallest Binder size (else a Binder pair
-    would cross outside the region placed from the scan's last pair)."""
+    which must measure every Binder size below its largest pair (else that Binder pair could
+    cross outside the region placed around the scan's crossings)."""
     for path in ("config.yaml", "workflow/configs/paper.yaml"):
         assert yaml.safe_load((REPO / path).read_text())["binder"]["temperatures"] == "auto"
     full = config.resolved(yaml.safe_load((REPO / "config.yaml").read_text()))
     full["binder"]["scan"]["lattice_sizes"] = [16, 32, 64]
+    config.check_config(full)  # every Binder size below 64 is scanned
+    full["binder"]["scan"]["lattice_sizes"] = [8, 32, 64]
     with pytest.raises(UserError, match="config key 'binder.scan.lattice_sizes'"):
         config.check_config(full)
     full["binder"]["temperatures"] = [2.26, 2.26001]

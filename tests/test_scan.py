@@ -93,6 +93,18 @@ def test_region_holds_the_crossings_of_larger_pairs_and_the_limit():
         assert lo <= t <= hi, (t, lo, hi)
 
 
+def test_a_binder_size_inside_the_scan_puts_its_crossing_in_the_region():
+    """Binder sizes 3, 6, 12 on a scan of 3, 6, 12: the Binder pair (3, 6) crosses well below
+    the last one, and the placed grid reaches down to it; without 3 among the Binder sizes it
+    does not have to."""
+    table = exact_table((3, 6, 12), DEFAULT_T)
+    crossings, _, with_3 = scan.place_grid(table, (3, 6, 12, 24), points=5, overlap=1.0)
+    _, _, without = scan.place_grid(table, (6, 12, 24), points=5, overlap=1.0)
+    first = crossings[0]
+    assert with_3.region[0] <= first.T - scan.COVERAGE_Z * first.err
+    assert without.region[0] > first.T - scan.COVERAGE_Z * first.err
+
+
 def kish_fraction(e, g, beta_from, beta_to):
     """Kish's effective fraction of the samples at beta_from reweighted to beta_to, from the
     exact energy levels e (per site, x N = E) and their counts g."""

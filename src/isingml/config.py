@@ -184,10 +184,12 @@ def _check_binder_grid(b):
             _config_error("binder.temperatures", "two temperatures agree to 4 decimals")
         return
     scan = sorted(b["scan"]["lattice_sizes"])
-    if scan[-2] > min(b["lattice_sizes"]):
+    unseen = [L for L in b["lattice_sizes"] if L < scan[-1] and L not in scan]
+    if unseen:
         _config_error(
             "binder.scan.lattice_sizes",
-            f"{scan}: the grid is placed from the crossing of the two largest ({scan[-2]}, "
-            f"{scan[-1]}) toward larger sizes, so the smaller of them must not exceed the "
-            f"smallest Binder size {min(b['lattice_sizes'])}",
+            f"{scan}: the grid is placed around the scan's crossings and, from the crossing of "
+            f"the two largest ({scan[-2]}, {scan[-1]}), toward larger sizes; the Binder sizes "
+            f"{unseen} lie below that pair but are not scanned, so their crossings could fall "
+            "outside the grid: add them to binder.scan.lattice_sizes",
         )

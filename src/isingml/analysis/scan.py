@@ -240,10 +240,12 @@ def drift(crossings, table):
     return Drift(delta, err, last.T + delta / k, limit_err, r)
 
 
-def region(last, shift, z=COVERAGE_Z):
-    """(lo, hi) that the grid must cover: the last crossing and the drift's bound, +- z
-    standard errors each."""
-    ends = [(last.T, last.err)] + ([(shift.limit, shift.limit_err)] if shift else [])
+def region(last, shift, z=COVERAGE_Z, smaller=()):
+    """(lo, hi) that the grid must cover: the last crossing, the drift's bound and the
+    crossings ``smaller`` of the Binder grid's own pairs that the scan measured, +- z standard
+    errors each."""
+    ends = [(c.T, c.err) for c in (*smaller, last)]
+    ends += [(shift.limit, shift.limit_err)] if shift else []
     return min(t - z * s for t, s in ends), max(t + z * s for t, s in ends)
 
 
@@ -282,7 +284,8 @@ def place_grid(table, binder_sizes, points, overlap):
     ``Placement``)."""
     crossings = [locate_crossing(table, i, i + 1) for i in range(len(table.sizes) - 1)]
     shift = drift(crossings, table)
-    covered = region(crossings[-1], shift)
+    inside = [c for c in crossings[:-1] if c.sizes[0] >= min(binder_sizes)]
+    covered = region(crossings[-1], shift, smaller=inside)
     L = max(binder_sizes)
     heat, a = heat_at(table, L)
     width = (covered[0] + covered[1]) / 2 / math.sqrt(L * L * heat)
