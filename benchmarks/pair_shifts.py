@@ -26,7 +26,7 @@ def main():
     ap.add_argument("--exponents", type=float, nargs="+", default=[2.75, 2.0, 1.5, 1.0])
     args = ap.parse_args()
 
-    from isingml.analysis import extrapolate, jackknife
+    from isingml.analysis import corrections, extrapolate, jackknife
     from isingml.physics import ONSAGER_TC
 
     name = f"seed*/results/tc/{args.method}.jackknife.json"
@@ -70,7 +70,7 @@ def main():
                 value, err = out["T_c"], out["T_c_err"]
             else:
                 jacks = [jackknife.Jack.from_json(p["T_star"]) for p in pairs]
-                y, _ = extrapolate.extrapolation([p["L"] for p in pairs], jacks, x)
+                y, _ = corrections.extrapolation([p["L"] for p in pairs], jacks, x)
                 value, err = y.value, y.err
             pulls.append((value - ONSAGER_TC) / err)
             errs.append(err)

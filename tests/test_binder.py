@@ -9,7 +9,15 @@ import pytest
 
 from exact_samples import exact_distribution, iid_series
 from isingml import exact, physics
-from isingml.analysis import binder, chains, extrapolate, jackknife, observables
+from isingml.analysis import (
+    binder,
+    chains,
+    correction_models,
+    corrections,
+    extrapolate,
+    jackknife,
+    observables,
+)
 from isingml.analysis.jackknife import Jack
 from isingml.analysis.reweighting import LevelTables, Reweighted, cumulant
 from isingml.errors import UserError
@@ -183,45 +191,63 @@ def test_extrapolation_carries_the_correlation_of_pairs_that_share_a_size():
             jackknife.apply(lambda a, c, L=L: tc + b * L**-x + s * (a - c), n[L], n[2 * L])
             for L in (16, 32)
         ]
-        res = extrapolate.pair_extrapolation([16, 32], [32, 64], pair)
-        assert res["model"].startswith("two-pair extrapolation")
+        res, details = corrections.extrapolation([16, 32], pair, x)
+        assert details["model"].startswith("two-pair extrapolation")
         e = {L: n[L].err for L in n}
         exact_err = s * np.sqrt((w1 * e[16]) ** 2 + ((w2 - w1) * e[32]) ** 2 + (w2 * e[64]) ** 2)
-        assert res["T_c_err_data"] == pytest.approx(exact_err, rel=1e-9)
+        assert res.err == pytest.approx(exact_err, rel=1e-9)
         ratio.append(np.hypot(w1 * pair[0].err, w2 * pair[1].err) / exact_err)
-        pulls.append((res["T_c"] - tc) / res["T_c_err_data"])
+        pulls.append((res.value - tc) / res.err)
     rms = np.sqrt(np.mean(np.square(pulls)))
     assert 0.85 <= rms <= 1.15, rms
     assert np.mean(ratio) < 0.96  # independent pairs would understate it
 
 
-def test_extrapolation_has_no_pre_test_and_states_the_exponent_systematic():
-    """Two pairs: always the two-pair extrapolation, however small the predicted shift; three
-    pairs: the fit over all of them, its chi^2 from the pairs' covariance. The shift-exponent
-    systematic (2.75 against 2.5) is stated and in the total error."""
+def test_extrapolation_rule_is_fixed_by_the_number_of_pairs_alone():
+    """Two pairs: always the middle of the two-pair extrapolations at the ends of the shift
+    exponent's range, however small the predicted shift, the systematic half their
+    difference and in the total error; three pairs: U4's calibrated range is fitted over them
+    at its ends (chi^2 reported), any other crossing's exponent is fitted (pairs shifting
+    exactly as L^-2.75 give it back), no systematic; one pair: not extrapolated."""
     tc = physics.ONSAGER_TC
     exact_pairs = [jackknife.constant(tc - 0.3 * L**-2.75) for L in (8, 16, 32)]
     rng = np.random.default_rng(5)
     noise = size_noise((8, 16, 32, 64), 30, rng)
-    pairs = [jackknife.apply(lambda t, a, c: t + 1e-4 * (a - c), j, noise[L], noise[2 * L])
+    pairs = [jackknife.apply(lambda t, a, c: t + 1e-5 * (a - c), j, noise[L], noise[2 * L])
              for j, L in zip(exact_pairs, (8, 16, 32), strict=True)]  # fmt: skip
-    two = extrapolate.pair_extrapolation([16, 32], [32, 64], pairs[1:])
-    assert two["model"].startswith("two-pair") and "T_c_err_parts" in two
+    two = extrapolate.pair_extrapolation([16, 32], [32, 64], pairs[1:], method="binder")
+    assert two["model"].startswith("two pairs") and "T_c_err_parts" in two
+    assert two["exponent_range"] == [correction_models.EXACT_SMALL_L_SHIFT, 2.75]
     assert two["T_c_err"] == pytest.approx(np.hypot(two["T_c_err_stat"], two["T_c_err_syst"]))
     assert two["T_c_err_exponent"] > 0 and "systematic" in two["exponent_note"]
-    three = extrapolate.pair_extrapolation([8, 16, 32], [16, 32, 64], pairs)
-    assert three["model"].startswith("fit") and three["chi2_dof"] is not None
+    calibrated = extrapolate.pair_extrapolation([8, 16, 32], [16, 32, 64], pairs, method="binder")
+    assert calibrated["model"].startswith("3 pairs, the range calibrated")
+    assert calibrated["chi2_dof"] is not None and calibrated["T_c_err_syst"] > 0
+    assert abs(calibrated["T_c"] - tc) < Z * calibrated["T_c_err"]
+    three = extrapolate.pair_extrapolation([8, 16, 32], [16, 32, 64], pairs, method="cnn_binder")
+    assert three["model"].startswith("fit") and three["T_c_err_syst"] == 0.0
+    assert three["crossing_exponent"] == pytest.approx(2.75, abs=Z * three["crossing_exponent_err"])
     assert abs(three["T_c"] - tc) < Z * three["T_c_err"]
+    assert "fitted" in three["exponent_note"]
     one = extrapolate.pair_extrapolation([32], [64], pairs[2:])
     assert one["model"] == "one pair: not extrapolated" and one["T_c"] == pairs[2].value
 
 
+def test_exact_crossings_give_the_binder_two_pair_range():
+    """The lower end of U4's two-pair shift range is the smallest local exponent of the exact
+    crossings (L, 2L), L = 4, 5: read off an exactly solved lattice, not off the data."""
+    shift = [physics.ONSAGER_TC - exact.binder_crossing(L, 2 * L) for L in (4, 5)]
+    local = np.log(shift[0] / shift[1]) / np.log(5 / 4)
+    assert correction_models.EXACT_SMALL_L_SHIFT == pytest.approx(local, abs=0.005)
+
+
 @pytest.mark.parametrize("shift", [1.0, 1.3, 2.0, 2.75])
 def test_exponent_range_brackets_the_limit_of_any_exponent_inside_it(shift):
-    """cnn_binder's shift exponent is known only within [1, 2.75]: exact pairs shifting as
-    L^-shift for any exponent inside are extrapolated to within the stated systematic of T_c
-    (the two-pair extrapolation is monotonic in the exponent; its ends bracket the limit), and
-    each network is extrapolated the same way."""
+    """Two pairs of the networks' crossings: the shift exponent is known only within
+    [1, 2.75] (theory: x = 1/nu + omega > 1/nu = 1): exact pairs shifting as L^-shift for any
+    exponent inside are extrapolated to within the stated systematic of T_c (the two-pair
+    extrapolation is monotonic in the exponent; its ends bracket the limit), and each network
+    is extrapolated the same way."""
     tc = physics.ONSAGER_TC
     jacks = [jackknife.constant(tc - 0.4 * L**-shift) for L in (16, 32)]
     nets = [[tc - a * L**-shift for L in (16, 32)] for a in (0.3, 0.4, 0.5)]
@@ -236,6 +262,20 @@ def test_exponent_range_brackets_the_limit_of_any_exponent_inside_it(shift):
     assert min(lo, hi) - 1e-12 <= tc <= max(lo, hi) + 1e-12
     assert np.mean(out["T_c_networks"]) == pytest.approx(out["T_c"], abs=1e-12)
     assert "between 1 and 2.75" in out["exponent_note"]
+
+
+@pytest.mark.parametrize("shift", [1.3, 2.0, 2.75])
+def test_three_pairs_fit_the_shift_exponent(shift):
+    """Three pairs shifting exactly as L^-shift: the fit returns T_c and the exponent, for the
+    ensemble and for every network, with no systematic."""
+    tc = physics.ONSAGER_TC
+    jacks = [jackknife.constant(tc - 0.4 * L**-shift) for L in (8, 16, 32)]
+    nets = [[tc - a * L**-shift for L in (8, 16, 32)] for a in (0.3, 0.4, 0.5)]
+    out = extrapolate.pair_extrapolation([8, 16, 32], [16, 32, 64], jacks, network_values=nets,
+                                         method="cnn_binder")  # fmt: skip
+    assert out["T_c"] == pytest.approx(tc, abs=1e-7)
+    assert out["crossing_exponent"] == pytest.approx(shift, abs=1e-4)
+    assert np.allclose(out["T_c_networks"], tc, atol=1e-7) and out["T_c_err_syst"] == 0
 
 
 @pytest.mark.slow

@@ -163,8 +163,10 @@ def test_the_default_config_places_its_binder_grid_by_a_scan():
     for path in ("config.yaml", "workflow/configs/paper.yaml"):
         assert yaml.safe_load((REPO / path).read_text())["binder"]["temperatures"] == "auto"
     full = config.resolved(yaml.safe_load((REPO / "config.yaml").read_text()))
+    config.check_config(full)  # the Binder grid's 8 and 16 are scanned
     full["binder"]["scan"]["lattice_sizes"] = [16, 32, 64]
-    config.check_config(full)  # every Binder size below 64 is scanned
+    with pytest.raises(UserError, match=r"the Binder sizes \[8\] lie below that pair"):
+        config.check_config(full)
     full["binder"]["scan"]["lattice_sizes"] = [8, 32, 64]
     with pytest.raises(UserError, match="config key 'binder.scan.lattice_sizes'"):
         config.check_config(full)

@@ -16,6 +16,9 @@ from isingml.io import results
 Z = 4.0  # tolerance of the statistical comparisons, in standard errors
 G = 20  # jackknife groups per size in the toys
 
+# an uncalibrated range: three or more pairs fit the exponent
+FREE = corrections.Correction((1.5, 1.75), "uncalibrated: not used at three pairs")
+
 
 def size_noise(sizes, rng, groups=G):
     """Per size: (its noise, unit variance: the mean of ``groups`` group values, and the
@@ -75,7 +78,11 @@ def test_free_exponent_recovers_a_planted_model_from_three_pairs():
     assert res.details["omega"] == pytest.approx(1.3, abs=1e-5)
     assert res.systematic == 0.0 and not res.details["omega_at_bound"]
     flat = [jackknife.constant(1.0 + 1e-9 * (x == 16)) for x in L[:3]]
-    assert corrections.corrected(L[:3], flat, None).details["omega_at_bound"]
+    assert corrections.corrected(L[:3], flat, FREE).details["omega_at_bound"]
+    calibrated = corrections.Correction((1.25, 1.3), "calibrated", calibrated=True)
+    fixed = corrections.corrected(L, jacks, calibrated)
+    assert fixed.systematic > 0 and fixed.details["ends"][1]["chi2_dof"] is not None
+    assert fixed.details["ends"][1]["value"] == pytest.approx(2.2692, abs=1e-6)
 
 
 def test_free_exponent_errors_cover_with_noise():
@@ -89,7 +96,7 @@ def test_free_exponent_errors_cover_with_noise():
     for _ in range(n):
         eps = size_noise(sizes, rng, groups=10)
         jacks = [pair_jack(1.0 - 1.2 * La**-1.25, eps, La, 2 * La, 4e-4) for La in sizes[:3]]
-        res = corrections.corrected(sizes[:3], jacks, None)
+        res = corrections.corrected(sizes[:3], jacks, FREE)
         pulls.append((res.jack.value - 1.0) / res.jack.err)
     pulls = np.array(pulls)
     assert abs(pulls.mean()) < Z * pulls.std(ddof=1) / math.sqrt(n), pulls.mean()
@@ -133,7 +140,7 @@ def test_quoted_inv_nu_is_unbiased_where_the_statistical_combination_was_not():
         values.append(head["value"])
         errs.append(head["err"])
         stats.append(head["err_stat"])
-        ext = [extrapolate.extrapolation([16, 32], [p[2][name] for p in per_pair], w)[0]
+        ext = [corrections.extrapolation([16, 32], [p[2][name] for p in per_pair], w)[0]
                for name, w in (("dU4", 1.75), ("dln_abs_m", 1.0), ("dln_m2", 1.0))]  # fmt: skip
         old.append(jackknife.combine(ext)[0].value)
     values, errs = np.array(values), np.array(errs)

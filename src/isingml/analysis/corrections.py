@@ -5,15 +5,17 @@ from its limit by corrections to scaling, c L^-w to leading order. What the extr
 assumes about w is fixed before the data are looked at, by the number of pairs alone:
 
 - one pair: that pair, not extrapolated (said so; no systematic can be estimated from it);
-- two pairs: w cannot be measured. The model states a range ``Correction.omega_range`` with its
-  reason (``why``), fixed in advance from theory or from an exactly solved lattice, never from
-  results compared with an exact answer; the upper end may be ``math.inf``: the largest pair as
-  it stands, no correction left. The headline is the middle of the two-pair extrapolations at
-  the range's two ends and half their difference is the systematic (a flat prior over the
-  values between the ends would give 0.29 of the difference; half is the conservative choice);
-- three or more: w is fitted (least squares profiled over w in ``FREE_BOUNDS``) and refitted in
-  every jackknife replica, so that its uncertainty is in the statistical error; no range is
-  assumed, and a fit that ends on a bound says so.
+- two pairs, or any number where the range was measured on an exactly solved lattice's own
+  curves (``Correction.calibrated``): w is not measured. The model states a range
+  ``Correction.omega_range`` with its reason (``why``), fixed in advance from theory or from an
+  exactly solved lattice, never from results compared with an exact answer; the upper end may
+  be ``math.inf``: the largest pair as it stands, no correction left. The headline is the
+  middle of the extrapolations (fits, over three or more pairs) at the range's two ends and
+  half their difference is the systematic (a flat prior over the values between the ends would
+  give 0.29 of the difference; half is the conservative choice);
+- three or more, uncalibrated: w is fitted (least squares profiled over w in ``FREE_BOUNDS``)
+  and refitted in every jackknife replica, so that its uncertainty is in the statistical error;
+  no range is assumed, and a fit that ends on a bound says so.
 
 The same functions extrapolate crossing temperatures (w is then the shift exponent 1/nu + omega).
 """
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from isingml.analysis import extrapolate, jackknife
+from isingml.analysis import jackknife
 
 # Where a free correction exponent is searched (>= 3 pairs): wide enough for any correction of
 # the 2D and 3D Ising classes at the sizes used (3D: omega = 0.83; 2D: 7/4, and shift exponents
@@ -36,11 +38,16 @@ _GRID = 400
 
 @dataclass(frozen=True)
 class Correction:
-    """What an extrapolation over two pairs assumes: the correction exponent lies in
-    ``omega_range`` (lo, hi), hi possibly ``math.inf``; ``why``: the reason, fixed in advance."""
+    """What an extrapolation assumes: the correction exponent lies in ``omega_range`` (lo,
+    hi), hi possibly ``math.inf``; ``why``: the reason, fixed in advance. ``calibrated``: the
+    range was measured on an exactly solved lattice's own curves (the square lattice's transfer
+    matrices), so it holds at any number of pairs and is used there too (the fits at its ends
+    over all pairs, their chi^2 the check); an uncalibrated range serves two pairs only, and
+    three or more fit the exponent."""
 
     omega_range: tuple
     why: str
+    calibrated: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,12 +61,44 @@ class Extrapolated:
     details: dict
 
 
+def _weights(L, x, e):
+    """Linear weights a with estimate = a @ t for the fit t = y + b L^-x with weights 1/e^2
+    (two points: the exact two-point extrapolation)."""
+    A = np.stack([np.ones_like(L), L**-x], axis=1)
+    W = 1.0 / e**2
+    return np.linalg.solve(A.T @ (A * W[:, None]), (A * W[:, None]).T)  # (2, n)
+
+
+def extrapolation(L, jacks, x):
+    """Extrapolate pair estimates ``jacks`` (Jack per pair, pairs keyed by their smaller size
+    ``L``) as y + b L^-x with x fixed: (Jack of y, details dict with ``b``, ``chi2_dof`` (three
+    or more pairs, from the pairs' covariance) and ``model``)."""
+    L = np.asarray(L, dtype=np.float64)
+    if L.size == 1:
+        return jacks[0], {"model": "one pair: not extrapolated", "chi2_dof": None}
+    e = np.array([max(j.err, 1e-12) for j in jacks])
+    a = _weights(L, x, e)
+    y = jackknife.apply(lambda *t: float(a[0] @ np.asarray(t)), *jacks)
+    b = jackknife.apply(lambda *t: float(a[1] @ np.asarray(t)), *jacks)
+    details = {"b": b.value, "b_err": b.err, "chi2_dof": None}
+    if L.size == 2:
+        details["model"] = f"two-pair extrapolation as L^-{x:g} (no degree of freedom checks it)"
+        return y, details
+    C = jackknife.covariance(jacks)
+    t = np.array([j.value for j in jacks])
+    r = t - (y.value + b.value * L**-x)
+    chi2 = float(r @ np.linalg.pinv(C, rcond=1e-10) @ r)
+    details["chi2_dof"] = chi2 / (L.size - 2)
+    details["model"] = f"fit y + b L^-{x:g} over {L.size} pairs"
+    return y, details
+
+
 def at_exponent(L, jacks, omega):
     """The two-pair (or fixed-w least-squares) extrapolation with exponent ``omega``; for
     ``math.inf`` the largest pair as it stands. (Jack, details)."""
     if math.isinf(omega):
         return jacks[-1], {"model": "the largest pair as it stands (no correction left)"}
-    return extrapolate.extrapolation(L, jacks, omega)
+    return extrapolation(L, jacks, omega)
 
 
 def _profile(L, t, w, omegas):
@@ -134,18 +173,20 @@ def corrected(L, jacks, correction):
     if L.size == 1:
         note = "one pair: not extrapolated (no correction can be estimated from one pair)"
         return Extrapolated(jacks[0], 0.0, {"model": note, "omega_range": None})
-    if L.size >= 3:
+    if L.size >= 3 and not correction.calibrated:
         y, _, details = free_extrapolation(L, jacks)
         return Extrapolated(y, 0.0, {**details, "systematic_note": "w fitted: none"})
     lo, hi = correction.omega_range
-    (a, _), (b, _) = (at_exponent(L, jacks, o) for o in (lo, hi))
+    (a, da), (b, db) = (at_exponent(L, jacks, o) for o in (lo, hi))
     mid = jackknife.apply(lambda u, v: 0.5 * (u + v), a, b)
     top = "inf" if math.isinf(hi) else f"{hi:g}"
+    how = "two pairs" if L.size == 2 else f"{L.size} pairs, the range calibrated"
     details = {
-        "model": f"two pairs: w known only to lie in [{lo:g}, {top}] ({correction.why}); the "
+        "model": f"{how}: w known only to lie in [{lo:g}, {top}] ({correction.why}); the "
         "middle of the extrapolations at its two ends, half their difference the systematic",
         "omega_range": [lo, None if math.isinf(hi) else hi],
-        "ends": [{"omega": lo, "value": a.value, "err": a.err},
-                 {"omega": None if math.isinf(hi) else hi, "value": b.value, "err": b.err}],
+        "ends": [{"omega": lo, "value": a.value, "err": a.err, "chi2_dof": da.get("chi2_dof")},
+                 {"omega": None if math.isinf(hi) else hi, "value": b.value, "err": b.err,
+                  "chi2_dof": db.get("chi2_dof")}],
     }  # fmt: skip
     return Extrapolated(mid, abs(a.value - b.value) / 2, details)

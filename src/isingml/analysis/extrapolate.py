@@ -2,105 +2,73 @@
 jackknife through the extrapolation.
 
 Crossings of a dimensionless scaling quantity between sizes L and rL, at a fixed ratio r,
-approach T_c as T_x(L) = T_c + b L^-x with x = 1/nu + omega (``physics.CROSSING_EXPONENT``;
-2.75 for the Binder cumulant of the 2D Ising model). The headline is always the same model,
-chosen before looking at the data (no pre-test):
+approach T_c as T_x(L) = T_c + b L^-x with x = 1/nu + omega (2.75 asymptotically for the
+Binder cumulant of the 2D Ising model). What the extrapolation assumes about x is fixed before
+the data are looked at, by the number of pairs alone (``corrections``), and nowhere does an
+exact T_c enter:
 
 - one pair: that pair, not extrapolated (said so);
-- two pairs: the two-pair extrapolation T_c = (t_2 L_2^x - t_1 L_1^x) / (L_2^x - L_1^x);
-- three or more: the least-squares fit of T_c + b L^-x over all pairs (weights from each pair's
-  own error, held fixed), its chi^2 from the full covariance of the pairs reported beside it.
+- two pairs: x cannot be measured; it is known only within a range fixed in advance
+  (``correction_models.shift_correction``: for U4 from the exact small-L crossings of the
+  square lattice, otherwise from theory alone, 1 = 1/nu < x <= 2.75). The headline is the
+  middle of the two-pair extrapolations at the range's ends, half their difference the
+  systematic (``T_c_err_exponent``), added to the total in quadrature. A range calibrated on
+  the exactly solved lattice (U4's) is used so at any number of pairs (fits over all pairs at
+  its ends; their chi^2 reported);
+- three or more, uncalibrated (the networks' U_phi, PCA's cumulant): x is fitted with T_c
+  and b (``corrections.free_extrapolation``, x in ``correction_models.SHIFT_BOUNDS``) and
+  refitted in every jackknife replica, so that its uncertainty is in the statistical error;
+  no systematic is added.
 
-Pairs that share a size are correlated (L = 32 feeds (16, 32) and (32, 64); their jackknife
-parts are almost perfectly anti-correlated), so the error is not that of independent pairs: the
-extrapolation is repeated on every delete-one-group replica of every size (``jackknife.Jack``).
-The shift exponent is fixed by theory, but the effective exponent of small sizes is lower (the
-exact small-L crossings give 2.36-2.53): the extrapolation with ``EFFECTIVE_EXPONENT`` is
-reported beside it and the difference is stated as a systematic (``T_c_err_exponent``), added
-to the total in quadrature. Where the exponent at the sizes used is known only within a range
-(``EXPONENT_RANGE``: the networks' decimation pairing), the headline is the middle of the two
-ends' extrapolations and half their difference the systematic.
-
-The same function extrapolates pair estimates of exponents (``exponents``): y(L) = y + c L^-omega.
+Pairs that share a size are correlated (L = 32 feeds (16, 32) and (32, 64); their L = 32 parts
+are anti-correlated), so the error is not that of independent pairs: the extrapolation is
+repeated on every delete-one-group replica of every size (``jackknife.Jack``).
 """
 
 import math
 
 import numpy as np
 
-from isingml.analysis import jackknife
+from isingml.analysis import corrections, jackknife
 from isingml.analysis.chains import student_error
-from isingml.physics import CROSSING_EXPONENT, ONSAGER_TC
-
-EFFECTIVE_EXPONENT = 2.5  # the shift exponent the smallest exact crossings show (systematic)
-# The networks' decimation pairing (U_phi on L against 2L decimated to L) has no exact small-L
-# crossings to measure its shift exponent on, and theory gives only its asymptotic value (2.75,
-# as U4: phi is a sum of local odd operators, the magnetization's lattice cousins). Its crossings
-# in 12 coverage reruns approach T_c far more slowly at these sizes: mean shifts -0.0029(4) at
-# (16, 32) and -0.0010(4) at (32, 64), an effective exponent of 1.5 with a 1-sigma range of
-# about 0.9 to 2.3 (benchmarks/results/cnn_binder_shift_exponent.txt). So its exponent is taken
-# as unknown within a range: the headline is the middle of the extrapolations with the two
-# ends, half their difference the systematic (a flat prior over the range would give 0.29 of
-# the difference; half is the conservative choice). Its end at 2.75 alone left the headline
-# biased low by half a sigma in those reruns, with a systematic that swung with the noise.
-EXPONENT_RANGE = {"cnn_binder": (1.0, CROSSING_EXPONENT)}
-WHY_RANGE = {
-    "cnn_binder": "the decimation pairing's crossings approach T_c more slowly at these sizes "
-    "than the asymptotic L^-2.75 (an effective exponent near 1.5 in the coverage reruns)",
-}
+from isingml.analysis.correction_models import SHIFT_BOUNDS, shift_correction
+from isingml.physics import ONSAGER_TC
 
 
-def _weights(L, x, e):
-    """Linear weights a with estimate = a @ t for the fit t = y + b L^-x with weights 1/e^2
-    (two points: the exact two-point extrapolation)."""
-    A = np.stack([np.ones_like(L), L**-x], axis=1)
-    W = 1.0 / e**2
-    return np.linalg.solve(A.T @ (A * W[:, None]), (A * W[:, None]).T)  # (2, n)
-
-
-def extrapolation(L, jacks, x):
-    """Extrapolate pair estimates ``jacks`` (Jack per pair, pairs keyed by their smaller size
-    ``L``) as y + b L^-x: (Jack of y, details dict)."""
+def _headline(L, jacks, shift):
+    """(Jack of T_c, systematic, details) of the rule of the module docstring; ``shift``: the
+    two-pair range (a ``corrections.Correction``)."""
     L = np.asarray(L, dtype=np.float64)
     if L.size == 1:
-        return jacks[0], {"model": "one pair: not extrapolated", "chi2_dof": None}
-    e = np.array([max(j.err, 1e-12) for j in jacks])
-    a = _weights(L, x, e)
-    y = jackknife.apply(lambda *t: float(a[0] @ np.asarray(t)), *jacks)
-    b = jackknife.apply(lambda *t: float(a[1] @ np.asarray(t)), *jacks)
-    details = {"b": b.value, "b_err": b.err, "chi2_dof": None}
-    if L.size == 2:
-        details["model"] = f"two-pair extrapolation as L^-{x:g} (no degree of freedom checks it)"
-        return y, details
-    C = jackknife.covariance(jacks)
-    t = np.array([j.value for j in jacks])
-    r = t - (y.value + b.value * L**-x)
-    chi2 = float(r @ np.linalg.pinv(C, rcond=1e-10) @ r)
-    details["chi2_dof"] = chi2 / (L.size - 2)
-    details["model"] = f"fit y + b L^-{x:g} over {L.size} pairs"
-    return y, details
-
-
-def _headline(L, jacks, x):
-    """(Jack, details) of the extrapolation with exponent ``x``, or, for a range (lo, hi), of
-    the middle of the extrapolations with its ends (details: ``ends``, one per end)."""
-    if not isinstance(x, tuple):
-        return extrapolation(L, jacks, x)
-    ends = [extrapolation(L, jacks, e) for e in x]
+        return jacks[0], 0.0, {"model": "one pair: not extrapolated", "chi2_dof": None}
+    if L.size >= 3 and not shift.calibrated:
+        y, x, d = corrections.free_extrapolation(L, jacks, SHIFT_BOUNDS)
+        details = {
+            "model": d["model"].replace("y + c L^-w", "T_c + b L^-x").replace("w ", "x "),
+            "crossing_exponent": d["omega"],
+            "crossing_exponent_err": x.err,
+            "crossing_exponent_at_bound": d["omega_at_bound"],
+            "b": d["c"],
+            "chi2_dof": d["chi2_dof"],
+        }
+        return y, 0.0, details
+    lo, hi = shift.omega_range
+    ends = [corrections.extrapolation(L, jacks, e) for e in (lo, hi)]
     mid = jackknife.apply(lambda a, b: 0.5 * (a + b), ends[0][0], ends[1][0])
+    how = "two pairs" if L.size == 2 else f"{L.size} pairs, the range calibrated"
     details = {
+        "model": f"{how}: the shift exponent x known only to lie in [{lo:g}, {hi:g}] "
+        f"({shift.why}); the middle of the extrapolations at its ends, half their difference "
+        "the systematic",
+        "exponent_range": [lo, hi],
         "b": None,
-        "b_err": None,
         "chi2_dof": ends[1][1]["chi2_dof"],
-        "model": f"middle of the extrapolations as L^-{x[0]:g} and L^-{x[1]:g} ("
-        + ("two pairs" if np.size(L) == 2 else f"fits over {np.size(L)} pairs")
-        + "; the shift exponent is known only to lie between them)",
         "ends": [
             {"x": e, "T_c": y.value, "T_c_err": y.err, "b": d["b"]}
-            for e, (y, d) in zip(x, ends, strict=True)
+            for e, (y, d) in zip((lo, hi), ends, strict=True)
         ],
     }
-    return mid, details
+    return mid, abs(ends[1][0].value - ends[0][0].value) / 2, details
 
 
 def training_seed(name):
@@ -127,7 +95,8 @@ def network_spread(L, values, x, groups=None):
     """Each network's own extrapolation of its pair values ``values`` (n_networks, n_pairs; NaN
     where a network has no crossing) and the Student-t error of their mean over the independent
     ``groups`` (``grouped_student_error``): (error, per network (n_networks,), NaN for a
-    network with a missing pair). ``x``: an exponent, a range, or a rule (L, jacks) -> Jack."""
+    network with a missing pair). ``x``: a two-pair shift range (``corrections.Correction``)
+    or a rule (L, jacks) -> Jack."""
     rule = x if callable(x) else (lambda L_, jacks: _headline(L_, jacks, x)[0])
     per_net = np.array([
         rule(L, [jackknife.constant(v) for v in row]).value
@@ -139,49 +108,45 @@ def network_spread(L, values, x, groups=None):
     return grouped_student_error(per_net[ok], kept), per_net
 
 
-def pair_extrapolation(
-    L, L2, jacks, x=CROSSING_EXPONENT, network_values=None, method=None, network_groups=None
-):
+def pair_extrapolation(L, L2, jacks, network_values=None, method=None, network_groups=None):
     """The headline T_c from pair crossings (Jack per pair): a dict.
 
     ``network_values``, for an ensemble's mean crossing: the crossing of each network per pair
     (n_networks, n_pairs); each network is extrapolated the same way and the Student-t error of
     the mean of those extrapolations (the spread between networks) is added in quadrature.
-    A ``method`` in ``EXPONENT_RANGE`` is extrapolated with the range's ends and reported at
-    their middle (``crossing_exponent`` None, ``exponent_range`` the ends).
+    ``method`` names the two-pair range of the shift exponent (``shift_correction``).
     """
     L, L2 = np.asarray(L, dtype=np.float64), np.asarray(L2, dtype=np.float64)
     pairs = [[int(a), int(b)] for a, b in zip(L, L2, strict=True)]
-    span = EXPONENT_RANGE.get(method) if L.size > 1 else None
     base = {
         "pairs_used": pairs,
         "L_used": sorted({*map(int, L), *map(int, L2)}),
-        "crossing_exponent": None if span else x,
-        "exponent_range": list(span) if span else None,
+        "crossing_exponent": None,
+        "exponent_range": None,
         "nu": None,
         "nu_err": None,
     }
     if L.size == 0:
         return {**base, "ok": False, "T_c": None, "T_c_err": None, "note": "no finite crossing"}
-    if np.unique(L).size != L.size:
-        raise ValueError(f"pair crossings of one series repeat a size: {pairs}")
+    if np.unique(L).size != L.size or np.any(np.diff(L) <= 0):
+        raise ValueError(f"pair crossings must come in increasing, distinct sizes: {pairs}")
     ratios = L2 / L
     if np.ptp(ratios) > 1e-9:
         base["note"] = f"size ratios differ ({sorted(set(np.round(ratios, 3)))}): b varies"
-    tc, details = _headline(L, jacks, span or x)
-    stat = tc.err
-    out = {**base, **details, "ok": True, "T_c": tc.value, "T_c_err_data": stat}
+    shift = shift_correction(method)
+    tc, systematic, details = _headline(L, jacks, shift)
+    out = {**base, **details, "ok": True, "T_c": tc.value, "T_c_err_data": tc.err}
     out["T_c_err_parts"] = {str(k): v for k, v in tc.part_errs().items()}
     out["T_c_replicas"] = tc.to_json()
     networks = 0.0
     if network_values is not None and len(network_values) > 1:
-        networks, per_net = network_spread(L, network_values, span or x, network_groups)
+        networks, per_net = network_spread(L, network_values, shift, network_groups)
         out["T_c_networks"] = per_net.tolist()
         out["T_c_err_networks"] = networks
-    out["T_c_err_stat"] = math.hypot(stat, networks)
-    out.update(_exponent_systematic(L, jacks, tc, details, x, span, method))
-    out["T_c_err_syst"] = out["T_c_err_exponent"]
-    out["T_c_err"] = math.hypot(out["T_c_err_stat"], out["T_c_err_syst"])
+    out["T_c_err_stat"] = math.hypot(tc.err, networks)
+    out["T_c_err_exponent"] = out["T_c_err_syst"] = systematic
+    out["exponent_note"] = _exponent_note(details, systematic)
+    out["T_c_err"] = math.hypot(out["T_c_err_stat"], systematic)
     out["pairs"] = [
         {"L": p[0], "L2": p[1], "T_star": j.value, "T_star_err": j.err}
         for p, j in zip(pairs, jacks, strict=True)
@@ -189,32 +154,24 @@ def pair_extrapolation(
     return out
 
 
-def _exponent_systematic(L, jacks, tc, details, x, span, method):
-    """The systematic of the shift exponent (``T_c_err_exponent``, with its note): half the
-    difference of a range's ends, or the move to ``EFFECTIVE_EXPONENT`` from ``x``."""
-    if span:
-        lo, hi = (e["T_c"] for e in details["ends"])
-        return {
-            "T_c_err_exponent": abs(hi - lo) / 2,
-            "exponent_note": (
-                f"the shift exponent lies between {span[0]:g} and {span[1]:g} "
-                f"({WHY_RANGE[method]}): T_c is the middle of the two extrapolations "
-                f"({lo:.5f} and {hi:.5f}), half their difference a systematic, in T_c_err"
-            ),
-        }
-    if L.size > 1:
-        alt, _ = extrapolation(L, jacks, EFFECTIVE_EXPONENT)
-        return {
-            "T_c_exponent_alt": alt.value,
-            "alternative_exponent": EFFECTIVE_EXPONENT,
-            "T_c_err_exponent": abs(alt.value - tc.value),
-            "exponent_note": (
-                f"with the shift exponent {EFFECTIVE_EXPONENT:g} (the small-L effective value) "
-                f"instead of {x:g}, T_c moves by {alt.value - tc.value:+.2g}: a systematic, "
-                "in T_c_err"
-            ),
-        }
-    return {"T_c_err_exponent": 0.0}
+def _exponent_note(details, systematic):
+    """What the shift exponent contributes, in words (None for one pair)."""
+    if details.get("ends"):
+        (lo, t_lo), (hi, t_hi) = ((e["x"], e["T_c"]) for e in details["ends"])
+        return (
+            f"the shift exponent lies between {lo:g} and {hi:g}: T_c is the middle of the two "
+            f"extrapolations ({t_lo:.5f} and {t_hi:.5f}), half their difference "
+            f"({systematic:.2g}) a systematic, in T_c_err"
+        )
+    if details.get("crossing_exponent") is not None:
+        bound = details["crossing_exponent_at_bound"]
+        at = "; at a bound: the pairs do not fix it" if bound else ""
+        return (
+            f"the shift exponent fitted: x = {details['crossing_exponent']:.2f} +- "
+            f"{details['crossing_exponent_err']:.2f}{at}; its uncertainty is in the statistical "
+            "error (refitted in every jackknife replica), no systematic added"
+        )
+    return None
 
 
 def deviation(T_c, T_c_err):
