@@ -38,9 +38,10 @@ _AMPLITUDE = Correction(
 # extrapolation with omega = 1/2, the slowest correction a two-pair extrapolation can carry at
 # these errors: its lever on the largest pair, 1/(1 - 2^-omega), is 3.4 at 1/2 (1.3 at 2, 2 at 1),
 # so a slower one would turn the two pairs' statistical difference into the whole answer.
-# Said openly: that end coincides with the effective omega a referee read off these crossings
-# against the exact T_c (about 0.5), so this range is not independent of that reading; only a
-# third pair, which lets omega be fitted (``corrections.free_extrapolation``), removes the doubt.
+# That end was chosen so, not measured; it coincides with the effective omega a referee read
+# off these crossings against the exact T_c (about 0.5), so the range serves two pairs only:
+# the default Binder grid has three (L = 8 ... 64), and omega is then fitted
+# (``corrections.free_extrapolation``, the range uncalibrated).
 NETWORK_OMEGA_RANGE = (0.5, math.inf)
 CORRECTION = {
     "dU4": _BACKGROUND, "chi": _BACKGROUND, "abs_m": _BACKGROUND,

@@ -212,15 +212,16 @@ def _exponent_lines(exponents):
     lines += [
         "",
         "Errors are the jackknife's over independent replicas, carried through the crossing "
-        "temperature and the extrapolation y + c L^−ω. With two pairs ω is known only within a "
-        "range fixed in advance (from theory and the exact small-L transfer matrix; for the "
-        "networks from no correction left down to ω = 1/2): the value is the middle of the "
-        "extrapolations at its ends and half their difference a systematic, added; with three "
-        "or more pairs ω is fitted. binder's 1/ν is dU4/dβ's alone; its log-derivative "
-        "estimates are checks, not combined with it. For cnn_binder the spread between networks "
-        "is added as the Student-t error over training seeds. Every estimate per pair, each "
-        "model (`model`, `omega_range` or `omega`, `systematic`) and the covariance of T_c and "
-        "the exponents are in results/fss/exponents.json.",
+        "temperature and the extrapolation y + c L^−ω. Where the exact transfer-matrix curves "
+        "of the square lattice calibrate ω (binder's estimates), it is known within that range "
+        "at any number of pairs: the value is the middle of the extrapolations at its ends and "
+        "half their difference a systematic, added. Elsewhere (the networks) three or more "
+        "pairs fit ω, its uncertainty in the statistical error; two pairs take a range fixed in"
+        " advance (no correction left down to ω = 1/2). binder's 1/ν is dU4/dβ's alone; its "
+        "log-derivative estimates are checks, not combined with it. For cnn_binder the spread "
+        "between networks is added as the Student-t error over training seeds. Every estimate "
+        "per pair, each model (`model`, `omega_range` or `omega`, `systematic`) and the "
+        "covariance of T_c and the exponents are in results/fss/exponents.json.",
     ]
     return lines
 
@@ -261,11 +262,13 @@ def summary_markdown(rows, results, exponents=None):
     lines += [
         "",
         "How each T_c(∞) was obtained is in results/fss/<method>.json under 'model'. Crossings "
-        "of the Binder cumulants approach T_c from below and are extrapolated as "
-        "L^-(1/ν + ω) = L^-2.75 from all pairs (two pairs: the two-pair extrapolation), with "
-        "the errors of pairs that share a size carried by the jackknife; cnn_binder, whose "
-        "shift exponent at these sizes is known only to lie between 1 and 2.75, is the middle "
-        "of the two extrapolations, half their difference a systematic.",
+        "of the Binder cumulants approach T_c from below as L^-x, x = 1/ν + ω, and are "
+        "extrapolated from all pairs, with the errors of pairs that share a size carried by "
+        "the jackknife. binder's x lies in [2.36, 2.75], the range the square lattice's exact "
+        "small-L crossings show (the middle of the fits at its ends, half their difference a "
+        "systematic); the networks' x is fitted with T_c from three or more pairs (refitted in "
+        "every jackknife replica), and with two lies in [1, 2.75] (theory: x > 1/ν = 1). No "
+        "estimator uses the exact T_c.",
         "",
         NETWORK_SPREAD,
         "",
