@@ -205,6 +205,27 @@ def test_readme_python_example_runs(finished_run):
     assert float(lines[2].split()[0]) == pytest.approx(binder["T_c"], rel=1e-12)
 
 
+def test_readme_h5py_example_reads_a_shard(finished_run):
+    """The README's plain-h5py block, on the tiny run's twin of the shard it names."""
+    text = (REPO / "README.md").read_text()
+    block = text.split("## What the files are", 1)[1].split("```python\n", 1)[1].split("```")[0]
+    default, tiny = "data/lattices/L24/T2.2500.h5", "data/lattices/L12/T2.2000.h5"
+    assert default in block, f"the README's h5py example no longer names {default}"
+    res = subprocess.run([sys.executable, "-c", block.replace(default, tiny)], cwd=finished_run,
+                         capture_output=True, text=True, env=env(), timeout=120)  # fmt: skip
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert "'L': 12" in res.stdout or "'L': np.int64(12)" in res.stdout, res.stdout[:500]
+
+
+def test_every_run_file_the_docs_may_name_is_made(finished_run):
+    """tests/docs_text.py lists the run files the README and docs/ may name (tests/test_docs.py
+    holds them to it); the tiny run makes each."""
+    from docs_text import RUN_FILES
+
+    missing = [g for g in RUN_FILES if not list(finished_run.glob(g))]
+    assert not missing, missing
+
+
 def test_adding_a_size_reruns_only_that_size(finished_run):
     res = snakemake(finished_run, "-n", "--config", "lattice_sizes=[8,12,16]")
     jobs = planned_jobs(res.stdout + res.stderr)
