@@ -22,7 +22,7 @@ from isingml.physics import EXACT_EXPONENTS, ONSAGER_TC
 ESTIMATORS = tuple(m.name for m in METHODS if m.role == ESTIMATOR)
 # Why each study (the registry's rows that are computed but whose error bars did not pass
 # coverage) is not an estimator; they are shown apart, with no pull (benchmarks/pull_coverage.py,
-# README "Coverage").
+# docs/validation.md).
 WHY_NOT_ESTIMATOR = {
     "confusion": "one warm-started epoch per proposal lags the moving boundary; the accuracy "
     "curves are flat within their binomial noise, so the peak is not located (coverage: mean "
