@@ -69,9 +69,8 @@ def add_commands(sub):
     add_jax_options(p)
     p.add_argument(
         "--model",
-        choices=MODELS,
-        help="the network: cnn (convolutional), fcn (fully connected, Carrasquilla & Melko) or "
-        "ecnn (equivariant under the square's symmetries) (or the --job's)",
+        help=f"the network, one of {', '.join(MODELS)}: cnn convolutional, fcn fully connected "
+        "(Carrasquilla & Melko), ecnn equivariant under the square's symmetries (or the --job's)",
     )
     add_window_option(p)
     p.add_argument(
