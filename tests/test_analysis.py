@@ -176,7 +176,7 @@ def test_fss_reads_its_kind_from_the_method_registry(tmp_path):
     results.write_csv(tc, [{"method": "binder", "window": "-", "L": 8, "T_star": 2.26,
                             "T_star_err": 0.01}])  # fmt: skip
     assert methods.get("binder").fss == methods.CROSSING
-    with pytest.raises(UserError, match="--replicas"):
+    with pytest.raises(UserError, match="--tc-jackknife"):
         jobs.fss_job("binder", tc)
     assert set(jobs.ENSEMBLE_ANALYSES) == set(methods.ENSEMBLE_CROSSINGS)
 
@@ -216,3 +216,9 @@ def test_summary_ranks_by_distance_and_says_what_the_rows_are():
     assert "tied to γ/ν" in beta
     assert "γ/ν + 2β/ν − d = +0.00003 ± 0.00001" in md and "not a second confirmation" in md
     assert summary.NETWORK_SPREAD in md
+    # summary.csv: `kind` a short category, the long text in `note`
+    kinds = {r["method"]: (r["kind"], r["note"]) for r in rows}
+    assert kinds["binder"] == ("T_c estimator", "")
+    assert kinds["rg"] == ("study", summary.STUDIES["rg"])
+    window = summary.summary_row(result("cnn", 2.26, 0.01), [], ())
+    assert window["kind"] == "window-trained" and "not to T_c" in window["note"]

@@ -91,7 +91,99 @@ def test_asking_for_a_gpu_where_there_is_none_stops_with_the_install_hint(tmp_pa
 
     if jax.default_backend() != "cpu":
         pytest.skip("this machine has an accelerator")
-    res = run_cli("train", "--model", "cnn", "--L", "8", "--gpus", "1", "--data", str(tmp_path),
+    shard = tmp_path / "data" / "T3.0000.h5"  # the inputs are checked first
+    main(["simulate", "--L", "8", "--T", "3.0", "--samples", "20", "--seed", "0",
+          "--out", str(shard)])  # fmt: skip
+    res = run_cli("train", "--model", "cnn", "--L", "8", "--gpus", "1", "--data", str(shard.parent),
                   "--out", str(tmp_path / "m"))  # fmt: skip
     assert res.returncode == 2 and "Traceback" not in res.stderr
     assert "--gpus 1 asks for a GPU" in res.stderr and "pip install -e '.[cuda]'" in res.stderr
+
+
+def every_option():
+    """(command, argparse action) of every option of every subcommand."""
+    import argparse
+
+    from isingml.cli import _each_parser, build_parser
+
+    skip = (argparse._SubParsersAction, argparse._HelpAction, argparse._VersionAction)
+    for parser in _each_parser(build_parser()):
+        for action in parser._actions:
+            if not isinstance(action, skip):
+                yield parser.prog, action
+
+
+def test_every_option_of_every_command_says_what_it_does():
+    """No option without help; a default that argparse knows shows in the help as rendered."""
+    import argparse
+
+    from isingml.cli import HelpFormatter
+
+    options = list(every_option())
+    assert len(options) > 150  # every subparser was walked, analyze's nested ones among them
+    for prog, action in options:
+        name = "/".join(action.option_strings) or action.dest
+        assert action.help and action.help.strip(), f"{prog} {name} has no help"
+        known = action.default not in (None, [], argparse.SUPPRESS) and action.default is not False
+        if known and not action.required:
+            shown = HelpFormatter(prog)._get_help_string(action) % {"default": action.default}
+            assert "default" in shown, f"{prog} {name}: its default {action.default!r} is not shown"
+
+
+def test_options_only_where_they_apply_and_one_meaning_per_name():
+    by_command = {}
+    for prog, action in every_option():
+        by_command.setdefault(prog.removeprefix("isingml "), set()).update(action.option_strings)
+    for command in ("predict", "features", "inspect"):  # no training: no epoch loop
+        assert "--epoch-loop" not in by_command[command], command
+    assert "--epoch-loop" in by_command["train"] and "--epoch-loop" in by_command["confusion"]
+    assert not {"--channels", "--kernel-size", "--head", "--augment-d4", "--hidden",
+                "--epochs"} & by_command["baseline"]  # fmt: skip
+    assert "--hidden" not in by_command["confusion"]  # it trains CNNs
+    assert "--seeds" not in by_command["efficiency"]  # one run is one network
+    # --replicas is what a crossing command writes; analyze fss reads it as --tc-jackknife
+    assert "--replicas" not in by_command["analyze fss"]
+    assert "--tc-jackknife" in by_command["analyze fss"]
+    writes = [c for c, opts in by_command.items() if "--replicas" in opts]
+    assert sorted(writes) == ["analyze binder", "analyze ensemble", "analyze pca"]
+
+
+def test_help_version_and_models(capsys):
+    from isingml import __version__
+    from isingml.learning.settings import MODELS
+
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out.strip() == f"isingml {__version__}"
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+    assert "``" not in text and ":func:" not in text and "Onsager" in text  # no RST
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert f"the network, one of {', '.join(MODELS)}:" in text and "ecnn" in MODELS
+    assert "one folder seed<k>/ per member under --out" in text
+    assert "default: cnn 20, fcn 40, ecnn 6" in text  # each network's own, from the schema
+
+
+def test_simulates_help_quotes_the_samplers_defaults():
+    from isingml.cli import simulate
+    from isingml.sampling.sampler import SamplerSettings
+
+    s = SamplerSettings()
+    assert (simulate.MIN_INTERVAL, simulate.MAX_PILOT_SWEEPS) == (s.min_interval,
+                                                                  s.max_pilot_sweeps)  # fmt: skip
+
+
+def test_train_reports_a_missing_input_before_it_loads_jax(tmp_path):
+    """A typo in --data is reported at once, not after the seconds JAX takes to import."""
+    code = (
+        "import sys\nfrom isingml.cli import main\n"
+        f"try:\n    main(['train', '--model', 'cnn', '--data', {str(tmp_path / 'nope.h5')!r}, "
+        f"'--out', {str(tmp_path / 'm')!r}])\nexcept SystemExit as e:\n    print(e.code)\n"
+        "print('jax' in sys.modules)"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert res.stdout.split() == ["2", "False"], res.stdout + res.stderr
+    assert "nope.h5: no such shard" in res.stderr and "Traceback" not in res.stderr

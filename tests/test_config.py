@@ -1,6 +1,10 @@
 """The config schema is the one home of every default: it agrees with the shipped config.yaml,
 and the library and the command line take their defaults from it."""
 
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -173,3 +177,160 @@ def test_the_default_config_places_its_binder_grid_by_a_scan():
     full["binder"]["temperatures"] = [2.26, 2.26001]
     with pytest.raises(UserError, match="config key 'binder.temperatures'"):
         config.check_config(full)
+
+
+def schema_fault(change):
+    cfg = yaml.safe_load((REPO / "config.yaml").read_text())
+    change(cfg)
+    with pytest.raises(config.ConfigError) as err:
+        config.validate(cfg)
+    assert "\n" not in str(err.value)
+    return err.value
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "says"),
+    [
+        (lambda c: c.update(latice_sizes=c.pop("lattice_sizes")), "latice_sizes",
+         "is not a key of the configuration; did you mean 'lattice_sizes'?"),
+        (lambda c: c["binder"].update(latice_sizes=[8]), "binder.latice_sizes",
+         "is not a key of binder; did you mean 'binder.lattice_sizes'?"),
+        (lambda c: c.update(train_L=16), "train_L", "did you mean 'cnn_binder.train_L'?"),
+        (lambda c: c.update(lattice_sizes=[8, 16, 15]), "lattice_sizes",
+         "[8, 16, 15] is not a non-empty list of distinct entries, each an even integer >= 4 "
+         "(15 is not a multiple of 2)"),
+        (lambda c: c.update(samples="many"), "samples", "'many' is not an integer >= 10"),
+        (lambda c: c.update(algorithm="wolf"), "algorithm",
+         "'wolf' is not one of metropolis, wolff, multispin, auto"),
+        (lambda c: c["binder"]["scan"].update(samples=1000), "binder.scan.samples",
+         "1000 is not an integer >= 640 that is a multiple of 64"),
+        (lambda c: c.pop("temperatures"), "temperatures", "is missing; give a list of at least 3"),
+    ],
+)  # fmt: skip
+def test_a_schema_fault_names_the_key_the_value_and_what_is_allowed(change, key, says):
+    err = schema_fault(change)
+    assert err.key == key
+    assert str(err).startswith(f"config key '{key}'") and says in str(err), str(err)
+    assert "Additional properties" not in str(err) and "is not a multiple" not in str(err)[:40]
+
+
+def test_the_line_says_where_the_value_came_from():
+    """ "Fix it in config.yaml" only for a value from that file: a value given on the command
+    line (Snakemake's --config) is named as such, a default as a default; a fault between two
+    keys says where each came from."""
+    file = yaml.safe_load((REPO / "config.yaml").read_text())
+    sources = config.Sources((("config.yaml", file),), "--config")
+
+    def line(change):
+        given = yaml.safe_load(yaml.safe_dump(file))
+        change(given)
+        with pytest.raises(UserError) as err:
+            config.load(given, sources)
+        return str(err.value)
+
+    text = line(lambda c: c["cnn_binder"].update(train_L=12))
+    assert text.startswith("config key 'cnn_binder.train_L': 12 is not one of lattice_sizes")
+    assert text.endswith("It was given by --config: fix it there.") and "config.yaml" not in text
+    text = line(lambda c: c.update(samples=5))
+    assert "--config" in text and "Fix it in config.yaml" not in text
+    text = line(lambda c: c.update(lattice_sizes=[8, 24]))
+    assert "cnn_binder.train_L in config.yaml, lattice_sizes in --config" in text
+    file["binder"]["temperatures"] = "T_c"
+    text = line(lambda c: None)
+    assert text.endswith("Fix it in config.yaml.")
+    file["binder"]["temperatures"] = "auto"
+    del file["cnn_binder"]
+    text = line(lambda c: c.update(lattice_sizes=[8, 24]))
+    assert "cnn_binder.train_L in the schema (its default)" in text
+    assert config.load(yaml.safe_load((REPO / "config.yaml").read_text()), sources)["binder"]
+
+
+SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
+
+
+def dry_run(tmp_path, *args, config_text=None):
+    """`snakemake -n` of the repo's workflow on its config.yaml (or ``config_text``) in a
+    fresh folder, as a new user runs it."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "config.yaml").write_text(config_text or (REPO / "config.yaml").read_text())
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    return subprocess.run([*SNAKEMAKE, "--directory", str(tmp_path), "-n", "--cores", "1", *args],
+                          capture_output=True, text=True, env=env, timeout=120)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("given", "says", "where"),
+    [
+        (["--config", "latice_sizes=[8]"],
+         "config key 'latice_sizes' is not a key of the configuration; did you mean "
+         "'lattice_sizes'?", "It was given by --config: fix it there."),
+        (["--config", "lattice_sizes=[8,15]"],
+         "config key 'lattice_sizes': [8, 15] is not a non-empty list of distinct entries, "
+         "each an even integer >= 4 (15 is not a multiple of 2)",
+         "It was given by --config: fix it there."),
+        (["--config", "cnn_binder={train_L: 12}"],
+         "config key 'cnn_binder.train_L': 12 is not one of lattice_sizes [8, 16, 24]",
+         "It was given by --config: fix it there."),
+        ("latice_sizes: [8]\n", "did you mean 'lattice_sizes'?", "Fix it in config.yaml."),
+        ("lattice_sizes: [8, 16, 15]\n", "(15 is not a multiple of 2)", "Fix it in config.yaml."),
+    ],
+)  # fmt: skip
+def test_snakemake_answers_a_config_mistake_in_one_line(tmp_path, given, says, where):
+    """The mistakes of issue 26, as `snakemake -n` answers them: at most 8 lines with
+    Snakemake's own, no traceback, the one line naming key, value, what is allowed and where
+    to fix it; "Fix it in config.yaml" only for a value from that file."""
+    if isinstance(given, str):  # a line added to config.yaml
+        text = (REPO / "config.yaml").read_text()
+        if given.startswith("lattice_sizes"):
+            text = text.replace("lattice_sizes: [8, 16, 24]", given.strip())
+        res = dry_run(tmp_path, config_text=text + given if given.startswith("latice") else text)
+    else:
+        res = dry_run(tmp_path, *given)
+    out = res.stdout + res.stderr
+    lines = [line for line in out.splitlines() if line.strip()]
+    assert res.returncode != 0 and len(lines) <= 8, out
+    assert "Traceback" not in out and 'File "' not in out, out
+    (error,) = [line for line in lines if "config key" in line]
+    assert says in error and error.endswith(where), error
+    if where.startswith("It was given"):
+        assert "config.yaml" not in error
+    assert not (tmp_path / "results").exists() and not (tmp_path / "data").exists()
+
+
+def planned(out):
+    """(rule, wildcards) of each job of a dry run's output."""
+    jobs = []
+    for block in re.split(r"\n(?=(?:local)?(?:rule|checkpoint) \w+:)", out):
+        m = re.match(r"(?:local)?(?:rule|checkpoint) (\w+):", block)
+        if m:
+            w = re.search(r"wildcards: (.*)", block)
+            jobs.append((m.group(1), dict(kv.split("=", 1) for kv in w.group(1).split(", "))
+                         if w else {}))  # fmt: skip
+    return jobs
+
+
+def test_the_estimators_sizes_change_from_the_command_line(tmp_path):
+    """`--config 'binder={lattice_sizes: [8, 16, 32]}'` (Snakemake refuses a dotted key such as
+    binder.lattice_sizes before the workflow loads; a mapping is merged key by key into
+    config.yaml's binder) changes the sizes of the Binder grid, which the T_c estimators binder
+    and cnn_binder use. With the grid's temperatures listed, the dry run samples the new sizes
+    and nothing at the old; with the automatic grid the temperatures are the scan's to place,
+    so the dry run shows the scan (checkpoint binder_grid) and, waiting on it, each new size's
+    observables and the binder and cnn_binder jobs: what can be known before the scan."""
+    sizes = "binder={lattice_sizes: [8, 16, 32], temperatures: [2.25, 2.27, 2.29]}"
+    res = dry_run(tmp_path / "listed", "--config", sizes)
+    assert res.returncode == 0, res.stderr[-3000:]
+    jobs = planned(res.stdout + res.stderr)
+    critical = {(w["L"], w["T"]) for r, w in jobs if r == "simulate" and w["grid"] == "critical"}
+    assert critical == {(L, T) for L in ("8", "16", "32") for T in ("2.2500", "2.2700", "2.2900")}
+    rules = {r for r, _ in jobs}
+    assert {"binder", "features", "ensemble"} <= rules and "binder_grid" not in rules
+    assert {w["method"] for r, w in jobs if r == "ensemble"} >= {"cnn_binder"}
+
+    res = dry_run(tmp_path / "auto", "--config", "binder={lattice_sizes: [8, 16, 32]}")
+    assert res.returncode == 0, res.stderr[-3000:]
+    jobs = planned(res.stdout + res.stderr)
+    rules = {r for r, _ in jobs}
+    assert {"binder_grid", "binder", "features", "ensemble"} <= rules
+    observed = {w["L"] for r, w in jobs if r == "observables" and w["grid"] == "critical"}
+    assert observed == {"8", "16", "32"}

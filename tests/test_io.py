@@ -109,6 +109,25 @@ def test_refuses_wrong_schema_version(shard, tmp_path):
         shards.read_shard(path)
 
 
+def test_an_hdf5_file_that_is_no_shard_is_called_so(tmp_path):
+    """A file some other program wrote is not mistaken for a shard cut short."""
+    path = tmp_path / "other.h5"
+    with h5py.File(path, "w") as f:
+        f["energy"] = np.zeros(3)
+    with pytest.raises(shards.ShardError) as err:
+        shards.read_shard(path)
+    assert "other.h5: this file is not an isingml shard (no schema_version attribute)" in str(
+        err.value
+    )
+    assert "completely" not in str(err.value)
+
+
+def test_a_shard_missing_an_attribute_names_it(shard, tmp_path):
+    path = copy_with(shard, tmp_path, lambda f: f.attrs.__delitem__("tau_int_energy"))
+    with pytest.raises(shards.ShardError, match=r"bad.h5: missing attributes \['tau_int_energy'\]"):
+        shards.read_shard(path)
+
+
 def replace(name, data):
     def edit(f):
         attrs = dict(f[name].attrs)

@@ -207,3 +207,53 @@ def test_plan_says_the_binder_grid_is_placed_by_the_scan(capsys, tmp_path, monke
     # the default scan (3 sizes x 20 temperatures, 64,000 samples) took 12.3 s on one core
     default = planning.estimate("binder_grid", {}, cfg.resolved(cfg.defaults()))
     assert 12.3 / 1.5 < default.seconds < 12.3 * 1.5
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("latice_sizes: [8]\n", "config key 'latice_sizes' is not a key of the configuration; did "
+         "you mean 'lattice_sizes'?"),
+        ("lattice_sizes: [8, 16, 15]\n", "config key 'lattice_sizes': [8, 16, 15] is not"),
+    ],
+)  # fmt: skip
+def test_plan_refuses_what_the_workflow_refuses(tmp_path, capsys, text, says):
+    """The plan checks a configuration as the workflow does (the schema included), in one line
+    that says to fix it in the file."""
+    config = yaml.safe_load((REPO / "config.yaml").read_text())
+    if text.startswith("latice"):
+        del config["lattice_sizes"]
+    path = tmp_path / "mine.yaml"
+    path.write_text(yaml.safe_dump(config) + text)
+    with pytest.raises(SystemExit) as exit_:
+        main(["plan", "--configfile", str(path)])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and len(err.strip().splitlines()) == 1, err
+    assert says in err and err.strip().endswith(f"Fix it in {path}.")
+
+
+@pytest.mark.parametrize("cores", ["0", "-2", "many"])
+def test_plan_refuses_a_core_count_below_one_in_one_line(capsys, cores):
+    with pytest.raises(SystemExit) as exit_:
+        main(["plan", "--configfile", str(REPO / "config.yaml"), "--cores", cores])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "Traceback" not in err
+    assert err.strip() == (f"isingml plan: error: --cores must be a positive integer or 'all', "
+                           f"got {cores}")  # fmt: skip
+
+
+def test_plan_takes_all_cores_and_counts_what_snakemake_lists(capsys):
+    """--cores all, as Snakemake takes it; "1 GPU"; and the difference between the plan's job
+    count and `snakemake -n`'s said in numbers (test_planned_jobs_... checks snakemake's count
+    is the layout's)."""
+    main(["plan", "--configfile", str(REPO / "config.yaml"), "--cores", "all", "--gpus", "1"])
+    text = capsys.readouterr().out
+    assert f"on {os.cpu_count()} core" in text and " and 1 GPU (" in text
+    config = cfg.resolved(yaml.safe_load((REPO / "config.yaml").read_text()))
+    layout = Layout(config)
+    total = int(re.search(r"^total\s+(\d+)", text, re.M).group(1))
+    assert total == len(layout.jobs()) - 1 + len(layout.grid_to_come())
+    assert (
+        f"`snakemake -n` on an empty folder lists {len(layout.jobs())} jobs: these {total} "
+        f"less the {len(layout.grid_to_come())} sampling jobs"
+    ) in " ".join(text.split())

@@ -5,13 +5,15 @@ ships inside the package as ``isingml/config.schema.yaml`` (a link to that file)
 command line and the library take their defaults from the same place as the workflow.
 """
 
+import dataclasses
 import functools
 from importlib import resources
 
 import yaml
 
-from isingml import methods
+from isingml import methods, schema_words
 from isingml.errors import UserError
+from isingml.schema_words import resolve as _resolve
 from isingml.windows import window_name
 
 
@@ -20,16 +22,6 @@ def schema():
     """The JSON Schema of config.yaml, as a dict."""
     text = resources.files("isingml").joinpath("config.schema.yaml").read_text()
     return yaml.safe_load(text)
-
-
-def _resolve(node, root):
-    ref = node.get("$ref")
-    if ref is None:
-        return node
-    target = root
-    for part in ref.removeprefix("#/").split("/"):
-        target = target[part]
-    return target
 
 
 def _defaults_of(node, root):
@@ -79,28 +71,117 @@ def model_defaults(model):
     return _defaults_of(node, root)
 
 
+class ConfigError(UserError):
+    """A fault of a configuration: its dotted ``key``, the ``problem`` with its value, and the
+    ``related`` keys whose values the problem is with too (``train_L`` not in ``lattice_sizes``)."""
+
+    def __init__(self, key, problem, related=()):
+        joint = " " if problem.startswith("is ") else ": "
+        super().__init__(f"config key '{key}'{joint}{problem}" if key else f"config: {problem}")
+        self.key, self.problem, self.related = key, problem, tuple(related)
+
+
 def validate(user):
-    """Check a configuration as given (before defaults) against the schema; the first fault
-    becomes one line naming the key, ``config key 'binder.temperatures': ...``. Where a key takes
-    one of several forms (anyOf), the line names them, from each form's description."""
+    """Check a configuration as given (before defaults) against the schema. The first fault
+    becomes one line (``ConfigError``) naming the key, the value given and what is allowed:
+    ``config key 'lattice_sizes': [8, 15] is not allowed (15 is not a multiple of 2); allowed:
+    ...``; an unknown key with the nearest valid one (``schema_words.fault``)."""
     import jsonschema  # Snakemake's own dependency; only the commands that read a config need it
 
     validator = jsonschema.Draft202012Validator(schema())
-    errors = sorted(validator.iter_errors(user), key=lambda e: [str(p) for p in e.absolute_path])
-    if not errors:
-        return
-    err = errors[0]
-    key = ".".join(str(p) for p in err.absolute_path)
-    if err.validator in ("anyOf", "oneOf"):
-        forms = " nor ".join(form.get("description", str(form)) for form in err.validator_value)
-        problem = f"{err.instance!r} is neither {forms}"
-    else:
-        problem = err.message
-    raise UserError(f"config key '{key}': {problem}" if key else f"config: {problem}")
+    # an unknown key first: a misspelt required key is also reported missing
+    errors = sorted(validator.iter_errors(user), key=lambda e: (
+        [str(p) for p in e.absolute_path], e.validator != "additionalProperties"))  # fmt: skip
+    if errors:
+        raise ConfigError(*schema_words.fault(errors[0], schema(), user))
 
 
-def _config_error(key, problem):
-    raise UserError(f"config key '{key}': {problem}")
+_MISSING = object()
+
+
+def _lookup(mapping, key):
+    node = mapping
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return _MISSING
+        node = node[part]
+    return node
+
+
+@dataclasses.dataclass(frozen=True)
+class Sources:
+    """Where the values of a configuration came from: ``files`` ((name, contents) pairs),
+    merged in this order, the later over the earlier; over them, when ``command_line`` names
+    them (Snakemake's ``--config``), values given on the command line; under all, the schema's
+    defaults."""
+
+    files: tuple = ()
+    command_line: str | None = None
+
+    def of(self, key, given):
+        """Where ``key`` got its value in ``given`` (the configuration before defaults): the
+        last file that sets it, the command line where that file's value was overridden or no
+        file sets it, or None for the schema's default."""
+        value = _lookup(given, key)
+        if value is _MISSING:
+            return None
+        for name, contents in reversed(self.files):
+            found = _lookup(contents or {}, key)
+            if found is not _MISSING:
+                return name if found == value or self.command_line is None else self.command_line
+        return self.command_line or (self.files[-1][0] if self.files else None)
+
+    def advice(self, key, given, related=()):
+        """The end of a fault's line: where to fix the value of ``key``; where the fault is
+        with ``related`` keys too, one of which came from elsewhere (and ``key`` not from the
+        command line, where the user has just typed it), where each came from."""
+        mine, others = self.of(key, given), {k: self.of(k, given) for k in related}
+        if mine != self.command_line and any(w != mine for w in others.values()):
+            each = {key: self.of(key, given), **others}
+            named = [f"{k} in {w or 'the schema (its default)'}" for k, w in each.items()]
+            return "It is set by " + ", ".join(named) + ": fix one of them"
+        where = self.of(key, given) if key else (self.files[-1][0] if self.files else None)
+        if where is None:
+            name = self.files[-1][0] if self.files else "config.yaml"
+            if _lookup(given, key) is _MISSING and _lookup(defaults(), key) is _MISSING:
+                return f"Add it to {name}"  # a required key
+            return f"Its value is the schema's default: set {key} in {name}"
+        if where == self.command_line:
+            return f"It was given by {where}: fix it there"
+        return f"Fix it in {where}"
+
+
+def typed(value):
+    """A value given to Snakemake's ``--config``, whose list and mapping items arrive as
+    strings (``lattice_sizes=[8,16]`` as ['8', '16']), with each such string read as YAML."""
+    if isinstance(value, list):
+        return [typed(v) for v in value]
+    if isinstance(value, dict):
+        return {k: typed(v) for k, v in value.items()}
+    if isinstance(value, str):
+        parsed = yaml.safe_load(value)
+        return parsed if isinstance(parsed, int | float | list) else value
+    return value
+
+
+def load(user, sources=None):
+    """The one check of a configuration before anything runs, which the workflow, ``isingml
+    plan`` and ``isingml scan`` call: against the schema (``validate``), then, its defaults
+    filled in (``resolved``), the checks a schema cannot make (``check_config``). Returns the
+    full configuration. A fault raises ``UserError``: one line naming the key, the value and
+    what is allowed, and, from ``sources``, where to fix it."""
+    try:
+        validate(user)
+        full = resolved(user)
+        check_config(full)
+    except ConfigError as err:
+        advice = sources.advice(err.key, user, err.related) if sources else None
+        raise UserError(f"{err}. {advice}." if advice else str(err)) from None
+    return full
+
+
+def _config_error(key, problem, related=()):
+    raise ConfigError(key, problem, related)
 
 
 def fmt_T(T):
@@ -145,7 +226,7 @@ def check_config(config):
             "cnn_binder needs label: windows (or set cnn_binder.enabled: false)",
         )
     if cb["enabled"] and cb["train_L"] not in config["lattice_sizes"]:
-        _config_error("cnn_binder.train_L", f"{cb['train_L']} is not in lattice_sizes")
+        _config_error("cnn_binder.train_L", _not_a_size(cb["train_L"], config), ["lattice_sizes"])
     if cb["enabled"] and config["binder"]["spins"] < 64:
         _config_error(
             "binder.spins",
@@ -154,7 +235,8 @@ def check_config(config):
         )
     eff = config["studies"]["data_efficiency"]
     if eff["L"] not in config["lattice_sizes"]:
-        _config_error("studies.data_efficiency.L", f"{eff['L']} is not in lattice_sizes")
+        _config_error("studies.data_efficiency.L", _not_a_size(eff["L"], config),
+                      ["lattice_sizes"])  # fmt: skip
     held_out = config["training"]["val_fraction"] + config["training"]["test_fraction"]
     most = int(config["samples"] * (1 - held_out))
     if max(eff["per_temperature"]) > most:
@@ -176,6 +258,11 @@ def check_config(config):
             "confusion.range",
             f"[{lo}, {hi}] must hold at least 4 of the temperatures (3 proposed boundaries)",
         )
+
+
+def _not_a_size(L, config):
+    sizes = config["lattice_sizes"]
+    return f"{L} is not one of lattice_sizes {sizes}, the sizes networks are trained at"
 
 
 def _check_binder_grid(b):

@@ -8,6 +8,7 @@ The jobs are the workflow's own, from ``isingml.layout.Layout.jobs``; a test che
 import math
 
 from isingml import cost
+from isingml.errors import UserError
 from isingml.layout import Layout
 
 STAGES = ("sampling", "networks", "evaluation", "analysis")
@@ -166,20 +167,43 @@ def _clock(s):
     )
 
 
+def _plural(n, noun):
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def count_note(config, n_planned):
+    """Why the plan's job count differs from ``snakemake -n``'s on an empty folder: the plan
+    counts the Binder grid's sampling that the scan is yet to place, and not the target
+    ``all``, which does no work."""
+    layout = Layout(config)
+    to_come = len(layout.grid_to_come())
+    listed = len(layout.jobs())  # the target all included
+    where = "in a folder with results, only those whose outputs are missing or out of date"
+    if to_come == 0:
+        return [f"`snakemake -n` on an empty folder lists {listed} jobs: these {n_planned} and "
+                f"the target `all` ({where})."]  # fmt: skip
+    return [f"`snakemake -n` on an empty folder lists {listed} jobs: these {n_planned} less the "
+            f"{to_come} sampling jobs of the Binder grid still to be placed, plus the target "
+            f"`all` ({where})."]  # fmt: skip
+
+
 def plan_text(config, cores, gpus, source=""):
     """The printed plan: one line per stage, the total, and the most expensive jobs."""
+    if cores < 1 or gpus < 0:
+        raise UserError(f"a plan needs at least 1 core and 0 or more GPUs, got {cores}, {gpus}")
     backend = "gpu" if gpus > 0 else "cpu"
     est = jobs(config, backend)
     lines = [
-        f"plan of {source or 'the configuration'} on {cores} cores and {gpus} GPUs "
-        f"(networks on the {backend.upper()}; model: isingml.cost, calibrated on a 2-core "
-        "AMD EPYC Zen 3; nothing was run)",
+        f"plan of {source or 'the configuration'} on {_plural(cores, 'core')} and "
+        f"{_plural(gpus, 'GPU')} (networks on the {backend.upper()}; model: isingml.cost, "
+        "calibrated on a 2-core AMD EPYC Zen 3; nothing was run)",
         "",
         f"{'stage':<11}{'jobs':>6}{'core-s':>10}{'GPU-s':>9}{'peak MB':>9}{'wall':>10}",
     ]
     for r in stage_rows(est, cores, gpus):
         lines.append(f"{r['stage']:<11}{r['jobs']:>6}{r['core_s']:>10.0f}{r['gpu_s']:>9.0f}"
                      f"{r['peak_mb']:>9.0f}{_clock(r['wall_s']):>10}")  # fmt: skip
+    lines += [""] + count_note(config, len(est))
     lines += grid_note(config)
     lines += ["", "most expensive jobs (modelled seconds; what each asks the scheduler for):"]
     for e in sorted(est, key=lambda e: -e.seconds)[:8]:

@@ -109,7 +109,7 @@ rule fss:
         "../envs/isingml.yaml"
     params:
         replicas=lambda wildcards, input: (
-            f"--replicas {input.replicas}" if input.replicas else ""
+            f"--tc-jackknife {input.replicas}" if input.replicas else ""
         ),
     shell:
         "isingml analyze fss --method {wildcards.method} --tc {input.tc} {params.replicas}"

@@ -1,13 +1,13 @@
 # The workflow's glue: config validation, then input functions that ask the library's
 # Layout (isingml.layout) for every list and path, and the resource requests of the cost
 # model (isingml.planning). Nothing here lists sizes, methods, jobs or figures itself.
+import sys
 from pathlib import Path
 
 import yaml
-from snakemake.utils import validate
 
-from isingml.config import check_config
-from isingml.config import validate as validate_config
+from isingml.config import Sources, typed
+from isingml.config import load as load_config
 from isingml.errors import UserError
 from isingml.learning.settings import job_json
 from isingml.layout import GRID_JSON, Layout, model_dir
@@ -15,31 +15,30 @@ from isingml.methods import ENSEMBLE_CROSSINGS
 from isingml import planning
 
 
-def _numbers(value):
-    """`--config lattice_sizes=[8,16]` arrives as ['8', '16']: read list items as YAML."""
-    if isinstance(value, list):
-        return [_numbers(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _numbers(v) for k, v in value.items()}
-    if isinstance(value, str):
-        parsed = yaml.safe_load(value)
-        return parsed if isinstance(parsed, int | float | list) else value
-    return value
+def get_config_sources():
+    """Where the config's values came from (isingml.config.Sources), for its error messages:
+    the configfile directive's file, then each --configfile over it, then --config's values.
+    """
+    cli_files = [str(f) for f in workflow.overwrite_configfiles]
+    files = [
+        str(f) for f in workflow.configfiles if str(f) not in cli_files
+    ] + cli_files
+    contents = [(f, typed(yaml.safe_load(Path(f).read_text()) or {})) for f in files]
+    overrides = "--config" if workflow.config_settings.config else None
+    return Sources(tuple(contents), overrides)
 
 
+# `--config lattice_sizes=[8,16]` arrives as ['8', '16'] (isingml.config.typed)
 for _key, _value in list(config.items()):
-    if isinstance(_value, list | dict):
-        config[_key] = _numbers(_value)
-
-# First strictly, so that a missing required key is an error rather than silently defaulted
-# (isingml.config.validate: the first fault in one line naming its key); then Snakemake's
-# validation fills in the defaults of the optional keys; then the checks a schema cannot make.
+    config[_key] = typed(_value)
+# The one check of a configuration (isingml.config.load: the schema, then the checks a schema
+# cannot make) fills in the defaults. A fault is one line naming the key, the value, what is
+# allowed and where to fix it; sys.exit prints it alone, where an exception raised here would
+# add Snakemake's traceback.
 try:
-    validate_config(config)
-    validate(config, "../schemas/config.schema.yaml", set_default=True)
-    check_config(config)
+    config.update(load_config(config, get_config_sources()))
 except UserError as err:
-    raise ValueError(f"{err}. Fix it in config.yaml (or --configfile).") from None
+    sys.exit(f"Error in the configuration: {err}")
 
 LAYOUT = Layout(config)
 # the lists the rules name, all of them the layout's

@@ -186,8 +186,8 @@ def fss_job(method, tc_path, replicas_path=None):
     if kind == methods.CROSSING:
         if not replicas_path:
             raise UserError(
-                f"{tc_path} holds pair crossings: give their jackknife sidecar with --replicas "
-                "(written beside it by the command that made it)"
+                f"{tc_path} holds pair crossings: give their jackknife replicas with "
+                "--tc-jackknife (written beside it by the command that made it, with --replicas)"
             )
         replicas = results.read_json(replicas_path)
     return fss.fss_result(method, rows, kind, replicas)

@@ -48,6 +48,22 @@ LABELS = {"inv_nu": "1/ν", "gamma_over_nu": "γ/ν", "beta_over_nu": "β/ν"}
 EXPONENTS = tuple((key, label, EXACT_EXPONENTS[key]) for key, label in LABELS.items())
 
 
+# summary.csv's `kind` of a row, a short category; the `note` column says what it means
+ESTIMATOR_KIND, STUDY_KIND, WINDOW_KIND = "T_c estimator", "study", "window-trained"
+NOTES = {
+    ESTIMATOR_KIND: "",
+    WINDOW_KIND: "converges to T(m0), where Onsager's magnetization equals the network's "
+    "threshold m0, not to T_c; the spread over windows is not an error bar",
+}  # a study's note: why it is not an estimator (STUDIES)
+
+
+def kind_of(method):
+    """The category of a method's row: a T_c estimator, a study, or window-trained."""
+    if method in ESTIMATORS:
+        return ESTIMATOR_KIND
+    return STUDY_KIND if method in STUDIES else WINDOW_KIND
+
+
 def metrics_of(result, metrics):
     """The metrics.json contents of the networks behind one method's result: those whose
     (model, training L) the result lists under ``networks``."""
@@ -81,11 +97,7 @@ def summary_row(result, metrics, shortcut=(), exponents=None):
         per_window.setdefault(r["window"], []).append(r)
     return {
         "method": result["method"],
-        "kind": "T_c estimator"
-        if estimator
-        else "study: " + STUDIES[result["method"]]
-        if result["method"] in STUDIES
-        else "window-trained: converges to T(m0)",
+        "kind": kind_of(result["method"]),
         "T_c": tc,
         "T_c_err": err,
         "T_c_err_stat": result.get("T_c_err_stat"),
@@ -110,6 +122,7 @@ def summary_row(result, metrics, shortcut=(), exponents=None):
         "training_seconds": float(sum(m["wall_seconds"] for m in metrics)) if metrics else None,
         "L_used": " ".join(str(L) for L in result.get("L_used", [])),
         "model": result.get("model"),
+        "note": NOTES.get(kind_of(result["method"])) or STUDIES.get(result["method"], ""),
         # not a CSV column: m0, T(m0), R^2 per window at the largest L, for summary.md
         "_shortcut": {
             w: {k: float(np.mean([r[k] for r in rs])) for k in ("m0", "T_of_m0", "R2")}

@@ -8,6 +8,9 @@ from isingml.cli import diagnostics
 from isingml.cli.common import prepare_output, write_outputs
 
 log = logging.getLogger("isingml")
+REPLICAS_OUT = (
+    "the crossings' jackknife replicas to write (.json), which `analyze fss --tc-jackknife` reads"
+)
 # The jobs (NumPy, SciPy, h5py) are imported inside each command: every `isingml` command,
 # the training jobs among them, would otherwise pay their second of import time at start-up.
 
@@ -123,7 +126,7 @@ def cmd_fss(args):
     from isingml.analysis import jobs
     from isingml.io import results
 
-    result = jobs.fss_job(args.method, args.tc, args.replicas)
+    result = jobs.fss_job(args.method, args.tc, args.tc_jackknife)
     results.write_json(prepare_output(args.out), result)
     if result.get("ok"):
         log.info(
@@ -163,14 +166,15 @@ def add_commands(sub):
 
     p = an.add_parser("observables", help="<|m|>, chi, C, U4 per T of one L, with errors")
     p.add_argument("--shards", nargs="+", required=True, help="shards of one L")
-    p.add_argument("--out", required=True, help="e.g. results/observables/L32.csv")
+    p.add_argument("--out", required=True, help="e.g. results/observables/lattices/L32.csv")
     p.set_defaults(func=cmd_observables)
 
     p = an.add_parser("binder", help="U4 crossings of successive sizes on reweighted curves")
     p.add_argument("--shards", nargs="+", required=True, help="the Binder grid's shards, all L")
-    p.add_argument("--out", required=True, help="results/tc/binder.csv")
+    p.add_argument("--out", required=True, help="the crossings T_x(L, L2) to write, "
+                   "results/tc/binder.csv")  # fmt: skip
     p.add_argument("--curves", help="also write the reweighted U4(T) of each L here")
-    p.add_argument("--replicas", required=True, help="the crossings' jackknife sidecar (.json)")
+    p.add_argument("--replicas", required=True, help=REPLICAS_OUT)
     p.add_argument("--exponents", help="also write 1/nu, gamma/nu, beta/nu here (.json)")
     p.add_argument(
         "--t-range",
@@ -186,42 +190,75 @@ def add_commands(sub):
         help="crossings of an ensemble of networks' features: the Binder cumulant of their "
         "order parameter (cnn_binder) or their fixed points under decimation (rg)",
     )
-    p.add_argument("--method", required=True, choices=methods.ENSEMBLE_CROSSINGS)
+    p.add_argument(
+        "--method",
+        required=True,
+        choices=methods.ENSEMBLE_CROSSINGS,
+        help="cnn_binder: crossings of the Binder cumulant U_phi of the networks' order "
+        "parameter; rg: fixed points of their mean output under block-spin decimation",
+    )
     p.add_argument("--features", nargs="+", required=True, help="`isingml features` files")
-    p.add_argument("--out", required=True, help="results/tc/{method}.csv")
+    p.add_argument("--out", required=True, help="the crossings to write, results/tc/{method}.csv")
     p.add_argument("--networks", help="also write each network's crossings here")
     p.add_argument("--curves", help="also write the reweighted ensemble-mean curves here")
-    p.add_argument("--replicas", required=True, help="the crossings' jackknife sidecar (.json)")
+    p.add_argument("--replicas", required=True, help=REPLICAS_OUT)
     p.add_argument("--exponents", help="cnn_binder: also write the networks' 1/nu here (.json)")
-    p.add_argument("--t-range", type=float, nargs=2, metavar=("T_MIN", "T_MAX"))
+    p.add_argument(
+        "--t-range",
+        type=float,
+        nargs=2,
+        metavar=("T_MIN", "T_MAX"),
+        help="seek the crossings here (default: the span of the features' temperatures)",
+    )
     p.set_defaults(func=cmd_ensemble)
 
     p = an.add_parser("crossing", help="T*(L) where p(ordered) = 1/2, per window and size")
     p.add_argument("--method", required=True, help="name in the tables, e.g. cnn")
-    p.add_argument("--predictions", nargs="+", required=True)
-    p.add_argument("--out", required=True, help="results/tc/{method}.csv")
+    p.add_argument(
+        "--predictions",
+        nargs="+",
+        required=True,
+        help="`isingml train --predictions` files of one model: every window, size and seed",
+    )
+    p.add_argument("--out", required=True, help="T*(L) per window to write, "
+                   "results/tc/{method}.csv")  # fmt: skip
     p.add_argument("--curves", help="also write the averaged p(T) curves here")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="root seed of the bootstrap of T*'s error")
     p.set_defaults(func=cmd_crossing)
 
     p = an.add_parser("fss", help="T_c(L -> infinity) from T*(L) or from pair crossings")
-    p.add_argument("--method", required=True, choices=[m.name for m in methods.METHODS])
-    p.add_argument("--tc", required=True, help="results/tc/{method}.csv")
-    p.add_argument("--replicas", help="for pair crossings: their jackknife sidecar (.json)")
-    p.add_argument("--out", required=True, help="results/fss/{method}.json")
+    p.add_argument(
+        "--method",
+        required=True,
+        choices=[m.name for m in methods.METHODS],
+        help="the method whose T*(L) or crossings --tc holds; it sets the extrapolation (pair "
+        "crossings as L^-(1/nu + omega), T*(L) as T(inf) + a/L)",
+    )
+    p.add_argument("--tc", required=True, help="the method's T*(L) or crossings to read, "
+                   "results/tc/{method}.csv")  # fmt: skip
+    p.add_argument(
+        "--tc-jackknife",
+        help="for pair crossings: their jackknife replicas to read, results/tc/{method}."
+        "jackknife.json (what `analyze binder`, `ensemble` or `pca` wrote with --replicas)",
+    )
+    p.add_argument("--out", required=True, help="the fit to write, results/fss/{method}.json")
     p.set_defaults(func=cmd_fss)
 
     p = an.add_parser("exponents", help="merge the methods' exponents into one file")
     p.add_argument("--inputs", nargs="+", required=True, help="results/exponents/*.json")
-    p.add_argument("--fss", nargs="*", default=[], help="results/fss/{method}.json (covariance)")
+    p.add_argument("--fss", nargs="*", default=[], help="results/fss/{method}.json, for the "
+                   "covariance of T_c and the exponents (default: none)")  # fmt: skip
     p.add_argument("--out", required=True, help="results/fss/exponents.json")
     p.set_defaults(func=cmd_exponents)
 
     p = an.add_parser("compare", help="results/summary.csv and summary.md")
-    p.add_argument("--fss", nargs="+", required=True)
-    p.add_argument("--metrics", nargs="*", default=[], help="metrics.json of every network")
+    p.add_argument("--fss", nargs="+", required=True, help="results/fss/{method}.json of "
+                   "every method, one row each")  # fmt: skip
+    p.add_argument("--metrics", nargs="*", default=[], help="metrics.json of every network "
+                   "(default: none; the accuracy and training-time columns stay "
+                   "empty)")  # fmt: skip
     p.add_argument("--shortcut", help="results/diagnostics/shortcut.csv (m0, T(m0), R^2)")
     p.add_argument("--exponents", help="results/fss/exponents.json (the nu column, exponents)")
-    p.add_argument("--out-csv", required=True)
-    p.add_argument("--out-md", required=True)
+    p.add_argument("--out-csv", required=True, help="the table to write, results/summary.csv")
+    p.add_argument("--out-md", required=True, help="the text to write, results/summary.md")
     p.set_defaults(func=cmd_compare)

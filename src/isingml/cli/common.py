@@ -14,6 +14,8 @@ __all__ = [
     "positive_int",
     "prepare_output",
     "progress",
+    "read_config",
+    "require_inputs",
     "write_outputs",
 ]
 
@@ -29,6 +31,38 @@ def add_window_option(p, required=False):
         help="label T <= first as ordered, T >= second as disordered"
         + ("" if required else "; omit to label by T < T_c (Onsager) at every T"),
     )
+
+
+def read_config(path):
+    """A config.yaml, checked as the workflow checks it (``isingml.config.load``) and with its
+    defaults filled in; a fault is one line that names the key and says to fix it in ``path``."""
+    import yaml
+
+    from isingml import config
+
+    try:
+        with open(path) as f:
+            user = yaml.safe_load(f)
+    except OSError as err:
+        raise UserError(f"{path}: cannot read it ({err.strerror})") from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise UserError(f"{path}: not valid YAML{where} ({str(err).splitlines()[0]})") from None
+    user = {} if user is None else user
+    return config.load(user, config.Sources(((str(path), user),)))
+
+
+def require_inputs(shards=(), model_dirs=()):
+    """Check that the input shards (files or folders of them) and the folders written by
+    `isingml train` exist, before a command imports JAX: seconds that a typo should not cost."""
+    from isingml.io import datasets
+
+    if shards:
+        datasets.check_sources(shards)
+    for folder in model_dirs:
+        if not Path(folder).exists():
+            raise UserError(f"{folder}: no such network folder; run `isingml train` first")
 
 
 def positive_int(text):

@@ -99,7 +99,8 @@ def add_analyses(an):
     p.add_argument("--shards", nargs="+", required=True, help="the Binder grid's shards")
     p.add_argument("--wide", nargs="+", required=True, help="network-grid shards of one L")
     p.add_argument("--out", required=True, help="results/tc/pca.csv")
-    p.add_argument("--replicas", required=True, help="the crossings' jackknife sidecar (.json)")
+    p.add_argument("--replicas", required=True, help="the crossings' jackknife replicas to "
+                   "write (.json), which `analyze fss --tc-jackknife` reads")  # fmt: skip
     p.add_argument("--curves", required=True, help="the reweighted U of the projections")
     p.add_argument("--variance", required=True, help="variance fraction on PC1 per T")
     p.add_argument("--components", required=True, help="the components (.npz)")

@@ -4,7 +4,7 @@ outputs on the Binder grid) and the magnetization baseline."""
 
 import logging
 
-from isingml.cli.common import add_window_option, prepare_output
+from isingml.cli.common import add_window_option, positive_int, prepare_output, require_inputs
 from isingml.cli.options import (
     add_jax_options,
     add_job_options,
@@ -14,12 +14,18 @@ from isingml.cli.options import (
     job_from_args,
     outputs_per_seed,
 )
-from isingml.learning.settings import BASELINE_SETTINGS
+from isingml.config import defaults, model_defaults
+from isingml.learning.settings import BASELINE_SETTINGS, SETTINGS
+
+CONFUSION = defaults()["confusion"]
+# the settings of the CNNs a confusion scan trains: every training setting a CNN has
+CNN_SETTINGS = [s for s in SETTINGS if s in defaults()["training"] or s in model_defaults("cnn")]
 
 log = logging.getLogger("isingml")
 
 
 def cmd_confusion(args):
+    require_inputs(args.data)
     configure_jax(args)
     from isingml.learning.estimator_jobs import confusion_job
 
@@ -36,6 +42,7 @@ def cmd_confusion(args):
 
 
 def cmd_features(args):
+    require_inputs(args.shards, args.model_dir)
     configure_jax(args)
     from isingml.learning.estimator_jobs import features_job
 
@@ -77,17 +84,23 @@ def add_commands(sub):
     )
     p.add_argument(
         "--epochs-per-point",
-        type=int,
-        help="epochs trained at each proposed boundary (warm start; default 2)",
+        type=positive_int,
+        help="epochs trained at each proposed boundary, each network warm-started from the "
+        f"previous one (default: {CONFUSION['epochs_per_point']}, confusion.epochs_per_point in "
+        "the config schema; or the --job's)",
     )
-    add_job_options(p)
+    add_job_options(p, settings=False, seeds_help="the training seeds, one confusion scan each, "
+                    "scanned together; one --out file per seed, in this order")  # fmt: skip
+    add_setting_flags(p, CNN_SETTINGS, models=["cnn"])  # a confusion scan trains CNNs
     p.set_defaults(func=cmd_confusion)
 
     p = sub.add_parser("baseline", help="the magnetization baseline: logistic regression on |m|")
     p.add_argument("--data", required=True, nargs="+", help="shards, or a folder, of one L")
     add_window_option(p)
     p.add_argument("--out", required=True, nargs="+", help="output predictions .h5, one per seed")
-    add_job_options(p, settings=False)
+    add_job_options(p, settings=False, seeds_help="the seeds, one baseline each, each on the "
+                    "data split and bootstrap of the network of its seed; one --out file per "
+                    "seed, in this order")  # fmt: skip
     add_setting_flags(p, BASELINE_SETTINGS)  # what it shares with a network of its seed
     p.set_defaults(func=cmd_baseline)
 
@@ -96,7 +109,7 @@ def add_commands(sub):
         help="CNNs' order parameter phi on the Binder grid (for cnn_binder), all networks in "
         "one pass",
     )
-    add_jax_options(p)
+    add_jax_options(p, training=False)
     p.add_argument(
         "--model-dir",
         required=True,
@@ -105,12 +118,12 @@ def add_commands(sub):
     )
     p.add_argument("--shards", required=True, nargs="+", help="Binder-grid shards, any sizes")
     p.add_argument("--out", required=True, nargs="+", help="output .h5, one per --model-dir")
-    add_job_options(p, seeds=False)
+    add_job_options(p, seeds=None)
     p.add_argument(
         "--native-below",
-        type=int,
+        type=positive_int,
         help="evaluate the configurations themselves only for L below this (the largest size is "
         "needed only decimated: its native evaluation is the costliest); always evaluated on "
-        "their block-spin decimations by 2 and 4",
+        "their block-spin decimations by 2 and 4 (default: every size natively, or the --job's)",
     )
     p.set_defaults(func=cmd_features)

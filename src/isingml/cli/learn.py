@@ -2,7 +2,7 @@
 
 import logging
 
-from isingml.cli.common import add_window_option, prepare_output
+from isingml.cli.common import add_window_option, positive_int, prepare_output, require_inputs
 from isingml.cli.options import (
     add_jax_options,
     add_job_options,
@@ -11,11 +11,13 @@ from isingml.cli.options import (
     job_from_args,
     per_seed_outputs,
 )
+from isingml.learning.settings import MODELS
 
 log = logging.getLogger("isingml")
 
 
 def cmd_train(args):
+    require_inputs(args.data)
     configure_jax(args)
     from isingml.learning import job
 
@@ -48,6 +50,7 @@ def log_member(spec, member):
 
 
 def cmd_predict(args):
+    require_inputs(args.data, [args.model_dir])
     configure_jax(args)
     from isingml.learning import job
 
@@ -64,7 +67,11 @@ def add_commands(sub):
         "train", help="train one network, or an ensemble of seeds at once, on the shards of one L"
     )
     add_jax_options(p)
-    p.add_argument("--model", help="cnn, fcn or ecnn (or the --job's)")
+    p.add_argument(
+        "--model",
+        help=f"the network, one of {', '.join(MODELS)}: cnn convolutional, fcn fully connected "
+        "(Carrasquilla & Melko), ecnn equivariant under the square's symmetries (or the --job's)",
+    )
     add_window_option(p)
     p.add_argument(
         "--data",
@@ -83,18 +90,21 @@ def add_commands(sub):
         help="also write the network's predictions on its training data to this .h5 (for an "
         "ensemble: to seed<k>.h5 in this folder)",
     )
-    add_job_options(p)
+    add_job_options(p, seeds_help="the training seeds of an ensemble, trained together in one "
+                    "program; one folder seed<k>/ per member under --out")  # fmt: skip
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("predict", help="p(ordered) for every configuration of one L")
-    add_jax_options(p)
+    add_jax_options(p, training=False)
     p.add_argument("--model-dir", required=True, help="a folder written by `isingml train`")
     p.add_argument("--data", required=True, nargs="+", help="shards, or a folder, of one L")
-    p.add_argument("--out", required=True, help="output .h5")
-    p.add_argument("--L", type=int, help="refuse shards of another size")
+    p.add_argument("--out", required=True, help="output .h5 (p(ordered), T, |m| per configuration)")
+    p.add_argument("--L", type=positive_int, help="refuse shards of another size (default: "
+                   "any one size)")  # fmt: skip
     p.add_argument(
         "--max-per-shard",
-        type=int,
-        help="use at most the first N configurations (on the training size: as in training)",
+        type=positive_int,
+        help="use at most the first N configurations of each shard (default: all; on the "
+        "training size, as many as in training)",
     )
     p.set_defaults(func=cmd_predict)

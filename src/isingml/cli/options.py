@@ -100,15 +100,37 @@ def outputs_per_seed(outs, spec):
     return [prepare_output(o) for o in outs]
 
 
-def add_setting_flags(p, names=None):
-    """One flag per training setting (all of ``settings.SETTINGS``, or ``names``)."""
-    from isingml.learning.settings import SETTINGS
+def add_setting_flags(p, names=None, models=None):
+    """One flag per training setting (all of ``settings.SETTINGS``, or ``names``), its help
+    saying which of ``models`` (default: every network) have it and its default for each."""
+    from isingml.learning.settings import MODELS, SETTINGS
 
     for name in SETTINGS if names is None else names:
-        _setting_flag(p, name)
+        _setting_flag(p, name, models or MODELS)
 
 
-def _setting_flag(p, name):
+def _setting_default(name, models):
+    """A setting's default in words: one value (a training setting), or each model's."""
+    from isingml import config
+
+    training = config.defaults()["training"]
+    if name in training:
+        return f"default: {_show(training[name])}, training.{name} in the config schema"
+    having = [m for m in models if name in config.model_defaults(m)]
+    each = ", ".join(f"{m} {_show(config.model_defaults(m)[name])}" for m in having)
+    only = "" if having == list(models) else f"only {', '.join(having)}; "
+    return f"{only}default: {each}, models.<model>.{name} in the config schema"
+
+
+def _show(value):
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, list | tuple):
+        return " ".join(map(str, value))
+    return str(value)
+
+
+def _setting_flag(p, name, models):
     """The flag of one setting, typed and explained by its schema."""
     import argparse
 
@@ -117,45 +139,63 @@ def _setting_flag(p, name):
     node = setting_schema(name)
     kind = node.get("type")
     flag = "--" + name.replace("_", "-")
+    text = f"{describe(name).rstrip('.')} ({_setting_default(name, models)}; or the --job's)"
     if kind == "boolean":
-        p.add_argument(flag, action=argparse.BooleanOptionalAction, help=describe(name))
+        p.add_argument(flag, action=argparse.BooleanOptionalAction, help=text)
         return
     if kind == "array":
-        p.add_argument(flag, type=positive_int, nargs="+", help=describe(name))
+        p.add_argument(flag, type=positive_int, nargs="+", help=text)
         return
     numeric = positive_int if kind == "integer" and node.get("minimum") == 1 else None
     numeric = numeric or {"integer": int, "number": float}[kind]
-    p.add_argument(flag, type=numeric, help=describe(name))
+    p.add_argument(flag, type=numeric, help=text)
 
 
-def add_job_options(p, seeds=True, settings=True):
-    """--job and the flags over it: the run's identity (--L, seeds, root seed), and with
-    ``settings`` one flag per training setting, generated from the one list. Left out, a
-    setting takes the schema's default (workflow/schemas/config.schema.yaml)."""
+def add_job_options(p, seeds="many", settings=True, seeds_help=None):
+    """--job and the flags over it: the run's identity (--L, the training seed or seeds
+    (``seeds``: "many", "one" or None), the root seed), and with ``settings`` one flag per
+    training setting, generated from the one list. Left out, a setting takes the --job's value,
+    or the schema's default (workflow/schemas/config.schema.yaml)."""
     p.add_argument(
         "--job",
-        help="the job's settings as one JSON object (the workflow's: model, L, window, seeds, "
-        "root_seed, settings, quality, ...; learning.settings.JobSpec); flags override it",
+        help="the job's settings as one JSON object (what the workflow passes: model, L, "
+        "window, seeds, root_seed, settings, quality, ...; learning.settings.JobSpec); the "
+        "flags given override it",
     )
-    p.add_argument("--max-per-shard", type=int, help="use at most the first N configurations")
+    p.add_argument(
+        "--max-per-shard",
+        type=positive_int,
+        help="use at most the first N configurations of each shard (default: all)",
+    )
     if not seeds:
         return
-    p.add_argument("--L", type=int)
-    p.add_argument("--seed", type=int, help="training seed (one network)")
     p.add_argument(
-        "--seeds",
-        type=int,
-        nargs="+",
-        help="training seeds of an ensemble, trained together in one program",
-    )
-    p.add_argument("--root-seed", type=int, help="the config's root seed (default 0)")
+        "--L", type=positive_int, help="the lattice size of the shards (or the --job's); "
+        "shards of another size are refused"
+    )  # fmt: skip
+    p.add_argument("--seed", type=int, help="the training seed of one network (default 0)")
+    if seeds == "many":
+        p.add_argument(
+            "--seeds",
+            type=int,
+            nargs="+",
+            help=seeds_help or "the training seeds of an ensemble, one network each",
+        )
+    p.add_argument(
+        "--root-seed", type=int, help="the configuration's root seed, config key seed "
+        "(default 0, or the --job's)"
+    )  # fmt: skip
     if settings:
         add_setting_flags(p)
 
 
-def add_jax_options(p):
-    p.add_argument("--threads", type=int, help="CPU threads for XLA (default: all cores)")
-    p.add_argument("--jax-cache", help="folder for JAX's persistent compilation cache")
+def add_jax_options(p, training=True):
+    """JAX's set-up; with ``training``, --epoch-loop, which only training commands have."""
+    p.add_argument("--threads", type=positive_int, help="CPU threads for XLA (default: all cores)")
+    p.add_argument(
+        "--jax-cache",
+        help="folder for JAX's persistent compilation cache (default: none, compile afresh)",
+    )
     p.add_argument(
         "--gpus",
         type=int,
@@ -163,6 +203,8 @@ def add_jax_options(p):
         help="require this many GPUs visible to JAX, and stop with a message if there are "
         "fewer (0: use whatever device JAX has)",
     )
+    if not training:
+        return
     p.add_argument(
         "--epoch-loop",
         choices=("auto", "scan", "python"),

@@ -2,23 +2,29 @@
 
 import os
 
-from isingml.cli.common import UserError
+from isingml.cli.common import UserError, read_config
+
+
+def cores(text):
+    """--cores: a positive number of cores, or "all" (this machine's), as Snakemake takes it."""
+    if text == "all":
+        return os.cpu_count() or 1
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise UserError(f"--cores must be a positive integer or 'all', got {text}")
+    return value
 
 
 def cmd_plan(args):
-    import yaml
-
-    from isingml import config as cfg
     from isingml import planning
 
-    try:
-        with open(args.configfile) as f:
-            user = yaml.safe_load(f) or {}
-    except OSError as err:
-        raise UserError(f"{args.configfile}: cannot read it ({err.strerror})") from None
-    config = cfg.resolved(user)
-    cfg.check_config(config)
-    print(planning.plan_text(config, args.cores, args.gpus, args.configfile))
+    config = read_config(args.configfile)
+    if args.gpus < 0:
+        raise UserError(f"--gpus must be 0 or more, got {args.gpus}")
+    print(planning.plan_text(config, cores(args.cores), args.gpus, args.configfile))
 
 
 def add_commands(sub):
@@ -26,8 +32,19 @@ def add_commands(sub):
         "plan",
         help="the modelled cost of a configuration per stage (jobs, core- and GPU-seconds, "
         "memory, wall time), with nothing run",
+        description="The modelled cost of a configuration per stage: jobs, core- and "
+        "GPU-seconds, the largest job's memory and the wall time on the cores and GPUs given. "
+        "Nothing runs. The configuration is checked as the workflow checks it.",
     )
-    p.add_argument("--configfile", default="config.yaml", help="e.g. workflow/configs/paper.yaml")
-    p.add_argument("--cores", type=int, default=os.cpu_count(), help="cores to spread jobs over")
-    p.add_argument("--gpus", type=int, default=0, help="GPUs (networks train on them if > 0)")
+    p.add_argument(
+        "--configfile", default="config.yaml", help="the configuration to plan, e.g. "
+        "workflow/configs/paper.yaml"
+    )  # fmt: skip
+    p.add_argument(
+        "--cores",
+        default="all",
+        help="cores to spread the jobs over: a positive integer, or 'all' (this machine's, "
+        f"{os.cpu_count()})",
+    )
+    p.add_argument("--gpus", type=int, default=0, help="GPUs; networks train on them if > 0")
     p.set_defaults(func=cmd_plan)

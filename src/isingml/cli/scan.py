@@ -2,7 +2,7 @@
 
 import logging
 
-from isingml.cli.common import UserError, prepare_output
+from isingml.cli.common import prepare_output, read_config
 
 log = logging.getLogger("isingml")
 
@@ -12,21 +12,7 @@ def _job(args):
 
     if args.job:
         return ScanJob.from_json(args.job)
-    import yaml
-
-    from isingml import config as cfg
-
-    try:
-        with open(args.config) as f:
-            user = yaml.safe_load(f) or {}
-    except OSError as err:
-        raise UserError(f"{args.config}: cannot read it ({err.strerror})") from None
-    try:
-        cfg.validate(user)
-        config = cfg.resolved(user)
-        cfg.check_config(config)
-    except UserError as err:
-        raise UserError(f"{args.config}: {err}") from None
+    config = read_config(args.config)
     if config["binder"]["temperatures"] != "auto":
         log.info("%s lists binder.temperatures: the workflow runs no scan; scanning anyway",
                  args.config)  # fmt: skip

@@ -3,8 +3,13 @@
 import logging
 import time
 
+from isingml import config
 from isingml.cli.common import positive_int, prepare_output, progress
 from isingml.sampling import GRIDS
+
+# sampling.sampler.SamplerSettings' defaults, for the help (importing it would load Numba;
+# tests/test_cli.py checks they agree)
+MIN_INTERVAL, MAX_PILOT_SWEEPS = 1, 200_000
 
 log = logging.getLogger("isingml")
 
@@ -79,13 +84,26 @@ def add_commands(sub):
         "--grid",
         choices=GRIDS,
         help="the shard's grid: 'critical' (near T_c, the Binder grid) draws its own seed "
-        "stream, so that it never repeats a 'network' shard of the same (L, T)",
+        "stream, so that it never repeats a 'network' shard of the same (L, T) (default: "
+        "network)",
     )
     # Left out, these take the sampler's defaults (sampling.sampler.SamplerSettings).
-    p.add_argument("--thermalize", type=int, help="thermalisation sweeps")
-    p.add_argument("--min-interval", type=int, help="minimum sweeps between samples")
     p.add_argument(
-        "--max-pilot-sweeps", type=positive_int, help="cap on the pilot run that measures tau_int"
+        "--thermalize",
+        type=int,
+        help=f"thermalisation sweeps before the pilot run that measures tau_int (default: "
+        f"{config.defaults()['thermalize']}, thermalize in the config schema)",
+    )
+    p.add_argument(
+        "--min-interval",
+        type=positive_int,
+        help=f"minimum sweeps between stored samples; the sampler spaces them by about 2 tau_int "
+        f"(default: {MIN_INTERVAL})",
+    )
+    p.add_argument(
+        "--max-pilot-sweeps",
+        type=positive_int,
+        help=f"cap on the pilot run that measures tau_int (default: {MAX_PILOT_SWEEPS})",
     )
     p.set_defaults(func=cmd_simulate)
 
@@ -94,7 +112,8 @@ def add_commands(sub):
         help="compile every sampling kernel into Numba's cache once, before sampling jobs "
         "start (concurrent jobs would otherwise each compile them from an empty cache)",
     )
-    p.add_argument("--out", help="a file to write when done (the workflow's sentinel)")
+    p.add_argument("--out", help="a file to write when done (the workflow's sentinel; "
+                   "default: none)")  # fmt: skip
     p.set_defaults(func=cmd_compile)
 
 

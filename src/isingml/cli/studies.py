@@ -4,7 +4,7 @@ a trained network's filters see; parse, call ``isingml.learning.job``, log."""
 import logging
 from pathlib import Path
 
-from isingml.cli.common import add_window_option, positive_int, prepare_output
+from isingml.cli.common import add_window_option, positive_int, prepare_output, require_inputs
 from isingml.cli.options import (
     add_jax_options,
     add_job_options,
@@ -18,6 +18,7 @@ log = logging.getLogger("isingml")
 
 
 def cmd_efficiency(args):
+    require_inputs(args.data)
     configure_jax(args)
     from isingml.learning import job
 
@@ -32,6 +33,7 @@ def cmd_efficiency(args):
 
 
 def cmd_inspect(args):
+    require_inputs(args.shards, [args.model_dir])
     configure_jax(args)
     from isingml.learning import job
 
@@ -45,7 +47,12 @@ def cmd_inspect(args):
 def add_commands(sub):
     p = sub.add_parser("efficiency", help="one run of the data-efficiency study")
     add_jax_options(p)
-    p.add_argument("--model", choices=STUDY_MODELS, help="the study's network (or the --job's)")
+    p.add_argument(
+        "--model",
+        choices=STUDY_MODELS,
+        help="the study's network: cnn_d4 is the cnn trained with the square's 8 symmetries as "
+        "augmentation (or the --job's)",
+    )
     add_window_option(p)
     p.add_argument(
         "--per-temperature",
@@ -56,12 +63,13 @@ def add_commands(sub):
     p.add_argument(
         "--out", required=True, help="output folder: the network (as `isingml train`), row.json"
     )
-    add_job_options(p)
+    add_job_options(p, seeds="one")  # one run of the study is one network
     p.set_defaults(func=cmd_efficiency)
 
     p = sub.add_parser("inspect", help="a network's first-layer filters, activations, saliency")
-    add_jax_options(p)
+    add_jax_options(p, training=False)
     p.add_argument("--model-dir", required=True, help="a folder written by `isingml train`")
     p.add_argument("--shards", required=True, nargs="+", help="e.g. below, at and above T_c")
-    p.add_argument("--out", required=True, help="output .npz")
+    p.add_argument("--out", required=True, help="output .npz (filters, activation maps, "
+                   "saliency of each shard's first configurations)")  # fmt: skip
     p.set_defaults(func=cmd_inspect)

@@ -34,6 +34,16 @@ def expand_sources(sources):
     return paths
 
 
+def check_sources(sources):
+    """The shard paths of ``sources`` (``expand_sources``), each checked to exist: a command
+    calls it before it imports JAX, so that a missing file is reported in a moment."""
+    paths = expand_sources(sources)
+    for p in paths:
+        if not p.is_file():
+            raise ShardError(p, "no such shard; run `isingml simulate` (or the workflow) first")
+    return paths
+
+
 @dataclass
 class Lattices:
     """Configurations of one L from several shards, concatenated in the order of ``paths``;

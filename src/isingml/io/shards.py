@@ -201,8 +201,17 @@ def _validate(path, f):
             f"schema_version {attrs['schema_version']} is not one this isingml reads "
             f"{READABLE_VERSIONS}; re-simulate it with this version",
         )
+    if "schema_version" not in attrs:
+        raise ShardError(
+            path,
+            "this file is not an isingml shard (no schema_version attribute); write shards with "
+            "`isingml simulate` or the workflow",
+        )
     if missing:
-        raise ShardError(path, f"missing attributes {missing}; it was not written completely")
+        # shards are written atomically (io/atomic.py), so a shard of this version has them all
+        version = attrs["schema_version"]
+        raise ShardError(path, f"missing attributes {missing} that an isingml shard of "
+                         f"schema_version {version} has; re-simulate it")  # fmt: skip
     L, n, k = int(attrs["L"]), int(attrs["n_samples"]), n_spins(attrs)
     for name in ("energy", "magnetization"):
         if name not in f:

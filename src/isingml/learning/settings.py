@@ -148,7 +148,10 @@ class JobSpec:
     quality: dict = dataclasses.field(default_factory=dict)
     max_per_shard: int | None = None
     range: tuple[float, float] | None = None  # confusion: the proposals' range
-    epochs_per_point: int = 2  # confusion: epochs at each proposal (warm start)
+    # confusion: epochs at each proposal (warm start); by hand, the schema's default
+    epochs_per_point: int = dataclasses.field(
+        default_factory=lambda: config.defaults()["confusion"]["epochs_per_point"]
+    )
     study_model: str | None = None  # efficiency: the study's name of the network
     per_temperature: int | None = None  # efficiency: training configurations per T
     native_below: int | None = None  # features: evaluate undecimated only below this L
