@@ -674,3 +674,24 @@ def test_plot_command_reads_the_files_and_writes_png_and_pdf(tmp_path):
     assert pdf[:5] == b"%PDF-" and b"/Type3" not in pdf
     with pytest.raises(SystemExit):
         main(["plot", "binder", "--observables", str(obs[0]), "--out", str(out)])  # no --curves
+
+
+def test_every_figure_the_readme_shows_is_one_make_docs_draws_from_the_default_run():
+    import importlib.util
+
+    import yaml
+
+    from isingml import config as cfg
+    from isingml.layout import Layout
+
+    spec = importlib.util.spec_from_file_location("update", REPO / "docs/update.py")
+    update = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(update)
+    shown = update.figures_shown((REPO / "README.md").read_text())
+    assert shown
+    layout = Layout(cfg.resolved(yaml.safe_load((REPO / "config.yaml").read_text())))
+    drawn = {**layout.figures(), **layout.figures(studies=True, everything=True)}
+    assert set(shown) <= set(drawn)
+    for name in shown:  # and each is there, drawn at 300 dpi
+        with Image.open(REPO / "docs" / f"{name}.png") as im:
+            assert im.info["dpi"] == pytest.approx((300, 300), abs=0.01), name
