@@ -89,14 +89,16 @@ def check_words_and_symbols(fig, name):
         for label in (ax.get_xlabel(), ax.get_ylabel()):
             assert not label or words(label) or "=" in label, f"{name}: label {label!r}"
     for text in texts_of(fig):
-        assert text.strip() not in {"-", "binder", "cnn_binder", "rg", "pca"}, (name, text)
+        assert text.strip() not in {"-", "binder", "rg", "pca", "cnn", "fcn"}, (name, text)
+        assert not re.search(r"\w_\w", re.sub(r"\$[^$]*\$", "", text)), f"{name}: {text!r}"
         for symbol, written in SYMBOLS.items():
             if symbol in text:
                 assert written in caption, f"{name}: {symbol} in {text!r}, not in its caption"
 
 
 def check_off_the_data(fig, name):
-    """No legend overlaps a data panel; no text inside a panel covers a point of its data."""
+    """No legend overlaps a data panel, no two titles overlap, and no text inside a panel
+    covers a point of its data."""
     fig.canvas.draw()
     r = fig.canvas.get_renderer()
     panels = data_panels(fig)
@@ -105,6 +107,11 @@ def check_off_the_data(fig, name):
         box = leg.get_window_extent(r)
         for ax in panels:
             assert not box.overlaps(ax.get_window_extent(r)), f"{name}: a legend covers a panel"
+    titles = [
+        ax.title.get_window_extent(r) for ax in fig.axes if ax.get_visible() and ax.get_title()
+    ]
+    for i, a in enumerate(titles):
+        assert not any(a.overlaps(b) for b in titles[i + 1 :]), f"{name}: titles overlap"
     for ax in panels:
         for text in ax.texts:
             box = text.get_window_extent(r)
@@ -398,7 +405,7 @@ def efficiency_inputs():
     n = np.array([30, 100, 300] * 2, float)
     return [
         {
-            "model": np.repeat(["cnn", "fcn"], 3),
+            "model": np.repeat(["cnn_d4", "fcn"], 3),
             "per_temperature": n,
             "n_params": np.repeat([381.0, 6601.0], 3),
             "accuracy_test": 0.9 + 0.01 * np.log(n),

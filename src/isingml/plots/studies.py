@@ -10,7 +10,7 @@ from isingml.plots.style import (
     UNIT,
     band,
     legend_outside,
-    method_title,
+    network_words,
     onsager_vline,
     panels,
     size_colors,
@@ -25,7 +25,7 @@ def data_efficiency(t):
     for i, model in enumerate(dict.fromkeys(t["model"].tolist())):
         sel = t["model"] == model
         n = t["per_temperature"][sel]
-        label = f"{method_title(model, 60)} ({int(t['n_params'][sel][0])} parameters)"
+        label = f"{network_words(model)} ({int(t['n_params'][sel][0])} parameters)"
         acc.errorbar(
             n,
             t["accuracy_test"][sel],
@@ -145,14 +145,14 @@ def filters(inspected):
         for i in range(f.shape[0]):
             m = np.abs(f[i]).max() or 1
             row[i].imshow(f[i], cmap="RdBu_r", vmin=-m, vmax=m)
-            row[i].set_title(f"{d['model']}: filter {i}", fontsize=5)
+            row[i].set_title(f"{network_words(d['model']).split(',')[0]} filter {i}", fontsize=5)
         for j in range(d["configurations"].shape[0]):
             base = n_filt + 3 * j
             T = float(d["T"][j])
             row[base].imshow(d["configurations"][j], cmap="gray", vmin=-1, vmax=1)
-            row[base].set_title(f"spins, $T = {T:.2f}$", fontsize=5)
+            row[base].set_title(f"spins, $T = {T:g}$", fontsize=5)
             row[base + 1].imshow(np.abs(d["activations"][j]).mean(axis=-1), cmap="viridis")
-            row[base + 1].set_title("mean |activation|", fontsize=5)
+            row[base + 1].set_title("|activation|", fontsize=5)
             s = d["saliency"][j]
             m = np.abs(s).max() or 1
             row[base + 2].imshow(s, cmap="RdBu_r", vmin=-m, vmax=m)

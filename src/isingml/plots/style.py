@@ -73,6 +73,19 @@ def window_words(w):
     return f"window: trained at $T \\leq {lo:g}$ and $T \\geq {hi:g}$"
 
 
+# the study networks (methods.STUDY_MODELS) by what sets them apart
+NETWORKS = {
+    "fcn": "fully connected network",
+    "cnn": "CNN",
+    "cnn_d4": "CNN, D4-augmented",
+    "ecnn": r"ECNN, $Z_2 \times p4m$ built in",
+}
+
+
+def network_words(model):
+    return NETWORKS.get(model, str(model))
+
+
 def method_title(name, width=34):
     """A method's or network's name in words (``methods``' title), wrapped for a panel."""
     try:
