@@ -3,25 +3,20 @@
     python docs/update.py [--results results]
 
 The README's summary table sits between the markers <!-- summary:start --> and
-<!-- summary:end -->; it is replaced by the run's results/summary.md (without its title), and
-the figures named in FIGURES are copied to docs/ as PNG, so that a reader sees the result of a
-real run before running anything.
+<!-- summary:end -->; it is replaced by the run's results/summary.md (without its title). Every
+figure the README and the docs/ pages show (docs/NAME.png) is drawn again from that same run's
+results files with the current plotting code, PNG at 300 dpi, so that the figures and the
+numbers beside them come from one run; a figure the run cannot draw stops the update.
 """
 
 import argparse
+import json
+import re
 import shutil
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FIGURES = (
-    "binder",
-    "cnn_binder",
-    "shortcut",
-    "confusion",
-    "tc_extrapolation",
-    "collapse",
-    "exponent_slopes",
-)
 START, END = "<!-- summary:start -->", "<!-- summary:end -->"
 
 
@@ -34,13 +29,45 @@ def main():
     readme = (ROOT / "README.md").read_text()
     head, rest = readme.split(START, 1)
     _, tail = rest.split(END, 1)
-    (ROOT / "README.md").write_text(f"{head}{START}\n{summary}\n{END}{tail}")
-    for name in FIGURES:
-        source = results / "figures" / f"{name}.png"
-        if source.exists():
-            shutil.copyfile(source, ROOT / "docs" / f"{name}.png")
+    names = figures_shown(readme)
+    with tempfile.TemporaryDirectory() as tmp:  # every figure drawn before anything is written
+        draw_figures(results.parent, names, Path(tmp))
+        for name in names:
+            shutil.copyfile(Path(tmp) / f"{name}.png", ROOT / "docs" / f"{name}.png")
             print(f"docs/{name}.png")
+    (ROOT / "README.md").write_text(f"{head}{START}\n{summary}\n{END}{tail}")
     print("README.md summary table updated")
+
+
+def figures_shown(readme):
+    """The figures the README and the docs/ pages show, in order: each docs/NAME.png the
+    README names, and each NAME.png a page beside them links to."""
+    names = re.findall(r"docs/([\w-]+)\.png", readme)
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        names += re.findall(r"\]\(([\w-]+)\.png\)", page.read_text())
+    return list(dict.fromkeys(names))
+
+
+def draw_figures(run, names, out):
+    """Draw each figure of ``names`` from the results of the run in folder ``run`` (its
+    config.yaml, and the Binder grid its scan placed) into ``out``/NAME.png."""
+    import yaml
+
+    from isingml import config as cfg
+    from isingml.layout import GRID_JSON, Layout
+    from isingml.plots import registry
+
+    config = cfg.resolved(yaml.safe_load((run / "config.yaml").read_text()) or {})
+    grid = run / GRID_JSON
+    layout = Layout(config, json.loads(grid.read_text()) if grid.exists() else None)
+    jobs = {**layout.figures(), **layout.figures(studies=True, everything=True)}
+    for name in names:
+        if name not in jobs:
+            raise SystemExit(f"README.md shows docs/{name}.png: no figure of the run in {run}")
+        job = jobs[name]
+        given = {k: [str(run / f) for f in files] for k, files in job.inputs.items()}
+        figure = next(k for k, f in registry.FIGURES.items() if f is job.figure)
+        registry.draw(figure, given, out / f"{name}.png")
 
 
 if __name__ == "__main__":

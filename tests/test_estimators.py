@@ -147,6 +147,9 @@ def test_a_network_that_did_not_learn_is_named_and_left_out():
     rows, curves = networks.network_tables("cnn", preds, rng, n_boot=20)
     assert rows[0]["n_seeds"] == 3 and abs(rows[0]["T_star"] - 2.3) < 0.02
     assert len(curves) == 16 and all(abs(c["p"] - 0.7) > 0.1 for c in curves[:3])
+    # the held-out accuracy's error is the seeds' scatter: none deep in a phase, some at T*
+    near = min(curves, key=lambda c: abs(c["T"] - 2.3))
+    assert curves[0]["accuracy_held_out_err"] == 0 < near["accuracy_held_out_err"]
     assert rows[0]["excluded"] == "seed 2 (held-out accuracy 0.667 < 0.95)"
     result = fss._note_excluded({"note": None}, rows)
     assert result["excluded"] == ["w2-2.6 L16: seed 2 (held-out accuracy 0.667 < 0.95)"]

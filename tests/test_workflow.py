@@ -111,6 +111,7 @@ def check_figures(d):
     from isingml import plots
     from isingml.io import figures as figure_io
     from isingml.layout import Layout
+    from isingml.plots.style import method_title, window_words
 
     layout = Layout(cfg.resolved(TINY))
     drawn = {**layout.figures(), **layout.figures(studies=True)}
@@ -127,8 +128,8 @@ def check_figures(d):
 
     sizes = [f"$L = {L}$" for L in layout.sizes]
     fig = redraw("p_ordered_cnn")
-    titles = [f"cnn, window {w}" for w in sorted(layout.windows)]
-    assert [ax.get_title() for ax in fig.axes] == titles
+    titles = [window_words(w) for w in sorted(layout.windows)]
+    assert [ax.get_title().split("\n")[-1] for ax in fig.axes] == titles
     labels = [t.get_text() for leg in fig.legends for t in leg.get_texts()]
     assert [t for t in labels if t.startswith("$L")] == sizes
     for ax in fig.axes:
@@ -138,7 +139,10 @@ def check_figures(d):
     labels = [t.get_text() for leg in fig.legends for t in leg.get_texts()]
     assert [t for t in labels if t.startswith("$L = ") and "infty" not in t] == sizes
     fig = redraw("tc_extrapolation")
-    assert [ax.get_title() for ax in fig.axes if ax.get_visible()] == layout.methods
+    panels = [ax for ax in fig.axes if ax.get_visible() and ax.axison]
+    assert [ax.get_title().split("\n")[0] for ax in panels] == [
+        method_title(m).split("\n")[0] for m in layout.methods
+    ]
 
 
 def check_logs(d):

@@ -233,9 +233,15 @@ def get_figure_command(wildcards):
 
 
 def get_figure_caption(wildcards):
-    """The figure's own caption (workflow/report/), shown through report/figure.rst."""
-    caption = FIGURES[wildcards.figure].figure.caption
-    return (Path(workflow.basedir) / "workflow/report" / caption).read_text()
+    """The figure's caption (isingml.plots.registry, the one the README quotes), then its
+    discussion (workflow/report/), shown through report/figure.rst."""
+    from isingml.plots.registry import caption
+
+    rst = FIGURES[wildcards.figure].figure.caption
+    discussion = (Path(workflow.basedir) / "workflow/report" / rst).read_text()
+    # |m| and T* are markup in reStructuredText: a substitution and an emphasis
+    short = caption(wildcards.figure).replace("|", r"\|").replace("*", r"\*")
+    return f"{short}\n\n{discussion}"
 
 
 def get_figure_category(wildcards):

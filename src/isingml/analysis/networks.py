@@ -102,7 +102,7 @@ def network_tables(method, preds, rng, n_boot=200, halfwidth=0.15):
 
 def p_curve_rows(method, window, L, group, T, curve, boot):
     """The seed-averaged p(T) of one (window, L) with its bootstrap error, and the held-out
-    accuracy (against T < T_c) at each T."""
+    accuracy (against T < T_c) at each T with its standard error over the seeds."""
     p_err = boot.std(axis=0, ddof=1)
     rows = []
     for i, t in enumerate(T):
@@ -120,6 +120,10 @@ def p_curve_rows(method, window, L, group, T, curve, boot):
                 "p": float(curve[i]),
                 "p_err": float(p_err[i]),
                 "accuracy_held_out": float(np.mean(acc)) if acc else None,
+                # the seeds differ in training set and network: their scatter is the error
+                "accuracy_held_out_err": (
+                    float(np.std(acc, ddof=1) / np.sqrt(len(acc))) if len(acc) > 1 else None
+                ),
             }
         )
     return rows
