@@ -130,8 +130,8 @@ CAPTIONS = {
     "tc_extrapolation": (
         "Each method's estimates extrapolated to infinite size: for the crossing methods the "
         "crossing temperature T_x of the curves of size L and the next size L′ against L^−x "
-        "(x = 1/ν + ω = 2.75, the leading shift exponent; for the CNNs' U_φ a range of x, fitted "
-        "at both ends), for learning by confusion the accuracy peak T′(L) against 1/L, and for "
+        "(x = 1/ν + ω, the shift exponent: for U₄ in the range the exact small-L crossings "
+        "show, fitted at both ends; for the CNNs' U_φ fitted with T_c), for learning by confusion the accuracy peak T′(L) against 1/L, and for "
         "the window-trained networks T*(L), where the mean output p(ordered) = 1/2, against 1/L "
         "per training window. Error bars are one standard error; red stars are T_c(∞) with its "
         "total error; the window-trained rows converge to where the magnetization equals the "
