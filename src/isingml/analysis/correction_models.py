@@ -55,7 +55,8 @@ CORRECTION = {
 }  # fmt: skip
 
 # Crossing temperatures of pairs (L, 2L) shift as L^-x, x = 1/nu + omega (Binder 1981). With
-# three or more pairs x is fitted (in ``SHIFT_BOUNDS``); with two it is known only within a range:
+# three or more pairs an uncalibrated x is fitted within its range; with two it is known only
+# within the range:
 # - U4: from the exact crossings of the square lattice's smallest tori (transfer matrices of
 #   L = 4 ... 7 against 2L), whose local exponents rise 2.36, 2.46, 2.53 towards theory's 2.75
 #   (tests/test_binder.py recomputes them): a calibration on the exactly solved lattice, which
@@ -65,7 +66,6 @@ CORRECTION = {
 #   so from theory alone: x = 1/nu + omega > 1/nu = 1 (omega > 0), up to theory's asymptotic
 #   value. The same lower bound places the Binder grid (``scan.MIN_SHIFT_EXPONENT``).
 EXACT_SMALL_L_SHIFT = 2.36
-SHIFT_BOUNDS = (1.0, 4.0)
 _U4_SHIFT = Correction(
     (EXACT_SMALL_L_SHIFT, CROSSING_EXPONENT),
     f"the exact crossings of L = 4 ... 7 against 2L shift with local exponents from "

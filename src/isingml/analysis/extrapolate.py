@@ -16,9 +16,10 @@ exact T_c enter:
   the exactly solved lattice (U4's) is used so at any number of pairs (fits over all pairs at
   its ends; their chi^2 reported);
 - three or more, uncalibrated (the networks' U_phi, PCA's cumulant): x is fitted with T_c
-  and b (``corrections.free_extrapolation``, x in ``correction_models.SHIFT_BOUNDS``) and
-  refitted in every jackknife replica, so that its uncertainty is in the statistical error;
-  no systematic is added.
+  and b (``corrections.free_extrapolation``) within the same range theory allows, [1, 2.75],
+  and refitted in every jackknife replica, so that its uncertainty is in the statistical
+  error; no systematic is added. A fit that ends on a bound (the pairs' shifts falling faster
+  than L^-2.75, which only noise does) takes that bound's extrapolation, and says so.
 
 Pairs that share a size are correlated (L = 32 feeds (16, 32) and (32, 64); their L = 32 parts
 are anti-correlated), so the error is not that of independent pairs: the extrapolation is
@@ -31,7 +32,7 @@ import numpy as np
 
 from isingml.analysis import corrections, jackknife
 from isingml.analysis.chains import student_error
-from isingml.analysis.correction_models import SHIFT_BOUNDS, shift_correction
+from isingml.analysis.correction_models import shift_correction
 from isingml.physics import ONSAGER_TC
 
 
@@ -42,7 +43,7 @@ def _headline(L, jacks, shift):
     if L.size == 1:
         return jacks[0], 0.0, {"model": "one pair: not extrapolated", "chi2_dof": None}
     if L.size >= 3 and not shift.calibrated:
-        y, x, d = corrections.free_extrapolation(L, jacks, SHIFT_BOUNDS)
+        y, x, d = corrections.free_extrapolation(L, jacks, shift.omega_range)
         details = {
             "model": d["model"].replace("y + c L^-w", "T_c + b L^-x").replace("w ", "x "),
             "crossing_exponent": d["omega"],
