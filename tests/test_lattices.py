@@ -78,7 +78,7 @@ def test_colouring_is_proper(model, L, colours):
     ("model", "L", "match"),
     [
         ("square", 7, "even"),
-        ("honeycomb", 6 + 1, "odd"),
+        ("honeycomb", 6 + 1, "honeycomb"),
         ("triangular", 7, "multiple of 3"),
         ("square", 2, "even"),
     ],

@@ -115,8 +115,8 @@ class Lattice:
     def check_size(self, L, key="L"):
         """Refuse a size this lattice (its colouring, its periodicity) cannot take."""
         if not isinstance(L, int | np.integer) or L < 4 or L % 2:
-            raise UserError(f"{key}: {L} is not an even integer >= 4, which the {self.name} "
-                            "lattice's checkerboard needs")  # fmt: skip
+            raise UserError(f"{key} must be an even integer >= 4 (the {self.name} lattice's "
+                            f"checkerboard update), got {L}")  # fmt: skip
 
     def offsets(self, coords, L):
         """int64 (N, degree, dim): the displacement from each site to each neighbour."""

@@ -56,8 +56,8 @@ class Honeycomb(Lattice):
 
     def check_size(self, L, key="L"):
         if not isinstance(L, int | np.integer) or L < 4 or L % 2:
-            raise UserError(f"{key}: {L} is odd (or below 4): the honeycomb's brick wall needs "
-                            "an even L >= 4 (two sublattices)")  # fmt: skip
+            raise UserError(f"{key} must be an even integer >= 4 (the honeycomb's brick wall "
+                            f"has two sublattices), got {L}")  # fmt: skip
 
     def offsets(self, coords, L):
         y, x = coords[:, 0], coords[:, 1]

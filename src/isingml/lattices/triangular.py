@@ -50,8 +50,8 @@ class Triangular(Lattice):
     def check_size(self, L, key="L"):
         if not isinstance(L, int | np.integer) or L < 4 or (L % 2 and L % 3):
             raise UserError(
-                f"{key}: {L} is not a size the triangular lattice's Metropolis colouring takes: "
-                "an even L >= 4 (four colours) or a multiple of 3 (three colours)"
+                f"{key} must be an even integer >= 4 (four colours) or a multiple of 3 (three "
+                f"colours) for the triangular lattice's Metropolis colouring, got {L}"
             )
 
     def offsets(self, coords, L):
