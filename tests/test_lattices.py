@@ -173,3 +173,12 @@ def test_shards_name_their_model_and_old_shards_read_as_the_square_lattice():
     keys = {lat.key for lat in MODELS.values()}
     assert len(keys) == len(MODELS) and all("/" not in k and " " not in k for k in keys)
     assert [lat.is_default for lat in MODELS.values()] == [True, False, False, False]
+
+
+def test_the_schema_lists_every_lattice():
+    """The config's enum (and so `isingml simulate --lattice`'s choices) is the registry's."""
+    from isingml import config, seeds
+
+    node = config.schema()["properties"]["lattice"]["properties"]
+    assert node["name"]["enum"] == list(lattices.NAMES) == list(seeds.LATTICE_KEYS)
+    assert node["couplings"]["default"] == list(lattices.UNIT)

@@ -113,6 +113,7 @@ def check_config(config):
     express: the workflow runs them before any job starts. Raises UserError naming the key."""
     if len({fmt_T(t) for t in config["temperatures"]}) != len(config["temperatures"]):
         _config_error("temperatures", "two temperatures agree to 4 decimals")
+    _check_lattice(config)
     if config["training"]["label"] == "windows":
         seen = set()
         for lo, hi in config["training"]["windows"]:
@@ -176,6 +177,23 @@ def check_config(config):
             "confusion.range",
             f"[{lo}, {hi}] must hold at least 4 of the temperatures (3 proposed boundaries)",
         )
+
+
+def _check_lattice(config):
+    """The model exists with these couplings, and takes every size of the configuration."""
+    from isingml import lattices  # NumPy and SciPy: only where a configuration is checked
+
+    try:
+        lattice = lattices.from_config(config)
+    except UserError as err:  # "lattice.couplings: ..." from the lattice itself
+        key, _, problem = str(err).partition(": ")
+        _config_error(key, problem)
+    b = config["binder"]
+    for key, sizes in (("lattice_sizes", config["lattice_sizes"]),
+                       ("binder.lattice_sizes", b["lattice_sizes"]),
+                       ("binder.scan.lattice_sizes", b["scan"]["lattice_sizes"])):  # fmt: skip
+        for L in sizes:
+            lattice.check_size(L, key=f"config key '{key}': L")
 
 
 def _check_binder_grid(b):

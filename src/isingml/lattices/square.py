@@ -13,7 +13,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import brentq
 
 from isingml import physics
 from isingml.lattices.base import CostInputs, Exact, Lattice, block_majority_2x2, group_closure
@@ -108,6 +107,8 @@ class Square(Lattice):
         Jx, Jy = self.couplings
         if Jx == Jy:
             return Jx * physics.ONSAGER_TC
+        from scipy.optimize import brentq  # SciPy's optimize only where it is needed
+
         f = lambda T: math.sinh(2 * Jx / T) * math.sinh(2 * Jy / T) - 1.0  # noqa: E731
         return brentq(f, 0.1 * min(Jx, Jy), 10.0 * (Jx + Jy), xtol=1e-14, rtol=1e-15)
 
