@@ -59,8 +59,8 @@ class Square(Lattice):
 
     @property
     def key(self):
-        Jx, Jy = self.couplings
-        return "square" if self.is_default else f"square_Jx{Jx:g}_Jy{Jy:g}"
+        Jx, Jy = (repr(J).removesuffix(".0") for J in self.couplings)  # exact: no two collide
+        return "square" if self.is_default else f"square_Jx{Jx}_Jy{Jy}"
 
     def describe(self):
         Jx, Jy = self.couplings
