@@ -1,14 +1,20 @@
 """Single-core sampler speed: attempted flips per ns and ms per independent sample.
 
     NUMBA_NUM_THREADS=1 python benchmarks/sampler.py [--quick] [--sizes 32 64 128 256]
-        [--json rows.json] [--concurrency]
+        [--lattices square triangular honeycomb anisotropic] [--json rows.json] [--concurrency]
 
-Rows:
+Rows, per lattice (``--lattices``; ``anisotropic`` is the square with (J_x, J_y) = (1, 0.5)):
 - ``metropolis``: the vectorised split-lattice kernel (``split_metropolis.py``), the default;
 - ``metropolis-reference``: the plain checkerboard kernel it is validated against;
 - ``multispin``: 64 independent replicas in bit-packed words (``sampling/multispin.py``); its
   flips count every replica's spins;
 - ``wolff``: spins flipped in clusters (its unit of work).
+Every lattice but the square with unit couplings runs the general kernels on its neighbour
+table (``sampling/general.py``, ``multispin_general.py``; no reference row). ``bonds/ns`` is
+flips/ns times the lattice's neighbours per site (z = 3, 4, 6): the work per flip grows with z,
+so it compares the kernels across lattices more fairly. The temperatures are the square's
+(1.5, 2.269, 3.5) scaled by the lattice's T_c / Onsager's; ``ms/indep`` is given at the middle
+one, T_c. The per-spin costs of each lattice's cost model (``lattices.*.cost``) come from here.
 
 ``flips/ns`` is the best of ``REPEATS`` timed runs (the median is shown too: this is a shared
 virtual machine and its speed drifts). ``ms/indep`` (T = 2.269, L <= 128) is the single-core time
@@ -29,14 +35,21 @@ import time
 
 import numpy as np
 
-from isingml import seeds
+from isingml import lattices, seeds
 from isingml.physics import ONSAGER_TC
-from isingml.sampling import metropolis, multispin, plan, split_metropolis, wolff
+from isingml.sampling import general, metropolis, multispin, plan, split_metropolis, wolff
 from isingml.sampling.chain import Chain
-from isingml.sampling.sampler import SamplerSettings
+from isingml.sampling.sampler import SamplerSettings, shard_key
 
 TEMPERATURES = (1.5, 2.269, 3.5)
 ALGORITHMS = ("metropolis", "metropolis-reference", "multispin", "wolff")
+GENERAL_ALGORITHMS = ("metropolis", "multispin", "wolff")
+MODELS = {
+    "square": lattices.SQUARE,
+    "triangular": lattices.get("triangular"),
+    "honeycomb": lattices.get("honeycomb"),
+    "anisotropic": lattices.get("square", (1.0, 0.5)),
+}
 REPEATS = 5
 LONG_TAUS = 500
 MAX_TAU_L = 128  # Metropolis tau_int ~ L^2.17 makes pilots at T_c minutes long above this
@@ -45,15 +58,15 @@ MAX_TAU_L = 128  # Metropolis tau_int ~ L^2.17 makes pilots at T_c minutes long 
 class Runner:
     """One kernel on an equilibrated-enough lattice; ``run(n)`` returns the work done."""
 
-    def __init__(self, L, T, algorithm):
-        self.L, self.algorithm = L, algorithm
-        chain = Chain.start(L, T, seeds.sequence(0, seeds.shard_key(L, T)))
+    def __init__(self, L, T, algorithm, lattice=lattices.SQUARE):
+        self.L, self.algorithm, self.N = L, algorithm, lattice.n_sites(L)
+        chain = Chain.start(L, T, _sequence(L, T, lattice), lattice=lattice)
         if algorithm == "wolff":
             chain.thermalize_wolff(200)
         else:
             chain.record("metropolis", 1, 200)
         self.chain = chain
-        if algorithm == "metropolis":
+        if algorithm == "metropolis" and chain.table is None:
             self.split = split_metropolis.SplitLattice(chain.spins)
         if algorithm == "multispin":
             chain.start_replicas(200)
@@ -61,6 +74,8 @@ class Runner:
 
     def run(self, n):
         c, L = self.chain, self.L
+        if c.table is not None:
+            return self.run_general(n)
         if self.algorithm == "metropolis":
             self.split.sweep(n, c.t2, c.t4, c.stream)
             return n * L * L
@@ -71,6 +86,17 @@ class Runner:
             c.replicas.sweep(n)
             return n * L * L * multispin.REPLICAS
         return wolff.wolff_clusters(c.spins, n, c.p_add, c.stream, c.stack)
+
+    def run_general(self, n):
+        c, k = self.chain, self.chain.table
+        if self.algorithm == "metropolis":
+            flat = c.spins.reshape(-1)
+            general.metropolis_sweeps_table(flat, k.nb, k.weight, k.order, k.threshold, n, c.state)
+            return n * self.N
+        if self.algorithm == "multispin":
+            c.replicas.sweep(n)
+            return n * self.N * multispin.REPLICAS
+        return k.wolff_clusters(c.spins, n, c.stream)
 
     def size(self, seconds):
         """Updates per run for runs of roughly ``seconds``."""
@@ -93,38 +119,56 @@ class Runner:
         return out
 
 
-def pilot_tau(L, T, algorithm):
+def _sequence(L, T, lattice):
+    return seeds.sequence(0, shard_key(L, T, SamplerSettings(lattice=lattice)))
+
+
+def pilot_tau(L, T, algorithm, lattice=lattices.SQUARE):
     """tau_int from a run of ``LONG_TAUS`` tau_int after the sampler's own pilot (which stops at
     100 tau_int, where the estimate still scatters by about 20 per cent)."""
-    settings = SamplerSettings(algorithm=algorithm, n_thermalize=200)
-    chain = Chain.start(L, T, seeds.sequence(0, seeds.shard_key(L, T)))
+    settings = SamplerSettings(algorithm=algorithm, n_thermalize=200, lattice=lattice)
+    chain = Chain.start(L, T, _sequence(L, T, lattice), lattice=lattice)
     p = plan.plan_chain(chain, settings).pilot
     records = math.ceil(LONG_TAUS * p.tau_max / p.sweeps_per_record)
     return plan.run_pilot(chain, algorithm, p.per_record, max(records, p.records), L, settings)
 
 
-def table(sizes, seconds):
+def table(sizes, seconds, models=("square",)):
+    rows = []
+    for name in models:
+        rows += lattice_table(name, sizes, seconds)
+    return rows
+
+
+def lattice_table(name, sizes, seconds):
+    lattice = MODELS[name]
+    scale = 1.0 if lattice.specialised else lattice.exact.T_c / ONSAGER_TC
+    algorithms = ALGORITHMS if lattice.specialised else GENERAL_ALGORITHMS
     rows = []
     for L in sizes:
-        for T in TEMPERATURES:
+        N = lattice.n_sites(L)
+        for k, T in enumerate(t * scale for t in TEMPERATURES):
+            critical = k == 1
             pilots = {}
-            if L <= MAX_TAU_L or T != 2.269:
-                pilots = {a: pilot_tau(L, T, a) for a in ("metropolis", "wolff")}
-            for algorithm in ALGORITHMS:
-                rates = Runner(L, T, algorithm).rates(seconds)
+            if L <= MAX_TAU_L or not critical:
+                pilots = {a: pilot_tau(L, T, a, lattice) for a in ("metropolis", "wolff")}
+            for algorithm in algorithms:
+                rates = Runner(L, T, algorithm, lattice).rates(seconds)
                 best = max(rates)
                 p = pilots.get("wolff" if algorithm == "wolff" else "metropolis")
                 ms = None
-                if p is not None and T == 2.269:
+                if p is not None and critical:
                     # best-rate time of 2 tau_int sweeps; multispin's rate counts 64 replicas
-                    # but one replica's sample needs only L^2 of its flips
-                    ms = 2 * p.tau_max * L * L / best / 1e6
+                    # but one replica's sample needs only N of its flips
+                    ms = 2 * p.tau_max * N / best / 1e6
                 rows.append(
                     {
+                        "lattice": name,
                         "algorithm": algorithm,
                         "L": L,
                         "T": T,
                         "flips_per_ns": best,
+                        "bonds_per_ns": best * lattice.degree,
                         "flips_per_ns_median": float(np.median(rates)),
                         "ms_per_independent_sample": ms,
                         "tau_int_sweeps": None if p is None else p.tau_max,
@@ -137,8 +181,8 @@ def table(sizes, seconds):
 
 def print_header():
     print(
-        f"{'algorithm':<21}{'L':>5}{'T':>8}{'flips/ns':>10}{'median':>9}{'tau_int':>10}"
-        f"{'ms/indep':>10}",
+        f"{'lattice':<12}{'algorithm':<21}{'L':>5}{'T':>8}{'flips/ns':>10}{'median':>9}"
+        f"{'bonds/ns':>10}{'tau_int':>10}{'ms/indep':>10}",
         flush=True,
     )
 
@@ -148,8 +192,9 @@ def print_row(r):
     ms = r["ms_per_independent_sample"]
     ms = "-" if ms is None else f"{ms:.4f}"
     print(
-        f"{r['algorithm']:<21}{r['L']:>5}{r['T']:>8.3f}{r['flips_per_ns']:>10.3f}"
-        f"{r['flips_per_ns_median']:>9.3f}{tau:>10}{ms:>10}",
+        f"{r['lattice']:<12}{r['algorithm']:<21}{r['L']:>5}{r['T']:>8.3f}"
+        f"{r['flips_per_ns']:>10.3f}{r['flips_per_ns_median']:>9.3f}{r['bonds_per_ns']:>10.3f}"
+        f"{tau:>10}{ms:>10}",
         flush=True,
     )
 
@@ -208,14 +253,16 @@ def main():
     ap.add_argument("--json", help="also write the rows to this file as a JSON list")
     ap.add_argument("--quick", action="store_true", help="shorter timings (noisier)")
     ap.add_argument("--sizes", type=int, nargs="+", default=[32, 64, 128, 256])
+    ap.add_argument("--lattices", nargs="+", choices=list(MODELS), default=["square"])
     ap.add_argument(
         "--concurrency", action="store_true", help="also run two processes at once (2 cores)"
     )
     args = ap.parse_args()
     seconds = 0.1 if args.quick else 0.4
     print_header()
-    rows = table(args.sizes, seconds)
-    print(f"(T_c = {ONSAGER_TC:.6f}; tau_int in sweeps or sweep-equivalents)")
+    rows = table(args.sizes, seconds, args.lattices)
+    tcs = ", ".join(f"{n} {MODELS[n].exact.T_c:.6f}" for n in args.lattices)
+    print(f"(T_c: {tcs}; tau_int in sweeps or sweep-equivalents)")
     result = {"rows": rows}
     if args.concurrency:
         result["concurrency"] = concurrency(seconds)

@@ -153,10 +153,12 @@ def test_binder_crossings(La, Lb, quoted, decimals):
 def test_orbit_reduction_matches_every_first_row():
     # The symmetry reduction of the trace against the plain sum over all 2^L first rows.
     L, beta = 6, 1.0 / 2.3
-    weights = exact._row_weights(L, beta, 1.0), exact._row_weights(L, beta, 0.5)
+    from isingml.exact import square
+
+    weights = square._row_weights(L, beta, 1.0), square._row_weights(L, beta, 0.5)
     w = math.exp(-2.0 * beta)
-    reduced = exact._moment_trace(L, w, *exact._orbits(L), *weights)
-    every = exact._moment_trace(L, w, np.arange(2**L), np.ones(2**L), *weights)
+    reduced = square._moment_trace(L, w, *square._orbits(L), *weights)
+    every = square._moment_trace(L, w, np.arange(2**L), np.ones(2**L), *weights)
     even = [0, 1, 2, 4, 6]  # the odd powers of h cancel only between flipped first rows
     np.testing.assert_allclose(reduced[even], every[even], rtol=1e-12)
 

@@ -1,5 +1,7 @@
 """Sampler mechanics: seeding, reproducibility, thinning, argument checks."""
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -196,16 +198,17 @@ def test_split_kernel_never_undoes_a_forced_flip():
 
 
 def test_no_two_random_streams_of_a_configuration_coincide():
-    """Every stream the package draws (isingml.seeds), for a configuration of two grids, models,
-    windows, sizes and seeds, has a key of its own, and the keys' families (first elements)
-    cannot meet: a new stream added without a family of its own would fail here."""
+    """Every stream the package draws (isingml.seeds), for a configuration of two grids, every
+    lattice, models, windows, sizes and seeds, has a key of its own, and the keys' families
+    (first elements) cannot meet: a new stream added without a family of its own would fail
+    here."""
     from isingml.learning.settings import MODELS
 
     keys = []
-    for grid in ("network", "critical"):
+    for grid, lattice in itertools.product(("network", "critical"), seeds.LATTICE_KEYS):
         for L in (8, 16, 32):
             for T in (2.0, 2.2692, 2.27, 3.5):
-                shard = seeds.shard_key(L, T, grid)
+                shard = seeds.shard_key(L, T, grid, lattice)
                 keys += [shard, seeds.replicas(seeds.sequence(1, shard)).spawn_key,
                          seeds.decimation(1, shard).spawn_key]  # fmt: skip
     for L in (8, 16, 32):

@@ -33,15 +33,20 @@ class Samples:
         return float(self.attrs["T"])
 
 
-def sample(L, T, n_samples, *, seed=0, algorithm="auto", grid="network", thermalize=None):
-    """Sample ``n_samples`` configurations of the L x L periodic Ising model (J = 1) at
-    temperature ``T`` from the root ``seed``, exactly as ``isingml simulate`` does for a shard
-    of the same arguments (same stream, same thermalisation, pilot and spacing), into arrays.
+def sample(L, T, n_samples, *, seed=0, algorithm="auto", grid="network", thermalize=None,
+           lattice="square", couplings=(1.0, 1.0)):  # fmt: skip
+    """Sample ``n_samples`` configurations of the L x L periodic Ising model at temperature
+    ``T`` from the root ``seed``, exactly as ``isingml simulate`` does for a shard of the same
+    arguments (same stream, same thermalisation, pilot and spacing), into arrays.
     ``algorithm``: ``auto``, ``metropolis``, ``wolff`` or ``multispin``; ``grid``: the seed
-    stream of the workflow's ``network`` or ``critical`` grid. Returns ``Samples``."""
+    stream of the workflow's ``network`` or ``critical`` grid; ``lattice``: ``square``,
+    ``triangular`` or ``honeycomb``, ``couplings`` (J_x, J_y) the square's. Returns
+    ``Samples``."""
+    from isingml import lattices
     from isingml.sampling import job, sampler
 
-    given = {"algorithm": algorithm, "grid": grid, "n_thermalize": thermalize}
+    model = lattices.get(lattice, couplings)
+    given = {"algorithm": algorithm, "grid": grid, "n_thermalize": thermalize, "lattice": model}
     settings = sampler.SamplerSettings(**{k: v for k, v in given.items() if v is not None})
     a = job.sample_arrays(int(L), float(T), int(n_samples), int(seed), settings)
     return Samples(a.spins, a.energy, a.magnetization, a.attrs)

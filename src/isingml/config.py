@@ -5,7 +5,6 @@ ships inside the package as ``isingml/config.schema.yaml`` (a link to that file)
 command line and the library take their defaults from the same place as the workflow.
 """
 
-import dataclasses
 import functools
 from importlib import resources
 
@@ -13,6 +12,7 @@ import yaml
 
 from isingml import methods, schema_words
 from isingml.errors import UserError
+from isingml.schema_words import Sources  # noqa: F401 (config.Sources: part of the API)
 from isingml.schema_words import resolve as _resolve
 from isingml.windows import window_name
 
@@ -96,61 +96,6 @@ def validate(user):
         raise ConfigError(*schema_words.fault(errors[0], schema(), user))
 
 
-_MISSING = object()
-
-
-def _lookup(mapping, key):
-    node = mapping
-    for part in key.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return _MISSING
-        node = node[part]
-    return node
-
-
-@dataclasses.dataclass(frozen=True)
-class Sources:
-    """Where the values of a configuration came from: ``files`` ((name, contents) pairs),
-    merged in this order, the later over the earlier; over them, when ``command_line`` names
-    them (Snakemake's ``--config``), values given on the command line; under all, the schema's
-    defaults."""
-
-    files: tuple = ()
-    command_line: str | None = None
-
-    def of(self, key, given):
-        """Where ``key`` got its value in ``given`` (the configuration before defaults): the
-        last file that sets it, the command line where that file's value was overridden or no
-        file sets it, or None for the schema's default."""
-        value = _lookup(given, key)
-        if value is _MISSING:
-            return None
-        for name, contents in reversed(self.files):
-            found = _lookup(contents or {}, key)
-            if found is not _MISSING:
-                return name if found == value or self.command_line is None else self.command_line
-        return self.command_line or (self.files[-1][0] if self.files else None)
-
-    def advice(self, key, given, related=()):
-        """The end of a fault's line: where to fix the value of ``key``; where the fault is
-        with ``related`` keys too, one of which came from elsewhere (and ``key`` not from the
-        command line, where the user has just typed it), where each came from."""
-        mine, others = self.of(key, given), {k: self.of(k, given) for k in related}
-        if mine != self.command_line and any(w != mine for w in others.values()):
-            each = {key: self.of(key, given), **others}
-            named = [f"{k} in {w or 'the schema (its default)'}" for k, w in each.items()]
-            return "It is set by " + ", ".join(named) + ": fix one of them"
-        where = self.of(key, given) if key else (self.files[-1][0] if self.files else None)
-        if where is None:
-            name = self.files[-1][0] if self.files else "config.yaml"
-            if _lookup(given, key) is _MISSING and _lookup(defaults(), key) is _MISSING:
-                return f"Add it to {name}"  # a required key
-            return f"Its value is the schema's default: set {key} in {name}"
-        if where == self.command_line:
-            return f"It was given by {where}: fix it there"
-        return f"Fix it in {where}"
-
-
 def typed(value):
     """A value given to Snakemake's ``--config``, whose list and mapping items arrive as
     strings (``lattice_sizes=[8,16]`` as ['8', '16']), with each such string read as YAML."""
@@ -194,6 +139,7 @@ def check_config(config):
     express: the workflow runs them before any job starts. Raises UserError naming the key."""
     if len({fmt_T(t) for t in config["temperatures"]}) != len(config["temperatures"]):
         _config_error("temperatures", "two temperatures agree to 4 decimals")
+    _check_lattice(config)
     if config["training"]["label"] == "windows":
         seen = set()
         for lo, hi in config["training"]["windows"]:
@@ -263,6 +209,26 @@ def check_config(config):
 def _not_a_size(L, config):
     sizes = config["lattice_sizes"]
     return f"{L} is not one of lattice_sizes {sizes}, the sizes networks are trained at"
+
+
+def _check_lattice(config):
+    """The model exists with these couplings, and takes every size of the configuration."""
+    from isingml import lattices  # NumPy and SciPy: only where a configuration is checked
+
+    try:
+        lattice = lattices.from_config(config)
+    except UserError as err:  # "lattice.couplings: ..." from the lattice itself
+        key, _, problem = str(err).partition(": ")
+        _config_error(key, problem)
+    b = config["binder"]
+    for key, sizes in (("lattice_sizes", config["lattice_sizes"]),
+                       ("binder.lattice_sizes", b["lattice_sizes"]),
+                       ("binder.scan.lattice_sizes", b["scan"]["lattice_sizes"])):  # fmt: skip
+        for L in sizes:
+            try:
+                lattice.check_size(L, key="L")
+            except UserError as err:
+                _config_error(key, str(err))
 
 
 def _check_binder_grid(b):

@@ -6,8 +6,10 @@ the workflow's resource functions (every job's ``runtime`` and ``mem_mb`` for th
 Sampling is modelled like the sampler's own planner (``sampling.plan``): per-spin costs
 ``COST_NS``, samples 2 tau_int apart, the multi-spin burn-in, pilots, thermalisation, and the
 cheapest algorithm under ``auto``; what the planner measures in a pilot is modelled here from
-the physics instead: tau_int ~ a L_eff^z with L_eff = (1/xi + 1/L)^-1, xi Onsager's exact
-correlation length, z = 2.17 for Metropolis and 0.25 for Wolff (in sweep-equivalents).
+the physics instead: tau_int ~ a L_eff^z with L_eff = (1/xi + 1/L)^-1, xi the model's exact
+correlation length (``lattice.exact``; where none is known, the isotropic square's at the same
+T / T_c, or the critical point's where no T_c is known either), z = 2.17 for Metropolis and 0.25
+for Wolff (in sweep-equivalents), a and the per-spin costs the model's (``lattice.cost``).
 Networks: seconds per (sample x site) of one epoch per member, per backend, measured with
 ``benchmarks/train.py`` and the default run's job times, scaled by the convolutions' width.
 Every constant was calibrated on the project's 2-core machine (AMD EPYC Zen 3) on 2026-11-30
@@ -18,13 +20,12 @@ compares the model with any run's records.
 import math
 from dataclasses import dataclass, fields
 
+from isingml.lattices import SQUARE
 from isingml.physics import ONSAGER_TC
 from isingml.sampling.multispin import REPLICAS
-from isingml.sampling.plan import BURN_IN_TAUS, COST_NS  # the planner's own, one home
+from isingml.sampling.plan import BURN_IN_TAUS  # the planner's own, one home
 from isingml.sampling.sampler import SamplerSettings
 
-Z = {"metropolis": 2.17, "wolff": 0.25}
-TAU_PREFACTOR = {"metropolis": 0.03, "wolff": 0.75}  # sweeps at L_eff = 1
 # a pilot runs >= 100 tau_int (doubled once on average) and >= the sampler's floor
 PILOT_TAUS = 200
 PILOT_MIN_SWEEPS = next(f.default for f in fields(SamplerSettings) if f.name == "pilot_min_sweeps")
@@ -47,34 +48,35 @@ SAFETY_TIME, SAFETY_MEM = 3.0, 1.5  # what a job asks the scheduler for, over th
 MIN_RUNTIME_MIN, MIN_MEM_MB = 5, 1000
 
 
-def correlation_length(T):
-    """Onsager's exact correlation length of the infinite lattice (lattice units); T None: a
-    Binder-grid shard the scan is yet to place, modelled at the critical point."""
-    if T is None or abs(T - ONSAGER_TC) < 1e-9:
+def correlation_length(T, lattice=SQUARE):
+    """The model's exact correlation length of the infinite lattice (lattice units); where none
+    is known, the isotropic square lattice's at the same T / T_c (a model of the cost only);
+    inf where no T_c is known either. T None: a Binder-grid shard the scan is yet to place,
+    modelled at the critical point."""
+    ex = lattice.exact
+    if ex.correlation_length is not None:
+        return ex.correlation_length(T)
+    if T is None or ex.T_c is None:
         return math.inf
-    beta = 1.0 / T
-    if T > ONSAGER_TC:
-        inv = -math.log(math.tanh(beta)) - 2.0 * beta
-    else:
-        inv = 2.0 * (2.0 * beta + math.log(math.tanh(beta)))
-    return 1.0 / abs(inv)
+    return SQUARE.exact.correlation_length(T * ONSAGER_TC / ex.T_c)
 
 
-def tau_int(algorithm, L, T):
+def tau_int(algorithm, L, T, lattice=SQUARE):
     """Modelled tau_int (the larger of E and |m|) in sweeps (Wolff: sweep-equivalents)."""
-    l_eff = 1.0 / (1.0 / correlation_length(T) + 1.0 / L)
-    return max(0.5, TAU_PREFACTOR[algorithm] * l_eff ** Z[algorithm])
+    c = lattice.cost
+    l_eff = 1.0 / (1.0 / correlation_length(T, lattice) + 1.0 / L)
+    return max(0.5, c.tau_prefactor[algorithm] * l_eff ** c.z[algorithm])
 
 
-def sampling_seconds(algorithm, L, T, n):
+def sampling_seconds(algorithm, L, T, n, lattice=SQUARE):
     """Modelled seconds of the stored samples of one job (no pilot, no start-up)."""
-    N = L * L
+    N, cost_ns = lattice.n_sites(L), lattice.cost.cost_ns
     if algorithm == "multispin":
-        tau = tau_int("metropolis", L, T)
+        tau = tau_int("metropolis", L, T, lattice)
         sweeps = BURN_IN_TAUS * tau + math.ceil(n / REPLICAS) * max(2 * tau, 1)
-        return sweeps * N * REPLICAS * COST_NS["multispin"] * 1e-9
-    tau = tau_int(algorithm, L, T)
-    return n * max(2 * tau, 1) * N * COST_NS[algorithm] * 1e-9
+        return sweeps * N * REPLICAS * cost_ns["multispin"] * 1e-9
+    tau = tau_int(algorithm, L, T, lattice)
+    return n * max(2 * tau, 1) * N * cost_ns[algorithm] * 1e-9
 
 
 @dataclass(frozen=True)
@@ -98,21 +100,21 @@ class Estimate:
         return max(MIN_MEM_MB, int(math.ceil(SAFETY_MEM * self.mem_mb / 100) * 100))
 
 
-def simulate(L, T, n, algorithm="auto", thermalize=1000, spins=None):
+def simulate(L, T, n, algorithm="auto", thermalize=1000, spins=None, lattice=SQUARE):
     """A sampling job: the cheapest algorithm under ``auto`` as the planner would choose it."""
     options = ("metropolis", "wolff", "multispin") if algorithm == "auto" else (algorithm,)
-    costs = {a: sampling_seconds(a, L, T, n) for a in options}
+    costs = {a: sampling_seconds(a, L, T, n, lattice) for a in options}
     best = min(costs, key=costs.get)
-    N = L * L
+    N, cost_ns = lattice.n_sites(L), lattice.cost.cost_ns
     pilots = sum(
-        max(PILOT_TAUS * tau_int(a, L, T), PILOT_MIN_SWEEPS) * N * COST_NS[a] * 1e-9
+        max(PILOT_TAUS * tau_int(a, L, T, lattice), PILOT_MIN_SWEEPS) * N * cost_ns[a] * 1e-9
         for a in (
             {"metropolis", "wolff"}
             if algorithm == "auto"
             else {best.replace("multispin", "metropolis")}
         )
     )
-    warm = thermalize * N * (COST_NS["wolff"] + COST_NS["metropolis"]) * 1e-9
+    warm = thermalize * N * (cost_ns["wolff"] + cost_ns["metropolis"]) * 1e-9
     kept = n if spins is None else min(spins, n)
     mem = PYTHON_MB + (N * 64 + 2 * N * min(kept, 4096)) / 2**20 + n * 16 / 2**20
     where = "auto" if T is None else f"{T:.4f}"
@@ -128,10 +130,11 @@ def simulate(L, T, n, algorithm="auto", thermalize=1000, spins=None):
 SCAN_POINT_S, SCAN_SAMPLING_FACTOR = 0.045, 4.5
 
 
-def scan(sizes, temperatures, n, thermalize):
+def scan(sizes, temperatures, n, thermalize, lattice=SQUARE):
     """The scan that places the Binder grid (``binder.temperatures: auto``): one job sampling
     every (L, T) in memory with the multi-spin kernel (spins not kept)."""
-    points = [simulate(L, T, n, "multispin", thermalize, 0) for L in sizes for T in temperatures]
+    points = [simulate(L, T, n, "multispin", thermalize, 0, lattice)
+              for L in sizes for T in temperatures]  # fmt: skip
     sampling = sum(p.seconds - PROCESS_S for p in points)
     seconds = PROCESS_S + len(points) * SCAN_POINT_S + SCAN_SAMPLING_FACTOR * sampling
     mem = max(p.mem_mb for p in points) + 2 * 16 * n / 2**20  # one point's E, M twice

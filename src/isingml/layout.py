@@ -6,30 +6,16 @@ a ``Layout``; neither lists them itself. No JAX, no NumPy: the workflow builds o
 
 from dataclasses import dataclass
 
-from isingml import methods
+from isingml import lattices, methods
 from isingml.config import fmt_T
 from isingml.errors import UserError
-from isingml.physics import ONSAGER_TC
+from isingml.paths import efficiency_dir, model_dir, prediction_path, shard_path
 from isingml.windows import window_name
 
+__all__ = ["GRID_JSON", "Job", "Layout", "efficiency_dir", "model_dir", "prediction_path",
+           "shard_path"]  # fmt: skip
 STUDIES = ("rg", "pca", "filters", "data_efficiency")  # keys of the config's ``studies``
 INSPECTED = ("cnn", "ecnn")  # the filters study sets these two study networks side by side
-
-
-def shard_path(L, T, grid="lattices"):
-    return f"data/{grid}/L{L}/T{T}.h5"
-
-
-def model_dir(model, window, L, seed):
-    return f"results/models/{model}/{window}/L{L}/seed{seed}"
-
-
-def prediction_path(model, window, L, seed):
-    return f"results/predictions/{model}/{window}/L{L}/seed{seed}.h5"
-
-
-def efficiency_dir(model, n, seed):
-    return f"results/efficiency/{model}/n{n}/seed{seed}"
 
 
 @dataclass(frozen=True)
@@ -57,6 +43,8 @@ class Layout:
 
     def __init__(self, config, binder_grid=None):
         self.config = config
+        self.lattice = lattices.from_config(config)  # the model
+        self.shard_pattern = shard_path("{L}", "{T}", "{grid}", self.lattice)  # rule simulate
         self.sizes = sorted(config["lattice_sizes"])
         self.train_T = sorted({fmt_T(t) for t in config["temperatures"]}, key=float)
         b = config["binder"]
@@ -91,29 +79,34 @@ class Layout:
 
     # ---- the networks' grid
     def training_shards(self, L):
-        return [shard_path(L, T) for T in self.train_T]
+        return [self._shard(L, T) for T in self.train_T]
 
     def grid_shards(self, grid, L):
         """The shards of one L on one grid (for its observables table)."""
         temps = self.train_T if grid == "lattices" else self._binder_T()
-        return [shard_path(L, T, grid) for T in temps]
+        return [self._shard(L, T, grid) for T in temps]
 
     def observables(self, grid="lattices"):
         sizes = self.sizes if grid == "lattices" else self.binder_sizes
         return [f"results/observables/{grid}/L{L}.csv" for L in sizes]
 
     def example_temperatures(self):
-        """Below, nearest to, and above T_c: the networks' grid's temperatures that the
-        figures and the filters study show a configuration of."""
+        """Below, nearest to, and above the model's T_c (or the grid's middle): the networks'
+        grid's temperatures that the figures and the filters study show a configuration of."""
         temps = [float(t) for t in self.train_T]
-        nearest = min(temps, key=lambda t: abs(t - ONSAGER_TC))
-        below = [t for t in temps if t < ONSAGER_TC - 0.3]
-        above = [t for t in temps if t > ONSAGER_TC + 0.4]
+        tc = self.lattice.exact.T_c or temps[len(temps) // 2]
+        scale = tc / lattices.SQUARE.exact.T_c  # the offsets are the square's, in proportion
+        nearest = min(temps, key=lambda t: abs(t - tc))
+        below = [t for t in temps if t < tc - 0.3 * scale]
+        above = [t for t in temps if t > tc + 0.4 * scale]
         return [below[-1] if below else min(temps), nearest, above[0] if above else max(temps)]
 
     def example_shards(self):
         """One configuration of each example temperature on the largest lattice."""
-        return [shard_path(self.sizes[-1], fmt_T(t)) for t in self.example_temperatures()]
+        return [self._shard(self.sizes[-1], fmt_T(t)) for t in self.example_temperatures()]
+
+    def _shard(self, L, T, grid="lattices"):
+        return shard_path(L, T, grid, self.lattice)
 
     # ---- the Binder grid and the networks on it
     def _binder_T(self):
@@ -122,7 +115,7 @@ class Layout:
         return self.binder_T
 
     def binder_shards(self):
-        return [shard_path(L, T, "critical") for L in self.binder_sizes for T in self._binder_T()]
+        return [self._shard(L, T, "critical") for L in self.binder_sizes for T in self._binder_T()]
 
     def grid_to_come(self):
         """The Binder grid's sampling jobs before the scan has placed it (``binder.temperatures:

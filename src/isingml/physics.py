@@ -20,7 +20,7 @@ EXACT_EXPONENTS = {"inv_nu": 1.0 / NU, "gamma_over_nu": GAMMA / NU, "beta_over_n
 # (Binder 1981). In the 2D Ising model the leading correction to U4 comes from its analytic
 # background, omega = 7/4 (Salas & Sokal, J. Stat. Phys. 98, 551 (2000)), not from an
 # irrelevant field (which would give omega = 2): the shift goes as L^-2.75. Checked against the
-# exact crossings of isingml.exact (tests/test_binder.py).
+# exact crossings of isingml.exact.square (tests/test_binder.py).
 OMEGA = 1.75
 CROSSING_EXPONENT = 1.0 / NU + OMEGA
 

@@ -7,7 +7,7 @@ The jobs are the workflow's own, from ``isingml.layout.Layout.jobs``; a test che
 
 import math
 
-from isingml import cost
+from isingml import cost, lattices
 from isingml.errors import UserError
 from isingml.layout import Layout
 
@@ -58,7 +58,8 @@ def estimate(rule, wildcards, config, backend="cpu"):
         critical = wildcards["grid"] == "critical"
         n = b["samples"] if critical else config["samples"]
         spins = min(b["spins"], n) if critical else None
-        return cost.simulate(L, T, n, config["algorithm"], config["thermalize"], spins)
+        return cost.simulate(L, T, n, config["algorithm"], config["thermalize"], spins,
+                             lattices.from_config(config))  # fmt: skip
     if rule == "train":
         model, L = wildcards["model"], int(wildcards["L"])
         m = config["models"][model]
@@ -97,7 +98,7 @@ def estimate(rule, wildcards, config, backend="cpu"):
     if rule == "binder_grid":
         s = b["scan"]
         return cost.scan(s["lattice_sizes"], config["temperatures"], s["samples"],
-                         config["thermalize"])  # fmt: skip
+                         config["thermalize"], lattices.from_config(config))  # fmt: skip
     if rule == "baseline":
         return cost.analysis("baseline", 2.0)
     if rule == "compile_kernels":

@@ -6,6 +6,7 @@ multiple of 2"), and Snakemake prints the whole schema and config after them; a 
 key, the value and the fix.
 """
 
+import dataclasses
 import difflib
 
 
@@ -141,3 +142,60 @@ def fault(err, root, instance):
     if err.validator == "uniqueItems":
         why = " (an entry repeats)"
     return key, f"{value!r} is not {allowed(node, root)}{why}"
+
+
+_MISSING = object()
+
+
+def _lookup(mapping, key):
+    node = mapping
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return _MISSING
+        node = node[part]
+    return node
+
+
+@dataclasses.dataclass(frozen=True)
+class Sources:
+    """Where the values of a configuration came from: ``files`` ((name, contents) pairs),
+    merged in this order, the later over the earlier; over them, when ``command_line`` names
+    them (Snakemake's ``--config``), values given on the command line; under all, the schema's
+    defaults."""
+
+    files: tuple = ()
+    command_line: str | None = None
+
+    def of(self, key, given):
+        """Where ``key`` got its value in ``given`` (the configuration before defaults): the
+        last file that sets it, the command line where that file's value was overridden or no
+        file sets it, or None for the schema's default."""
+        value = _lookup(given, key)
+        if value is _MISSING:
+            return None
+        for name, contents in reversed(self.files):
+            found = _lookup(contents or {}, key)
+            if found is not _MISSING:
+                return name if found == value or self.command_line is None else self.command_line
+        return self.command_line or (self.files[-1][0] if self.files else None)
+
+    def advice(self, key, given, related=()):
+        """The end of a fault's line: where to fix the value of ``key``; where the fault is
+        with ``related`` keys too, one of which came from elsewhere (and ``key`` not from the
+        command line, where the user has just typed it), where each came from."""
+        mine, others = self.of(key, given), {k: self.of(k, given) for k in related}
+        if mine != self.command_line and any(w != mine for w in others.values()):
+            each = {key: self.of(key, given), **others}
+            named = [f"{k} in {w or 'the schema (its default)'}" for k, w in each.items()]
+            return "It is set by " + ", ".join(named) + ": fix one of them"
+        where = self.of(key, given) if key else (self.files[-1][0] if self.files else None)
+        if where is None:
+            name = self.files[-1][0] if self.files else "config.yaml"
+            from isingml.config import defaults  # config imports this module
+
+            if _lookup(given, key) is _MISSING and _lookup(defaults(), key) is _MISSING:
+                return f"Add it to {name}"  # a required key
+            return f"Its value is the schema's default: set {key} in {name}"
+        if where == self.command_line:
+            return f"It was given by {where}: fix it there"
+        return f"Fix it in {where}"

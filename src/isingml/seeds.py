@@ -6,7 +6,7 @@ that no two streams of a configuration coincide.
 
 | family | key | stream |
 |---|---|---|
-| 0 simulate | (0, L, T·1e4[, 65536 + grid]) | a shard's Markov chain |
+| 0 simulate | (0, L, T·1e4[, 65536 + grid][, 131072 + lattice]) | a shard's Markov chain |
 | | (0, L, T·1e4, 65536 + 2) | a point of the scan that places the Binder grid (grid ``scan``) |
 | | shard's key + (1,) | its 64 replicas |
 | | shard's key + (7,) | tie-breaks of its block-spin decimations |
@@ -17,9 +17,10 @@ that no two streams of a configuration coincide.
 | 3 analysis | (3, 1, crc32(method)) | a crossing table's bootstrap |
 | | (3, 4) | the confusion peaks' bootstrap |
 
-Names enter a key through frozen tables (``MODEL_KEYS``, ``GRID_KEYS``), never through their
-position in some tuple of names: reordering or extending a list elsewhere reseeds nothing. A
-new network or grid gets the next free integer here; a given integer is never reused.
+Names enter a key through frozen tables (``MODEL_KEYS``, ``GRID_KEYS``, ``LATTICE_KEYS``), never
+through their position in some tuple of names: reordering or extending a list elsewhere reseeds
+nothing. A new network, grid or lattice gets the next free integer here; a given integer is
+never reused.
 """
 
 import types
@@ -41,6 +42,11 @@ CROSSING, CONFUSION = 1, 4  # second element of an analysis key
 # positions in MODELS and GRIDS). Frozen: a changed entry reseeds every job of that name.
 MODEL_KEYS = types.MappingProxyType({"cnn": 0, "fcn": 1, "ecnn": 2})
 GRID_KEYS = types.MappingProxyType({"network": 0, "critical": 1, "scan": 2})
+# A shard of any lattice but the square appends LATTICE_TAG + its lattice's key, so that the
+# square's keys (every run before lattices) are unchanged, and a run that reads two lattices at
+# one (L, T) (the transfer study) never pairs two chains of one stream.
+LATTICE_TAG = 1 << 17
+LATTICE_KEYS = types.MappingProxyType({"square": 0, "triangular": 1, "honeycomb": 2})
 
 
 def _key_of(table, name, what):
@@ -56,13 +62,16 @@ def sequence(root, key):
     return np.random.SeedSequence(int(root), spawn_key=tuple(int(k) for k in key))
 
 
-def shard_key(L, T, grid="network"):
+def shard_key(L, T, grid="network", lattice="square"):
     """Spawn key of the (L, T) shard: made from L and T (in units of 1e-4), never job order.
-    A shard of the critical (Binder) grid at the same (L, T) gets a stream of its own."""
+    A shard of the critical (Binder) grid at the same (L, T) gets a stream of its own, and so
+    does a shard of another lattice (``lattice`` by name)."""
     key = (SIMULATE, int(L), int(round(float(T) * 10_000)))
-    if grid == "network":  # the network grid's key has no grid element
-        return key
-    return key + (GRID_TAG + _key_of(GRID_KEYS, grid, "grid"),)
+    if grid != "network":  # the network grid's key has no grid element
+        key += (GRID_TAG + _key_of(GRID_KEYS, grid, "grid"),)
+    if lattice != "square":
+        key += (LATTICE_TAG + _key_of(LATTICE_KEYS, lattice, "lattice"),)
+    return key
 
 
 def replicas(seq: np.random.SeedSequence):

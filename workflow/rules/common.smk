@@ -68,12 +68,24 @@ wildcard_constraints:
     figure="|".join(FIGURES),
 
 
+def get_lattice_flags():
+    """The model's flags of `isingml simulate` and `compile`: none for the default model, so
+    that its jobs' commands, and their rerun triggers, stay as they were."""
+    if LAYOUT.lattice.is_default:
+        return ""
+    Jx, Jy = LAYOUT.lattice.couplings
+    return f"--lattice {LAYOUT.lattice.name} --couplings {Jx!r} {Jy!r}"
+
+
 def get_simulate_flags(wildcards):
-    """`isingml simulate` flags of one shard: its grid's sample count and stored spins."""
+    """`isingml simulate` flags of one shard: its grid's sample count and stored spins, and the
+    model (none for the default)."""
+    model = get_lattice_flags()
     if wildcards.grid == "lattices":
-        return f"--samples {config['samples']} --grid network"
+        return f"--samples {config['samples']} --grid network {model}".strip()
     b = config["binder"]
-    return f"--samples {b['samples']} --spins {min(b['spins'], b['samples'])} --grid critical"
+    spins = min(b["spins"], b["samples"])
+    return f"--samples {b['samples']} --spins {spins} --grid critical {model}".strip()
 
 
 def get_training_shards(wildcards):

@@ -11,8 +11,10 @@ rule compile_kernels:
     resources:
         mem_mb=mem_of("compile_kernels"),
         runtime=runtime_of("compile_kernels"),
+    params:
+        model=get_lattice_flags(),
     shell:
-        "NUMBA_NUM_THREADS=1 isingml compile --out {output} 2> {log}"
+        "NUMBA_NUM_THREADS=1 isingml compile {params.model} --out {output} 2> {log}"
 
 
 rule simulate:
@@ -21,7 +23,8 @@ rule simulate:
         # (ancient: a new sentinel never makes finished shards out of date)
         ancient("results/.kernels-compiled"),
     output:
-        "data/{grid}/L{L}/T{T}.h5",
+        # data/{grid}/L{L}/T{T}.h5, under data/<model>/ for any but the default model
+        LAYOUT.shard_pattern,
     log:
         "results/logs/simulate/{grid}/L{L}/T{T}.log",
     benchmark:

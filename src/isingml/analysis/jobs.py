@@ -79,6 +79,7 @@ class SummaryJob:
 def observables_job(shard_paths):
     """<|m|>, chi, C, U4 per T of the shards of one L: (rows, L)."""
     loaded = [shards.read_shard(p, spins=False) for p in shard_paths]
+    shards.one_model(loaded)
     sizes = {s.L for s in loaded}
     if len(sizes) != 1:
         raise UserError(f"observables takes the shards of one L, got sizes {sorted(sizes)}")
@@ -89,6 +90,7 @@ def binder_job(shard_paths, t_range=None, with_exponents=True):
     """The U4 crossings of the Binder grid's shards (all sizes) in ``t_range`` (default: the
     span of their temperatures), their sampling check and, if asked, the exponents."""
     loaded = [shards.read_shard(p, spins=False) for p in shard_paths]
+    shards.one_model(loaded)
     temperatures = [s.T for s in loaded]
     t_range = tuple(t_range) if t_range else (min(temperatures), max(temperatures))
     found = binder.magnetization_analysis(loaded, t_range)
@@ -130,10 +132,11 @@ def pca_job(shard_paths, wide_paths):
     """PCA crossings on the Binder grid's shards (with spins), and the variance fraction along
     the first component of the networks' wide grid (shards of one L)."""
     critical = [shards.read_shard(p) for p in shard_paths]
+    model = shards.one_model(critical)
     for s in critical:
         shards.require_spins(s.path, s.attrs, PCA_MIN_SPINS)
     found = pca.pca_analysis(critical)
-    wide = datasets.load_lattices(wide_paths)
+    wide = datasets.load_lattices(wide_paths, lattice=model)
     flat = wide.spins.reshape(wide.spins.shape[0], -1)
     v = pca.orient(pca.first_component(flat)[0])
     arrays = {f"L{L}": c.reshape(L, L) for L, c in found.components.items()}

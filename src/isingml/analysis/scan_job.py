@@ -15,6 +15,15 @@ from isingml.errors import UserError
 # loads, and Snakemake should not pay for SciPy's import for that.
 
 GRID_SCHEMA = 1  # of grid.json
+MODEL = {"lattice": "square", "couplings": (1.0, 1.0)}  # the default model's fields
+
+
+def _model(config):
+    given = config.get("lattice") or {}
+    return {
+        "lattice": str(given.get("name", MODEL["lattice"])),
+        "couplings": tuple(float(c) for c in given.get("couplings", MODEL["couplings"])),
+    }
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,8 @@ class ScanJob:
     binder_sizes: tuple  # the grid is spaced for the largest
     points: int
     overlap: float
+    lattice: str = "square"  # the model (isingml.lattices), sampled as it is
+    couplings: tuple = (1.0, 1.0)
 
     @classmethod
     def from_config(cls, config):
@@ -44,10 +55,16 @@ class ScanJob:
             binder_sizes=tuple(sorted(int(L) for L in b["lattice_sizes"])),
             points=int(s["points"]),
             overlap=float(s["overlap"]),
+            **_model(config),
         )
 
     def to_json(self):
-        return json.dumps(asdict(self), sort_keys=True)
+        """The job as JSON; the default model's job names no model, as before lattices (so
+        that the workflow's parameter, and its rerun trigger, are unchanged)."""
+        d = asdict(self)
+        if (d["lattice"], tuple(d["couplings"])) == (MODEL["lattice"], MODEL["couplings"]):
+            del d["lattice"], d["couplings"]
+        return json.dumps(d, sort_keys=True)
 
     @classmethod
     def from_json(cls, text):
@@ -56,9 +73,13 @@ class ScanJob:
         except json.JSONDecodeError as err:
             raise UserError(f"--job is not valid JSON ({err})") from None
         names = {f.name for f in fields(cls)}
-        if not isinstance(given, dict) or set(given) != names:
+        if not isinstance(given, dict) or not set(names) - set(MODEL) <= set(given) <= names:
             keys = sorted(given) if isinstance(given, dict) else given
-            raise UserError(f"--job needs exactly the keys {sorted(names)}, got {keys}")
+            raise UserError(
+                f"--job needs exactly the keys {sorted(set(names) - set(MODEL))} (and "
+                "optionally "
+                f"{sorted(MODEL)}), got {keys}"
+            )
         return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in given.items()})
 
 

@@ -20,15 +20,17 @@ def _job(args):
 
 
 def cmd_scan(args):
+    from isingml import lattices
     from isingml.analysis import scan_job
     from isingml.io import results
     from isingml.sampling import job as sampling_job
     from isingml.sampling import sampler
 
     job = _job(args)
+    lattice = lattices.get(job.lattice, job.couplings)
     out = prepare_output(args.out)
     settings = sampler.SamplerSettings(
-        algorithm="multispin", n_thermalize=job.thermalize, grid="scan"
+        algorithm="multispin", n_thermalize=job.thermalize, grid="scan", lattice=lattice
     )
 
     def sample(L, T):

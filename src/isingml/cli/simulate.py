@@ -4,7 +4,7 @@ import logging
 import time
 
 from isingml import config
-from isingml.cli.common import positive_int, prepare_output, progress
+from isingml.cli.common import UserError, positive_int, prepare_output, progress
 from isingml.sampling import GRIDS
 
 # sampling.sampler.SamplerSettings' defaults, for the help (importing it would load Numba;
@@ -21,17 +21,19 @@ def cmd_simulate(args):
     from isingml.sampling import job, sampler
 
     stages = {"imports": time.perf_counter() - t_start}
-    sampler.check_lattice(args.L, args.T)
+    lattice = _lattice(args)
+    sampler.check_lattice(args.L, args.T, lattice)
     given = dict(
         algorithm=args.algorithm,
         n_thermalize=args.thermalize,
         max_pilot_sweeps=args.max_pilot_sweeps,
         min_interval=args.min_interval,
         grid=args.grid,
+        lattice=lattice,
     )
     settings = sampler.SamplerSettings(**{k: v for k, v in given.items() if v is not None})
     out = prepare_output(args.out)
-    stages["kernels"] = sampler.warm_kernels(job.kernels_used(settings), settings.grid)
+    stages["kernels"] = sampler.warm_kernels(job.kernels_used(settings), settings.grid, lattice)
     t0 = time.perf_counter()
     result = job.simulate(
         args.L,
@@ -60,6 +62,38 @@ def cmd_simulate(args):
         )
 
 
+def _lattice(args):
+    """The model of --lattice and --couplings (``isingml.lattices``)."""
+    from isingml import lattices
+
+    couplings = lattices.UNIT if args.couplings is None else tuple(args.couplings)
+    try:
+        return lattices.get(args.lattice, couplings)
+    except UserError as err:  # "lattice.couplings: ...": name the flag instead
+        key, _, problem = str(err).partition(": ")
+        flag = "--lattice" if key == "lattice.name" else "--couplings"
+        raise UserError(f"{flag}: {problem}") from None
+
+
+def add_model_options(p):
+    from isingml import config
+
+    node = config.schema()["properties"]["lattice"]["properties"]
+    p.add_argument(
+        "--lattice",
+        choices=node["name"]["enum"],
+        default=node["name"]["default"],
+        help="the lattice (config key lattice.name; default %(default)s)",
+    )
+    p.add_argument(
+        "--couplings",
+        type=float,
+        nargs=2,
+        metavar=("JX", "JY"),
+        help="the square lattice's couplings along x and y (default 1 1)",
+    )
+
+
 def add_commands(sub):
     p = sub.add_parser("simulate", help="sample configurations of one (L, T) into an HDF5 shard")
     p.add_argument("--L", type=int, required=True, help="linear lattice size (even, >= 4)")
@@ -74,6 +108,7 @@ def add_commands(sub):
         "cheapest for this job by a fixed cost model (default)",
     )
     p.add_argument("--out", required=True, help="output shard, e.g. data/lattices/L32/T2.3000.h5")
+    add_model_options(p)
     p.add_argument(
         "--spins",
         type=int,
@@ -114,13 +149,15 @@ def add_commands(sub):
     )
     p.add_argument("--out", help="a file to write when done (the workflow's sentinel; "
                    "default: none)")  # fmt: skip
+    add_model_options(p)
     p.set_defaults(func=cmd_compile)
 
 
 def cmd_compile(args):
     from isingml.sampling import sampler
 
-    seconds = sampler.warm_kernels()
+    lattice = _lattice(args)
+    seconds = sampler.warm_kernels(lattice=lattice)
     if args.out:
         out = prepare_output(args.out)
         out.write_text(f"sampling kernels compiled or loaded in {seconds:.1f} s\n")

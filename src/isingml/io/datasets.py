@@ -6,7 +6,15 @@ from pathlib import Path
 
 import numpy as np
 
-from isingml.io.shards import ShardError, _open, _read_spins, _validate, require_spins
+from isingml.io.shards import (
+    ShardError,
+    _open,
+    _read_spins,
+    _validate,
+    one_model,
+    require_model,
+    require_spins,
+)
 from isingml.resources import require_memory
 
 
@@ -53,15 +61,17 @@ class Lattices:
     T: np.ndarray  # float64 (n,)
     paths: list
     counts: list
+    lattice: object = None  # the one model of the shards (lattices.Lattice)
 
 
-def load_lattices(sources, L=None, max_per_shard=None):
-    """All shards of one L as ``Lattices``.
+def load_lattices(sources, L=None, max_per_shard=None, lattice=None):
+    """All shards of one L and one model as ``Lattices``.
 
     ``sources`` is a folder of shards, a shard, or a list of either. With ``max_per_shard``
     only the first that many configurations of each shard are used (shards on the Binder grid
-    hold many more than the networks need). The int8 array is allocated once and filled shard
-    by shard, so peak memory stays close to its final size.
+    hold many more than the networks need). With ``lattice`` every shard must hold that model;
+    without, they must all hold the first one's. The int8 array is allocated once and filled
+    shard by shard, so peak memory stays close to its final size.
     """
     paths = expand_sources(sources)
     folder = paths[0].parent
@@ -69,6 +79,9 @@ def load_lattices(sources, L=None, max_per_shard=None):
     for p in paths:
         with _open(p) as f:
             metas.append(_validate(p, f))
+    model = one_model(list(zip(paths, metas, strict=True)))
+    if lattice is not None:
+        require_model(paths[0], metas[0], lattice)
     sizes = {int(m["L"]) for m in metas}
     if len(sizes) > 1:
         raise ShardError(folder, f"mixes lattice sizes {sorted(sizes)}; one folder holds one L")
@@ -93,4 +106,4 @@ def load_lattices(sources, L=None, max_per_shard=None):
             spins[start : start + k] = _read_spins(p, f["spins"], found, k)
         T[start : start + k] = float(m["T"])
         start += k
-    return Lattices(spins, T, paths, counts)
+    return Lattices(spins, T, paths, counts, model)

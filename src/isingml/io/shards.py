@@ -16,7 +16,8 @@ independent chains stored time-major: sample i is replica i % 64 at time i // 64
 
 ``read_shard`` does exactly this and validates the file. Writes go to a temporary file in the
 same folder, renamed over the target only once complete, so a crash never leaves a partial
-shard under the final name.
+shard under the final name. The attributes ``lattice`` and ``couplings`` name the model
+(``isingml.lattices``); a job checks its inputs' (``shard_models``).
 """
 
 import datetime
@@ -30,29 +31,18 @@ import numpy as np
 from isingml import __version__
 from isingml.errors import UserError
 from isingml.io.atomic import temporary_path
+from isingml.io.shard_models import model_of, one_model, require_model  # noqa: F401
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Version 2 added n_spins (a shard may store the spins of only its first n_spins samples, or
 # none: a Binder-grid shard of E and M series) and the tau_int of the stored series. Version 1
-# shards are read as holding every configuration.
-READABLE_VERSIONS = (1, 2)
+# shards are read as holding every configuration. Version 3 added the model, ``lattice`` and
+# ``couplings``: older shards are read as the square lattice with unit couplings.
+READABLE_VERSIONS = (1, 2, 3)
 SPIN_ENCODING = "packbits-msb-rowmajor-v1"  # the layout described in the module docstring
-REQUIRED_ATTRS = (
-    "L",
-    "T",
-    "J",
-    "algorithm",
-    "n_thermalize",
-    "interval",
-    "tau_int_energy",
-    "tau_int_abs_m",
-    "seed",
-    "spawn_key",
-    "schema_version",
-    "isingml_version",
-    "created",
-    "n_samples",
-)
+REQUIRED_ATTRS = ("L", "T", "J", "algorithm", "n_thermalize", "interval", "tau_int_energy",
+                  "tau_int_abs_m", "seed", "spawn_key", "schema_version", "isingml_version",
+                  "created", "n_samples")  # fmt: skip
 
 
 class ShardError(UserError):
@@ -175,6 +165,10 @@ class Shard:
     def T(self):
         return float(self.attrs["T"])
 
+    @property
+    def lattice(self):  # the model it holds (lattices.Lattice)
+        return model_of(self.path, self.attrs)
+
 
 def _open(path):
     path = Path(path)
@@ -207,11 +201,15 @@ def _validate(path, f):
             "this file is not an isingml shard (no schema_version attribute); write shards with "
             "`isingml simulate` or the workflow",
         )
+    if int(attrs["schema_version"]) >= 3:  # version 3 names the model
+        missing += [k for k in ("lattice", "couplings") if k not in attrs]
     if missing:
         # shards are written atomically (io/atomic.py), so a shard of this version has them all
         version = attrs["schema_version"]
         raise ShardError(path, f"missing attributes {missing} that an isingml shard of "
                          f"schema_version {version} has; re-simulate it")  # fmt: skip
+    attrs = {"lattice": "square", "couplings": [1.0, 1.0], **attrs}
+    model_of(path, attrs)
     L, n, k = int(attrs["L"]), int(attrs["n_samples"]), n_spins(attrs)
     for name in ("energy", "magnetization"):
         if name not in f:
@@ -274,14 +272,16 @@ def _read_spins(path, d, L, n=None):
     return out
 
 
-def read_shard(path, spins=True):
-    """Read and validate one shard. Spins come back as int8 +-1 of shape (n_spins, L, L): the
-    first ``n_spins`` of the n samples (all of them but on the Binder grid; none is an empty
-    array); with ``spins=False`` they are not read (None)."""
+def read_shard(path, spins=True, lattice=None):
+    """Read and validate one shard (of the model ``lattice``, if given). Spins come back as int8
+    +-1 of shape (n_spins, L, L): the first ``n_spins`` of the n samples (all of them but on the
+    Binder grid; none is an empty array); with ``spins=False`` they are not read (None)."""
     f = _open(path)
     try:
         with f:
             attrs = _validate(path, f)
+            if lattice is not None:
+                require_model(path, attrs, lattice)
             energy = f["energy"][...]
             magnetization = f["magnetization"][...]
             s = None

@@ -1,24 +1,27 @@
 """The lattice itself: argument checks, starting configurations, energy and magnetization.
 
-Spins are ``int8`` arrays of shape (L, L) holding -1 or +1 on the periodic square lattice
-(J = 1, h = 0). Bonds are each site's right and down neighbour, 2 L^2 bonds in all.
+Spins are ``int8`` arrays of ``lattice.shape(L)`` holding -1 or +1 (h = 0); the geometry is the
+model's (``isingml.lattices``). ``energy_magnetization`` is the square lattice's with unit
+couplings (each site's right and down neighbour, 2 L^2 bonds); ``general`` has any lattice's.
 """
 
 import numpy as np
 from numba import njit
 
 from isingml.errors import UserError
+from isingml.lattices import SQUARE
 from isingml.sampling.rng import random_words
 
 
-def check_lattice(L, T):
-    if not isinstance(L, int | np.integer) or L < 4 or L % 2:
-        raise UserError(f"L must be an even integer >= 4 (checkerboard update), got {L}")
+def check_lattice(L, T, lattice=SQUARE):
+    """Refuse a size the lattice cannot take (``lattice.check_size``) or a temperature that is
+    not positive and finite."""
+    lattice.check_size(L)
     if not (np.isfinite(T) and T > 0):
         raise UserError(f"T must be a positive finite temperature, got {T}")
 
 
-def initial_spins(L, state):
+def initial_spins(shape, state):
     """The ordered state with a random global sign, at every temperature: no start depends on
     where T lies against a critical temperature (none is assumed known). Below T_c a random
     start coarsens into stripe domains in about a third of runs (Spirin, Krapivsky & Redner,
@@ -30,7 +33,7 @@ def initial_spins(L, state):
     word = np.empty(1, dtype=np.uint64)
     random_words(state, word)
     sign = np.int8(1 if word[0] >> np.uint64(63) else -1)
-    return np.full((L, L), sign, dtype=np.int8)
+    return np.full(shape, sign, dtype=np.int8)
 
 
 @njit(cache=True)

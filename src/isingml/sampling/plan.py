@@ -20,8 +20,9 @@ tau_int (at least ``n_thermalize`` sweeps).
 
 ``algorithm='auto'`` runs the pilot for Metropolis and Wolff and keeps the algorithm with the
 lowest modelled cost of the whole job (``job_cost_ns``: n samples 2 tau_int apart, plus the
-multi-spin burn-in). The cost uses fixed per-spin costs (``COST_NS``) rather than the wall
-clock, so the choice, and hence the shard, is the same on every machine and every run.
+multi-spin burn-in). The cost uses the model's fixed per-spin costs (``lattice.cost.cost_ns``)
+rather than the wall clock, so the choice, and hence the shard, is the same on every machine
+and every run.
 """
 
 import math
@@ -34,9 +35,9 @@ from isingml.sampling.chain import Chain
 from isingml.statistics import RELIABLE_LENGTH, TARGET_SPACING_TAUS, tau_int
 
 # Nanoseconds per attempted Metropolis flip, per Wolff cluster spin and per replica spin of the
-# multi-spin kernel on one core, measured with benchmarks/sampler.py (L = 64, T = 2.269). Only
-# their ratios matter; they only steer 'auto'.
-COST_NS = {"metropolis": 0.82, "wolff": 17.0, "multispin": 0.17}
+# multi-spin kernel on one core: each lattice's own (``lattice.cost.cost_ns``; the square's were
+# measured with benchmarks/sampler.py at L = 64, T = 2.269). Only their ratios matter; they only
+# steer 'auto'.
 # Replicas of the multi-spin kernel start independently (ordered, each with a random sign, at
 # every T: above T_c they must disorder, in a few tau_int) and are run this many tau_int (at
 # least n_thermalize sweeps) before the first sample; each replica is a Metropolis chain, so
@@ -75,9 +76,19 @@ class Pilot:
         choice is final, so an unreliable estimate never decides the choice by itself."""
         return self.tau_max
 
-    def cost_ns(self, L):
-        """Modelled single-core cost of one independent sample (2 tau_int apart)."""
-        return TARGET_SPACING_TAUS * self.tau_for_cost() * L * L * COST_NS[self.algorithm]
+    def cost_ns(self, L, lattice):
+        """Modelled single-core cost of one independent sample (2 tau_int apart) of the
+        lattice of size L, at its ``cost.cost_ns``."""
+        x = per_site(TARGET_SPACING_TAUS * self.tau_for_cost(), L, lattice)
+        return x * lattice.cost.cost_ns[self.algorithm]
+
+
+def per_site(x, L, lattice):
+    """x times the lattice's L^dim sites, one factor of L at a time (the order in which the
+    square lattice's costs were always evaluated, so that 'auto' chooses as it did)."""
+    for _ in range(lattice.dim):
+        x = x * L
+    return x
 
 
 def burn_in_sweeps(pilot: Pilot, settings):
@@ -86,13 +97,15 @@ def burn_in_sweeps(pilot: Pilot, settings):
 
 
 def job_cost_ns(algorithm, pilot: Pilot, L, n_samples, settings):
-    """Modelled cost of a whole job: n_samples independent samples, and for 'multispin' the
-    replicas' burn-in too (it is spread over only n_samples / 64 samples per replica)."""
+    """Modelled cost of a whole job of ``settings.lattice``: n_samples independent samples, and
+    for 'multispin' the replicas' burn-in too (it is spread over only n_samples / 64 samples per
+    replica)."""
+    lattice = settings.lattice
     if algorithm != "multispin":
-        return n_samples * pilot.cost_ns(L)
+        return n_samples * pilot.cost_ns(L, lattice)
     spacing = max(TARGET_SPACING_TAUS * pilot.tau_for_cost(), settings.min_interval)
     sweeps = burn_in_sweeps(pilot, settings) + math.ceil(n_samples / multispin.REPLICAS) * spacing
-    return sweeps * L * L * multispin.REPLICAS * COST_NS["multispin"]
+    return per_site(sweeps, L, lattice) * multispin.REPLICAS * lattice.cost.cost_ns["multispin"]
 
 
 def is_reliable(records, spr, tau_e, tau_m, settings, previous=None):
@@ -121,11 +134,12 @@ def run_pilot(chain, algorithm, per_record, records, L, settings, previous=None)
     chain.pilot_series[algorithm] = {"e": e, "m": m, "work": work, "per_record": per_record}
     records = e.size
     te, tm = tau_int(e), tau_int(np.abs(m))
+    N = chain.N
     if algorithm == "metropolis":
-        spr, per_update = float(per_record), work / (records * per_record * L * L)
+        spr, per_update = float(per_record), work / (records * per_record * N)
     else:
         per_update = work / (records * per_record)
-        spr = per_record * per_update / (L * L)
+        spr = per_record * per_update / N
     return Pilot(
         algorithm,
         per_record,
@@ -178,7 +192,7 @@ def plan_chain(chain: Chain, settings, n_samples: int = 1) -> Plan:
     # shard is Metropolis throughout the stored part; Wolff above only speeds equilibration.
     if settings.algorithm != "wolff":
         chain.record("metropolis", 1, max(settings.n_thermalize, 1))
-    clusters_per_sweep = max(1, round(L * L / mean_cluster))
+    clusters_per_sweep = max(1, round(chain.N / mean_cluster))
     per_record = {"metropolis": 1, "wolff": clusters_per_sweep}
     if settings.algorithm == "auto":
         pilots = {

@@ -19,6 +19,7 @@ import numpy as np
 
 from isingml import config, seeds
 from isingml.errors import UserError
+from isingml.lattices import SQUARE, Lattice
 from isingml.resources import require_memory
 from isingml.sampling import GRIDS, multispin
 from isingml.sampling.chain import Chain
@@ -38,7 +39,8 @@ WORK_BYTES_PER_SITE = 170
 
 @dataclass(frozen=True)
 class SamplerSettings:
-    """How to sample; the physics (L, T) and the seed are passed separately."""
+    """How to sample, and what: ``lattice`` is the model (``isingml.lattices``); (L, T) and the
+    seed are passed separately."""
 
     algorithm: str = "auto"
     # sweeps before the pilot run; the default is the config schema's ``thermalize``
@@ -50,6 +52,7 @@ class SamplerSettings:
     chunk: int = 512  # samples per yielded chunk
     metropolis_kernel: str = "split"
     grid: str = "network"  # which grid the shard belongs to: its seed stream (seeds.shard_key)
+    lattice: Lattice = SQUARE
 
     def __post_init__(self):
         if self.algorithm not in ALGORITHMS:
@@ -100,19 +103,20 @@ def collect(chain: Chain, plan: Plan, n_samples: int, chunk: int, stats: RunStat
 
 def chunk_size(L, settings):
     """Configurations per chunk: ``settings.chunk``, fewer for large L (at most CHUNK_SITES)."""
-    return max(1, min(settings.chunk, CHUNK_SITES // (L * L)))
+    return max(1, min(settings.chunk, CHUNK_SITES // settings.lattice.n_sites(L)))
 
 
 def memory_needed(L, settings):
     """Bytes a sampling job of size L holds at once: the lattice and its work arrays (random
     words, Wolff stack, split layout; 64 replicas and their words for multi-spin) and a chunk of
     configurations, with a margin for copies."""
-    return L * L * (WORK_BYTES_PER_SITE + 2 * chunk_size(L, settings))
+    return settings.lattice.n_sites(L) * (WORK_BYTES_PER_SITE + 2 * chunk_size(L, settings))
 
 
 def sample(L, T, n_samples, seed, settings=SamplerSettings()) -> tuple[Plan, Iterator[Chunk]]:
-    """Plan a chain for (L, T) from the root ``seed`` and return (plan, chunk iterator)."""
-    check_lattice(L, T)
+    """Plan a chain for (L, T) of ``settings.lattice`` from the root ``seed`` and return
+    (plan, chunk iterator)."""
+    check_lattice(L, T, settings.lattice)
     if n_samples < 1:
         raise UserError(f"samples must be >= 1, got {n_samples}")
     require_memory(
@@ -120,9 +124,8 @@ def sample(L, T, n_samples, seed, settings=SamplerSettings()) -> tuple[Plan, Ite
         f"sampling L = {L}",
         "choose a smaller L or a machine with more memory",
     )
-    chain = Chain.start(
-        L, T, seeds.sequence(seed, seeds.shard_key(L, T, settings.grid)), settings.metropolis_kernel
-    )
+    seq = seeds.sequence(seed, shard_key(L, T, settings))
+    chain = Chain.start(L, T, seq, settings.metropolis_kernel, settings.lattice)
     plan = plan_chain(chain, settings, n_samples)
     return plan, collect(chain, plan, n_samples, chunk_size(L, settings))
 
@@ -130,10 +133,15 @@ def sample(L, T, n_samples, seed, settings=SamplerSettings()) -> tuple[Plan, Ite
 KERNEL_CHECK = (8, 2.27, 64)  # L, T, samples of the tiny run that compiles or loads the kernels
 
 
-def warm_kernels(algorithms=("metropolis", "wolff", "multispin"), grid="network"):
-    """Compile (or load from Numba's cache) every kernel a job of these algorithms runs, by
-    sampling a tiny lattice with each: the workflow's ``compile_kernels`` job does it once
-    before any sampling job starts, so that concurrent jobs do not all compile the same
+def shard_key(L, T, settings):
+    """The spawn key of the shard of (L, T) on ``settings``' grid and lattice."""
+    return seeds.shard_key(L, T, settings.grid, settings.lattice.name)
+
+
+def warm_kernels(algorithms=("metropolis", "wolff", "multispin"), grid="network", lattice=SQUARE):
+    """Compile (or load from Numba's cache) every kernel a job of these algorithms runs on this
+    lattice, by sampling a tiny one with each: the workflow's ``compile_kernels`` job does it
+    once before any sampling job starts, so that concurrent jobs do not all compile the same
     kernels from an empty cache. Returns the seconds it took."""
     import time
 
@@ -147,6 +155,7 @@ def warm_kernels(algorithms=("metropolis", "wolff", "multispin"), grid="network"
             pilot_min_sweeps=64,
             max_pilot_sweeps=256,
             grid=grid,
+            lattice=lattice,
         )
         _, chunks = sample(L, T, n, 0, settings)
         for chunk in chunks:
@@ -172,7 +181,8 @@ def shard_attributes(plan: Plan, settings: SamplerSettings, L, T, seed):
         )
     return dict(
         T=float(T),
-        J=1.0,
+        J=1.0,  # the unit of energy; the model's couplings are ``couplings``
+        **settings.lattice.attrs(),
         algorithm=plan.algorithm,
         n_thermalize=plan.n_thermalize,
         interval=plan.interval,
@@ -185,7 +195,7 @@ def shard_attributes(plan: Plan, settings: SamplerSettings, L, T, seed):
         tau_int_reliable=p.reliable,
         **{work_name(plan): p.work_per_update},
         seed=int(seed),
-        spawn_key=list(seeds.shard_key(L, T, settings.grid)),
+        spawn_key=list(shard_key(L, T, settings)),
         grid=settings.grid,
     )
 

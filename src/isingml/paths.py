@@ -1,0 +1,23 @@
+"""The names of a run's files, one function each; ``layout.Layout`` lists which of them a
+configuration makes. No NumPy beyond the model object (``lattices``)."""
+
+from isingml import lattices
+
+
+def shard_path(L, T, grid="lattices", lattice=lattices.SQUARE):
+    """Under data/<model>/ for any but the default model (data/ itself, as before lattices):
+    two configurations of different models never write over each other's shards."""
+    root = "data" if lattice.is_default else f"data/{lattice.key}"
+    return f"{root}/{grid}/L{L}/T{T}.h5"
+
+
+def model_dir(model, window, L, seed):
+    return f"results/models/{model}/{window}/L{L}/seed{seed}"
+
+
+def prediction_path(model, window, L, seed):
+    return f"results/predictions/{model}/{window}/L{L}/seed{seed}.h5"
+
+
+def efficiency_dir(model, n, seed):
+    return f"results/efficiency/{model}/n{n}/seed{seed}"
