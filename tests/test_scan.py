@@ -196,7 +196,8 @@ def test_isingml_scan_names_the_config_and_key_it_refuses(tmp_path, capsys):
     err = capsys.readouterr().err
     assert exit_.value.code == 2 and err.count("\n") == 1
     where = tmp_path / "bad.yaml"
-    assert f"isingml scan: error: {where}: config key 'binder.temperatures': " in err
+    assert err.startswith("isingml scan: error: config key 'binder.temperatures': ")
+    assert err.endswith(f"Fix it in {where}.\n")
     assert not (tmp_path / "g.json").exists()
 
 
