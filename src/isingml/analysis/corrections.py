@@ -48,6 +48,7 @@ class Correction:
     omega_range: tuple
     why: str
     calibrated: bool = False
+    fit_range: tuple = None  # where three or more pairs fit w (None: ``FREE_BOUNDS``)
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,7 @@ def corrected(L, jacks, correction):
         note = "one pair: not extrapolated (no correction can be estimated from one pair)"
         return Extrapolated(jacks[0], 0.0, {"model": note, "omega_range": None})
     if L.size >= 3 and not correction.calibrated:
-        y, _, details = free_extrapolation(L, jacks)
+        y, _, details = free_extrapolation(L, jacks, correction.fit_range or FREE_BOUNDS)
         return Extrapolated(y, 0.0, {**details, "systematic_note": "w fitted: none"})
     lo, hi = correction.omega_range
     (a, da), (b, db) = (at_exponent(L, jacks, o) for o in (lo, hi))
