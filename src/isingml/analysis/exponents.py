@@ -193,7 +193,7 @@ def _extrapolated(name, L, jacks, network_values=None, groups=None):
     independent ``groups`` is added as a Student-t error."""
     correction = CORRECTION[name]
     res = corrections.corrected(L, jacks, correction)
-    entry = {"value": res.jack.value, "err_stat": res.jack.err, "systematic": res.systematic,
+    entry = {"value": res.jack.value, "err_stat": res.err_stat, "systematic": res.systematic,
              "measures": MEASURES[name], **res.details}  # fmt: skip
     networks = 0.0
     if network_values is not None:
@@ -202,7 +202,7 @@ def _extrapolated(name, L, jacks, network_values=None, groups=None):
         )
         entry["err_networks"] = networks
         entry["per_network"] = per_net[np.isfinite(per_net)].tolist()
-    entry["err"] = math.sqrt(res.jack.err**2 + networks**2 + res.systematic**2)
+    entry["err"] = math.sqrt(res.err_stat**2 + networks**2 + res.systematic**2)
     entry["pull"] = (entry["value"] - EXACT[MEASURES[name]]) / entry["err"]
     if len(L) > 1:
         entry["largest_pair"] = {"value": jacks[-1].value, "err": jacks[-1].err}

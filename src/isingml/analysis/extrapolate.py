@@ -16,10 +16,11 @@ exact T_c enter:
   the exactly solved lattice (U4's) is used so at any number of pairs (fits over all pairs at
   its ends; their chi^2 reported);
 - three or more, uncalibrated (the networks' U_phi, PCA's cumulant): x is fitted with T_c
-  and b (``corrections.free_extrapolation``) within the same range theory allows, [1, 2.75],
-  and refitted in every jackknife replica, so that its uncertainty is in the statistical
-  error; no systematic is added. A fit that ends on a bound (the pairs' shifts falling faster
-  than L^-2.75, which only noise does) takes that bound's extrapolation, and says so.
+  and b (``corrections.free_extrapolation``) within the same range theory allows, [1, 2.75];
+  its statistical error is the larger of the jackknife's (refitted in every replica) and the
+  profile's (every fixed-x extrapolation with chi^2 within 1 of the least, +- its own error),
+  which does not shrink where the replicas sit on a bound; no systematic is added. A fit that
+  ends on a bound takes that bound's extrapolation, and says so.
 
 Pairs that share a size are correlated (L = 32 feeds (16, 32) and (32, 64); their L = 32 parts
 are anti-correlated), so the error is not that of independent pairs: the extrapolation is
@@ -49,10 +50,12 @@ def _headline(L, jacks, shift):
             "crossing_exponent": d["omega"],
             "crossing_exponent_err": x.err,
             "crossing_exponent_at_bound": d["omega_at_bound"],
+            "crossing_exponent_interval": d["profile"]["omega_interval"],
+            "T_c_profile": d["profile"]["interval"],
             "b": d["c"],
             "chi2_dof": d["chi2_dof"],
         }
-        return y, 0.0, details
+        return y, 0.0, {**details, "err_stat_fit": max(y.err, d["err_profile"])}
     lo, hi = shift.omega_range
     ends = [corrections.extrapolation(L, jacks, e) for e in (lo, hi)]
     mid = jackknife.apply(lambda a, b: 0.5 * (a + b), ends[0][0], ends[1][0])
@@ -136,7 +139,8 @@ def pair_extrapolation(L, L2, jacks, network_values=None, method=None, network_g
         base["note"] = f"size ratios differ ({sorted(set(np.round(ratios, 3)))}): b varies"
     shift = shift_correction(method)
     tc, systematic, details = _headline(L, jacks, shift)
-    out = {**base, **details, "ok": True, "T_c": tc.value, "T_c_err_data": tc.err}
+    data_err = details.pop("err_stat_fit", tc.err)
+    out = {**base, **details, "ok": True, "T_c": tc.value, "T_c_err_data": data_err}
     out["T_c_err_parts"] = {str(k): v for k, v in tc.part_errs().items()}
     out["T_c_replicas"] = tc.to_json()
     networks = 0.0
@@ -144,7 +148,7 @@ def pair_extrapolation(L, L2, jacks, network_values=None, method=None, network_g
         networks, per_net = network_spread(L, network_values, shift, network_groups)
         out["T_c_networks"] = per_net.tolist()
         out["T_c_err_networks"] = networks
-    out["T_c_err_stat"] = math.hypot(tc.err, networks)
+    out["T_c_err_stat"] = math.hypot(data_err, networks)
     out["T_c_err_exponent"] = out["T_c_err_syst"] = systematic
     out["exponent_note"] = _exponent_note(details, systematic)
     out["T_c_err"] = math.hypot(out["T_c_err_stat"], systematic)
@@ -167,10 +171,11 @@ def _exponent_note(details, systematic):
     if details.get("crossing_exponent") is not None:
         bound = details["crossing_exponent_at_bound"]
         at = "; at a bound: the pairs do not fix it" if bound else ""
+        lo, hi = details["crossing_exponent_interval"]
         return (
-            f"the shift exponent fitted: x = {details['crossing_exponent']:.2f} +- "
-            f"{details['crossing_exponent_err']:.2f}{at}; its uncertainty is in the statistical "
-            "error (refitted in every jackknife replica), no systematic added"
+            f"the shift exponent fitted: x = {details['crossing_exponent']:.2f}, the data allow "
+            f"{lo:.2f}-{hi:.2f} (chi^2 within 1 of its least){at}; its uncertainty is in the "
+            "statistical error (the profile over those x), no systematic added"
         )
     return None
 
