@@ -14,7 +14,8 @@ import numpy as np
 
 @dataclass
 class Samples:
-    """Configurations of one (L, T): ``spins`` int8 (n, L, L) of +-1, ``energy`` and
+    """Configurations of one (L, T): ``spins`` int8 (n, L, L) of +-1 ((n, L, L, L) on the
+    cubic lattice), ``energy`` and
     ``magnetization`` per site (n,), and the attributes a shard of them would carry
     (algorithm, interval, tau_int, seed, ...). Multi-spin runs store 64 independent replicas
     time-major: sample i belongs to replica i % 64."""
@@ -40,7 +41,8 @@ def sample(L, T, n_samples, *, seed=0, algorithm="auto", grid="network", thermal
     arguments (same stream, same thermalisation, pilot and spacing), into arrays.
     ``algorithm``: ``auto``, ``metropolis``, ``wolff`` or ``multispin``; ``grid``: the seed
     stream of the workflow's ``network`` or ``critical`` grid; ``lattice``: ``square``,
-    ``triangular`` or ``honeycomb``, ``couplings`` (J_x, J_y) the square's. Returns
+    ``triangular``, ``honeycomb`` or ``cubic`` (L x L x L), ``couplings`` (J_x, J_y) the
+    square's. Returns
     ``Samples``."""
     from isingml import lattices
     from isingml.sampling import job, sampler
@@ -53,7 +55,7 @@ def sample(L, T, n_samples, *, seed=0, algorithm="auto", grid="network", thermal
 
 
 def read_shard(path, spins=True):
-    """One lattice shard (HDF5), validated: ``.spins`` int8 (n, L, L) (None with
+    """One lattice shard (HDF5), validated: ``.spins`` int8 (n, *shape) (None with
     ``spins=False``), ``.energy``, ``.magnetization``, ``.attrs``, ``.L``, ``.T``. A file that
     is not a valid shard raises ``isingml.errors.UserError`` naming the file and the fault."""
     from isingml.io import shards

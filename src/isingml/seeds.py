@@ -46,7 +46,7 @@ GRID_KEYS = types.MappingProxyType({"network": 0, "critical": 1, "scan": 2})
 # square's keys (every run before lattices) are unchanged, and a run that reads two lattices at
 # one (L, T) (the transfer study) never pairs two chains of one stream.
 LATTICE_TAG = 1 << 17
-LATTICE_KEYS = types.MappingProxyType({"square": 0, "triangular": 1, "honeycomb": 2})
+LATTICE_KEYS = types.MappingProxyType({"square": 0, "triangular": 1, "honeycomb": 2, "cubic": 3})
 
 
 def _key_of(table, name, what):

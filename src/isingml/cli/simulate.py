@@ -32,6 +32,7 @@ def cmd_simulate(args):
         lattice=lattice,
     )
     settings = sampler.SamplerSettings(**{k: v for k, v in given.items() if v is not None})
+    sampler.check_memory(args.L, settings)  # before the kernels compile or a folder is made
     out = prepare_output(args.out)
     stages["kernels"] = sampler.warm_kernels(job.kernels_used(settings), settings.grid, lattice)
     t0 = time.perf_counter()
@@ -41,7 +42,7 @@ def cmd_simulate(args):
         args.samples,
         args.seed,
         settings,
-        lambda: ShardWriter(out, args.L, settings.chunk, args.spins),
+        lambda: ShardWriter(out, args.L, settings.chunk, args.spins, lattice.shape(args.L)),
         progress,
     )
     stages.update(result.stages)

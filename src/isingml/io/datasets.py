@@ -1,6 +1,7 @@
 """The training data of one lattice size: the configurations of many shards, loaded into one
 array (``load_lattices``), and the shard paths of a folder or a list (``expand_sources``)."""
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from isingml.io.shards import (
     one_model,
     require_model,
     require_spins,
+    spin_shape,
 )
 from isingml.resources import require_memory
 
@@ -57,7 +59,7 @@ class Lattices:
     """Configurations of one L from several shards, concatenated in the order of ``paths``;
     ``counts[i]`` of them come from ``paths[i]``."""
 
-    spins: np.ndarray  # int8 (n, L, L)
+    spins: np.ndarray  # int8 (n, *lattice.shape(L))
     T: np.ndarray  # float64 (n,)
     paths: list
     counts: list
@@ -93,17 +95,18 @@ def load_lattices(sources, L=None, max_per_shard=None, lattice=None):
         counts = [min(c, int(max_per_shard)) for c in counts]
     for p, m, k in zip(paths, metas, counts, strict=True):
         require_spins(p, m, k)
+    shape = spin_shape(paths[0], metas[0])
     require_memory(
-        2 * sum(counts) * found * found,  # the int8 array and its copy on the device
+        2 * sum(counts) * math.prod(shape),  # the int8 array and its copy on the device
         f"loading {sum(counts)} configurations of L = {found} from {folder}",
         "use --max-per-shard, fewer shards, or a machine with more memory",
     )
-    spins = np.empty((sum(counts), found, found), dtype=np.int8)
+    spins = np.empty((sum(counts), *shape), dtype=np.int8)
     T = np.empty(sum(counts))
     start = 0
     for p, m, k in zip(paths, metas, counts, strict=True):
         with _open(p) as f:
-            spins[start : start + k] = _read_spins(p, f["spins"], found, k)
+            spins[start : start + k] = _read_spins(p, f["spins"], shape, k)
         T[start : start + k] = float(m["T"])
         start += k
     return Lattices(spins, T, paths, counts, model)

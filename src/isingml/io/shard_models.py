@@ -17,6 +17,11 @@ def model_of(path, attrs):
         raise ShardError(path, f"its attributes name no model this isingml knows ({err})") from None
 
 
+def spin_shape(path, attrs):
+    """One configuration's shape in a shard: its model's ``shape(L)``."""
+    return model_of(path, attrs).shape(int(attrs["L"]))
+
+
 def require_model(path, attrs, lattice):
     """Refuse a shard that holds another model than ``lattice``, the one the job needs."""
     from isingml.io.shards import ShardError

@@ -1,13 +1,14 @@
 """Lattice shards (HDF5): the schema, the streaming atomic writer and the validating reader.
 
-A shard holds the configurations of one (L, T). Spins are bit-packed on disk (1 bit per spin,
-bit 1 = spin +1, row-major, numpy's big-endian bit order within each byte, padded with zero bits
-to whole bytes), so with plain h5py::
+A shard holds the configurations of one (L, T). Spins are bit-packed on disk (``packing``: 1 bit
+per spin, bit 1 = spin +1, each configuration's sites in C order of its shape, (L, L) or the
+cubic lattice's (L, L, L), padded with zero bits to whole bytes); /spins' attribute
+``shape_unpacked`` is (n, *shape), so with plain h5py::
 
     with h5py.File(path) as f:
-        L, n = f.attrs["L"], f["spins"].shape[0]
-        bits = np.unpackbits(f["spins"][:], axis=1, count=L * L)
-        spins = (2 * bits.astype(np.int8) - 1).reshape(n, L, L)
+        n, *shape = f["spins"].attrs["shape_unpacked"]
+        bits = np.unpackbits(f["spins"][:], axis=1, count=int(np.prod(shape)))
+        spins = (2 * bits.astype(np.int8) - 1).reshape(n, *shape)
 
 The per-sample series /energy and /magnetization cover all ``n_samples`` samples; /spins holds
 the first ``n_spins`` of them (all, for the networks' shards; a Binder-grid shard may store only
@@ -17,10 +18,12 @@ independent chains stored time-major: sample i is replica i % 64 at time i // 64
 ``read_shard`` does exactly this and validates the file. Writes go to a temporary file in the
 same folder, renamed over the target only once complete, so a crash never leaves a partial
 shard under the final name. The attributes ``lattice`` and ``couplings`` name the model
-(``isingml.lattices``); a job checks its inputs' (``shard_models``).
+(``isingml.lattices``), whose ``shape(L)`` the spins have; a job checks its inputs'
+(``shard_models``: a square shard given to a cubic job is refused, naming the file).
 """
 
 import datetime
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +34,8 @@ import numpy as np
 from isingml import __version__
 from isingml.errors import UserError
 from isingml.io.atomic import temporary_path
-from isingml.io.shard_models import model_of, one_model, require_model  # noqa: F401
+from isingml.io.packing import SPIN_ENCODING, pack_spins, packed_width, unpack_spins  # noqa: F401
+from isingml.io.shard_models import model_of, one_model, require_model, spin_shape  # noqa: F401
 
 SCHEMA_VERSION = 3
 # Version 2 added n_spins (a shard may store the spins of only its first n_spins samples, or
@@ -39,7 +43,6 @@ SCHEMA_VERSION = 3
 # shards are read as holding every configuration. Version 3 added the model, ``lattice`` and
 # ``couplings``: older shards are read as the square lattice with unit couplings.
 READABLE_VERSIONS = (1, 2, 3)
-SPIN_ENCODING = "packbits-msb-rowmajor-v1"  # the layout described in the module docstring
 REQUIRED_ATTRS = ("L", "T", "J", "algorithm", "n_thermalize", "interval", "tau_int_energy",
                   "tau_int_abs_m", "seed", "spawn_key", "schema_version", "isingml_version",
                   "created", "n_samples")  # fmt: skip
@@ -53,28 +56,18 @@ class ShardError(UserError):
         self.path = Path(path)
 
 
-def pack_spins(spins):
-    """int8 (k, L, L) of +-1 -> uint8 (k, ceil(L^2 / 8))."""
-    k = spins.shape[0]
-    return np.packbits(spins.reshape(k, -1) > 0, axis=1)
-
-
-def unpack_spins(packed, L):
-    """uint8 (k, ceil(L^2 / 8)) -> int8 (k, L, L) of +-1."""
-    bits = np.unpackbits(packed, axis=1, count=L * L).view(np.int8)
-    return (2 * bits - 1).astype(np.int8, copy=False).reshape(-1, L, L)
-
-
 class ShardWriter:
     """Stream chunks of configurations into one shard; atomic on ``close``.
 
     Use as a context manager; the shard appears under ``path`` only if the block exits
-    without an exception and ``finish`` was called with the provenance attributes.
+    without an exception and ``finish`` was called with the provenance attributes. ``shape``:
+    one configuration's, ``lattice.shape(L)`` (default (L, L)).
     """
 
-    def __init__(self, path, L, chunk=512, max_spins=None):
+    def __init__(self, path, L, chunk=512, max_spins=None, shape=None):
         self.path = Path(path)
         self.L = int(L)
+        self.shape = (self.L, self.L) if shape is None else tuple(int(n) for n in shape)
         self.tmp = temporary_path(self.path)
         self._file = None
         self._chunk = chunk
@@ -86,7 +79,7 @@ class ShardWriter:
     def __enter__(self):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._file = h5py.File(self.tmp, "w", track_order=True)
-        width = (self.L * self.L + 7) // 8
+        width = packed_width(self.shape)
         chunk = max(1, min(self._chunk, (1 << 20) // width))  # chunks of at most ~1 MiB
         if self._max_spins != 0:
             d = self._file.create_dataset(
@@ -99,7 +92,7 @@ class ShardWriter:
                 compression_opts=4,
             )
             d.attrs["encoding"] = SPIN_ENCODING
-            d.attrs["shape_unpacked"] = np.array([0, self.L, self.L])
+            d.attrs["shape_unpacked"] = np.array([0, *self.shape])
         for name in ("energy", "magnetization"):
             self._file.create_dataset(name, (0,), np.float64, maxshape=(None,), chunks=(4096,))
         self._file["energy"].attrs["meaning"] = "energy per site, J = 1"
@@ -108,11 +101,7 @@ class ShardWriter:
 
     def append(self, spins, energy, magnetization):
         k = spins.shape[0]
-        if (
-            spins.shape[1:] != (self.L, self.L)
-            or energy.shape != (k,)
-            or magnetization.shape != (k,)
-        ):
+        if spins.shape[1:] != self.shape or energy.shape != (k,) or magnetization.shape != (k,):
             raise ValueError("chunk shapes do not match the shard")
         f, n = self._file, self._n
         for name, data in (("energy", energy), ("magnetization", magnetization)):
@@ -129,7 +118,7 @@ class ShardWriter:
     def finish(self, **attrs):
         f = self._file
         if "spins" in f:
-            f["spins"].attrs["shape_unpacked"] = np.array([self._n_spins, self.L, self.L])
+            f["spins"].attrs["shape_unpacked"] = np.array([self._n_spins, *self.shape])
         now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
         base = {"schema_version": SCHEMA_VERSION, "isingml_version": __version__, "created": now}
         sizes = {"n_samples": self._n, "n_spins": self._n_spins, "L": self.L}
@@ -155,7 +144,7 @@ class Shard:
     attrs: dict
     energy: np.ndarray
     magnetization: np.ndarray
-    spins: np.ndarray | None  # int8 (n_spins, L, L), None when read without spins
+    spins: np.ndarray | None  # int8 (n_spins, *lattice.shape(L)), None when read without spins
 
     @property
     def L(self):
@@ -209,8 +198,8 @@ def _validate(path, f):
         raise ShardError(path, f"missing attributes {missing} that an isingml shard of "
                          f"schema_version {version} has; re-simulate it")  # fmt: skip
     attrs = {"lattice": "square", "couplings": [1.0, 1.0], **attrs}
-    model_of(path, attrs)
     L, n, k = int(attrs["L"]), int(attrs["n_samples"]), n_spins(attrs)
+    shape = spin_shape(path, attrs)
     for name in ("energy", "magnetization"):
         if name not in f:
             raise ShardError(path, f"missing dataset /{name}")
@@ -224,8 +213,13 @@ def _validate(path, f):
     if "spins" not in f:
         raise ShardError(path, "missing dataset /spins")
     d = f["spins"]
+    stated = tuple(int(x) for x in d.attrs.get("shape_unpacked", (k, *shape)))
+    if stated != (k, *shape):
+        raise ShardError(path, f"/spins holds configurations of shape {stated[1:]}, but its "
+                         f"attributes name the {attrs['lattice']} lattice at L = {L}, {shape}; "
+                         "the file is corrupt or was edited: re-simulate it")  # fmt: skip
     if d.dtype == np.uint8:
-        width = (L * L + 7) // 8
+        width = packed_width(shape)
         if d.attrs.get("encoding") != SPIN_ENCODING or d.shape != (k, width):
             raise ShardError(
                 path,
@@ -233,8 +227,8 @@ def _validate(path, f):
                 f"{d.attrs.get('encoding')!r}, expected ({k}, {width}) {SPIN_ENCODING}",
             )
     elif d.dtype == np.int8:
-        if d.shape != (k, L, L):
-            raise ShardError(path, f"/spins is int8 {d.shape}, expected ({k}, {L}, {L})")
+        if d.shape != (k, *shape):
+            raise ShardError(path, f"/spins is int8 {d.shape}, expected {(k, *shape)}")
     else:
         raise ShardError(path, f"/spins has dtype {d.dtype}; expected bit-packed uint8 or int8")
     return attrs
@@ -253,7 +247,7 @@ def require_spins(path, attrs, needed):
         )
 
 
-def _read_spins(path, d, L, n=None):
+def _read_spins(path, d, shape, n=None):
     n = d.shape[0] if n is None else n
     if d.dtype == np.int8:
         spins = d[:n]
@@ -261,21 +255,23 @@ def _read_spins(path, d, L, n=None):
             bad = np.unique(spins[np.abs(spins) != 1])[:5]
             raise ShardError(path, f"/spins holds values {bad.tolist()}, spins must be -1 or +1")
         return spins
-    out = np.empty((n, L, L), dtype=np.int8)
-    pad = d.shape[1] * 8 - L * L
-    step = max(1, (1 << 22) // max(1, L * L))
+    out = np.empty((n, *shape), dtype=np.int8)
+    sites = math.prod(shape)
+    pad = d.shape[1] * 8 - sites
+    step = max(1, (1 << 22) // max(1, sites))
     for start in range(0, n, step):
         packed = d[start : min(start + step, n)]
         if pad and np.any(packed[:, -1] & np.uint8((1 << pad) - 1)):
             raise ShardError(path, "/spins has non-zero padding bits; the packing is corrupt")
-        out[start : start + packed.shape[0]] = unpack_spins(packed, L)
+        out[start : start + packed.shape[0]] = unpack_spins(packed, shape)
     return out
 
 
 def read_shard(path, spins=True, lattice=None):
     """Read and validate one shard (of the model ``lattice``, if given). Spins come back as int8
-    +-1 of shape (n_spins, L, L): the first ``n_spins`` of the n samples (all of them but on the
-    Binder grid; none is an empty array); with ``spins=False`` they are not read (None)."""
+    +-1 of shape (n_spins, *shape), the model's ``shape(L)``: the first ``n_spins`` of the n
+    samples (all of them but on the Binder grid; none is an empty array); with ``spins=False``
+    they are not read (None)."""
     f = _open(path)
     try:
         with f:
@@ -286,9 +282,9 @@ def read_shard(path, spins=True, lattice=None):
             magnetization = f["magnetization"][...]
             s = None
             if spins:
-                L = int(attrs["L"])
+                shape = spin_shape(path, attrs)
                 k = n_spins(attrs)
-                s = _read_spins(path, f["spins"], L) if k else np.empty((0, L, L), np.int8)
+                s = _read_spins(path, f["spins"], shape) if k else np.empty((0, *shape), np.int8)
     except ShardError:
         raise
     except (OSError, KeyError, ValueError) as err:

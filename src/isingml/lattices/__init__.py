@@ -4,29 +4,32 @@
 rest of the package asks for what it needs: ``shape(L)``, ``n_sites(L)``, ``check_size(L)``,
 ``neighbours(L)`` (sites x degree), ``direction_couplings``, ``bonds_per_site``,
 ``colouring(L)``, ``point_group`` / ``symmetries(L)`` / ``has_d4``, ``decimate(spins, rng)``,
-``energy(spins)``, ``exact`` (T_c, m(T), xi(T), or None where none is known), ``cost``
+``energy(spins)``, ``exact`` (T_c, m(T), xi(T), or None where none is known; a ``reference``
+with published values where T_c is not known exactly: the cubic lattice), ``cost``
 (the cost models' inputs), ``key`` (its shards' folder), ``attrs()`` (a shard's attributes),
 ``specialised`` (the square lattice's own kernels apply). Nothing outside this package branches
 on a lattice's name.
 """
 
 from isingml.errors import UserError
-from isingml.lattices.base import CostInputs, Exact, Lattice
+from isingml.lattices.base import CostInputs, Exact, Lattice, Reference
+from isingml.lattices.cubic import Cubic
 from isingml.lattices.honeycomb import Honeycomb
 from isingml.lattices.square import Square
 from isingml.lattices.triangular import Triangular
 
-LATTICES = {cls.name: cls for cls in (Square, Triangular, Honeycomb)}
+LATTICES = {cls.name: cls for cls in (Square, Triangular, Honeycomb, Cubic)}
 NAMES = tuple(LATTICES)
 UNIT = (1.0, 1.0)
 SQUARE = Square()  # the default model: J_x = J_y = 1
 
-__all__ = ["NAMES", "SQUARE", "CostInputs", "Exact", "Lattice", "from_attrs", "from_config", "get"]
+__all__ = ["NAMES", "SQUARE", "CostInputs", "Exact", "Lattice", "Reference", "from_attrs",
+           "from_config", "get"]  # fmt: skip
 
 
 def get(name="square", couplings=UNIT):
     """The model ``name`` with couplings (J_x, J_y); only the square lattice takes couplings
-    other than (1, 1)."""
+    other than (1, 1) (the cubic lattice's three directions all have J = 1)."""
     if name not in LATTICES:
         raise UserError(f"lattice.name: unknown lattice {name!r}; choose one of {', '.join(NAMES)}")
     lattice = LATTICES[name](tuple(couplings))

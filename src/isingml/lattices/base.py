@@ -22,15 +22,44 @@ from isingml.errors import UserError
 
 
 @dataclass(frozen=True)
+class Reference:
+    """The best published values where nothing is known exactly (Monte Carlo, the conformal
+    bootstrap): to be compared with and labelled as references, never as exact. ``exponents``
+    has the keys of ``physics.EXACT_EXPONENTS`` (inv_nu, gamma_over_nu, beta_over_nu);
+    ``omega`` is the leading correction exponent, ``binder_crossing`` U4 at criticality on the
+    periodic box."""
+
+    T_c: float
+    T_c_err: float
+    exponents: Mapping
+    omega: float
+    omega_err: float
+    binder_crossing: float
+    source: str
+
+
+@dataclass(frozen=True)
 class Exact:
     """What is known exactly of the infinite lattice (None: none known). ``magnetization(T)``
     is the spontaneous magnetization per site (0 at and above T_c), ``correlation_length(T)``
-    the exponential correlation length in lattice units (the longest direction's)."""
+    the exponential correlation length in lattice units (the longest direction's).
+    ``reference``: published values where T_c is not known exactly (``Reference``), kept apart
+    so that nothing reads a reference as exact."""
 
     T_c: float | None
     magnetization: Callable | None
     correlation_length: Callable | None
     source: str
+    reference: Reference | None = None
+
+    @property
+    def reference_T_c(self):
+        """The reference T_c where there is one (None where T_c is exact or unknown)."""
+        return None if self.reference is None else self.reference.T_c
+
+    @property
+    def reference_source(self):
+        return "" if self.reference is None else self.reference.source
 
 
 @dataclass(frozen=True)

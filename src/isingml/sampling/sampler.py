@@ -35,6 +35,10 @@ CHUNK_SITES = 1 << 24  # spins per chunk of configurations, at most (16 MiB of i
 # Bytes per site of one chain's arrays: int8 lattice, uint64 start words and Wolff stack, the
 # split layout (~3 L^2), and for multi-spin 64 int8 replicas twice plus their uint64 words.
 WORK_BYTES_PER_SITE = 170
+# The general kernels (every model but the square with unit couplings) add per site their int64
+# neighbour table and its construction's copy (16 bytes a neighbour), the visiting order, the
+# colouring it is sorted from and the sort's work space (24): 120 bytes on the cubic lattice.
+TABLE_BYTES_PER_NEIGHBOUR, TABLE_BYTES_PER_SITE = 16, 24
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,7 @@ class SamplerSettings:
 
 @dataclass
 class Chunk:
-    spins: np.ndarray  # int8 (k, L, L)
+    spins: np.ndarray  # int8 (k, *lattice.shape(L))
     energy: np.ndarray  # float64 (k,), per site
     magnetization: np.ndarray  # float64 (k,), signed, per site
 
@@ -108,9 +112,24 @@ def chunk_size(L, settings):
 
 def memory_needed(L, settings):
     """Bytes a sampling job of size L holds at once: the lattice and its work arrays (random
-    words, Wolff stack, split layout; 64 replicas and their words for multi-spin) and a chunk of
-    configurations, with a margin for copies."""
-    return settings.lattice.n_sites(L) * (WORK_BYTES_PER_SITE + 2 * chunk_size(L, settings))
+    words, Wolff stack, split layout; 64 replicas and their words for multi-spin; the general
+    kernels' neighbour table) and a chunk of configurations, with a margin for copies."""
+    lattice = settings.lattice
+    per_site = WORK_BYTES_PER_SITE + 2 * chunk_size(L, settings)
+    if not lattice.specialised:
+        per_site += TABLE_BYTES_PER_NEIGHBOUR * lattice.degree + TABLE_BYTES_PER_SITE
+    return lattice.n_sites(L) * per_site
+
+
+def check_memory(L, settings):
+    """Refuse, before anything is allocated, a job of size L that the machine has no memory
+    for (``memory_needed``), naming the size and the option or key that sets it."""
+    lattice = settings.lattice
+    require_memory(
+        memory_needed(L, settings),
+        f"sampling the {lattice.describe()} lattice ({lattice.n_sites(L):,} sites) at L = {L}",
+        "choose a smaller L (--L, or lattice_sizes in the config) or a machine with more memory",
+    )
 
 
 def sample(L, T, n_samples, seed, settings=SamplerSettings()) -> tuple[Plan, Iterator[Chunk]]:
@@ -119,11 +138,7 @@ def sample(L, T, n_samples, seed, settings=SamplerSettings()) -> tuple[Plan, Ite
     check_lattice(L, T, settings.lattice)
     if n_samples < 1:
         raise UserError(f"samples must be >= 1, got {n_samples}")
-    require_memory(
-        memory_needed(L, settings),
-        f"sampling L = {L}",
-        "choose a smaller L or a machine with more memory",
-    )
+    check_memory(L, settings)
     seq = seeds.sequence(seed, shard_key(L, T, settings))
     chain = Chain.start(L, T, seq, settings.metropolis_kernel, settings.lattice)
     plan = plan_chain(chain, settings, n_samples)
