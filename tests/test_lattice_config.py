@@ -35,7 +35,8 @@ def checked(**changes):
     [
         ({"lattice": {"name": "kagome"}}, "config key 'lattice.name': 'kagome' is not one of"),
         ({"lattice": {"couplings": [1.0, 0.0]}},
-         "config key 'lattice.couplings': [1.0, 0.0] is not a list of 2 entries, each a number > 0"),
+         "config key 'lattice.couplings': [1.0, 0.0] is not a list of 2 entries, each a number "
+         "> 0"),
         ({"lattice": {"couplings": [-1.0, 1.0]}},
          "config key 'lattice.couplings': [-1.0, 1.0] is not a list of 2 entries, each a number "
          "> 0"),
