@@ -25,12 +25,16 @@ from isingml.errors import UserError
 class Exact:
     """What is known exactly of the infinite lattice (None: none known). ``magnetization(T)``
     is the spontaneous magnetization per site (0 at and above T_c), ``correlation_length(T)``
-    the exponential correlation length in lattice units (the longest direction's)."""
+    the exponential correlation length in lattice units (the longest direction's). ``source``
+    names T_c's source first, then those of the rest, ';'-separated. ``U4_torus``: the Binder
+    cumulant at T_c of the periodic box ``shape(L)`` as L -> infinity, where known (it depends
+    on the box's shape and the couplings, unlike T_c)."""
 
     T_c: float | None
     magnetization: Callable | None
     correlation_length: Callable | None
     source: str
+    U4_torus: float | None = None
 
 
 @dataclass(frozen=True)
