@@ -9,13 +9,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from isingml import methods
+from isingml.lattices import SQUARE
 from isingml.plots.style import (
     PAGE,
     UNIT,
     WINDOW_SPREAD,
     legend_outside,
     method_title,
-    onsager_hline,
+    reference_hline,
     window_words,
     windows_of,
 )
@@ -149,11 +150,11 @@ def _panel(ax, t, f):
         _window_panel(ax, t, f)
 
 
-def tc_extrapolation(tc, fss):
+def tc_extrapolation(tc, fss, lattice=SQUARE):
     """One panel per method, three a row (PAGE wide): crossings against L^-x (the T_c
     estimators), confusion peaks or window-trained T*(L) against 1/L, with the fits, the value
-    at 1/L = 0 and Onsager's T_c. The legend fills the first empty slot of the grid, or goes
-    below it."""
+    at 1/L = 0 and the lattice's exact T_c. The legend fills the first empty slot of the grid,
+    or goes below it."""
     n = len(tc)
     cols = min(n, 3)
     rows = -(-n // cols)
@@ -163,7 +164,7 @@ def tc_extrapolation(tc, fss):
     axes = grid.ravel()
     for ax, t, f in zip(axes[:n], tc, fss, strict=True):
         _panel(ax, t, f)
-        onsager_hline(ax)
+        reference_hline(ax, lattice)
         role = methods.get(f["method"]).role if f["method"] in methods.BY_NAME else None
         note = "\n(not a $T_c$ estimate)" if role == methods.REPRODUCTION else ""
         ax.set_title(method_title(f["method"]) + note)
