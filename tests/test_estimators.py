@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from isingml import exact, physics
-from isingml.lattices import SQUARE
 from isingml.analysis import binder, confusion, order_parameters, shortcut
 from isingml.analysis.chains import student_error
 from isingml.analysis.reweighting import Reweighted
+from isingml.lattices import SQUARE
 from isingml.learning import baseline
 
 
