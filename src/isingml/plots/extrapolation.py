@@ -10,6 +10,7 @@ import numpy as np
 
 from isingml import methods
 from isingml.lattices import SQUARE
+from isingml.physics import CROSSING_EXPONENT
 from isingml.plots.style import (
     PAGE,
     UNIT,
@@ -40,7 +41,10 @@ def _crossing_panel(ax, t, f):
     """Pair crossings T_x(L, L') against L^-x (L the smaller size), and the extrapolation;
     for an exponent known only within a range, against L^-x at the range's middle, with the
     fits at both ends of the range."""
-    x = f["crossing_exponent"] or float(np.mean(f["exponent_range"]))
+    x = f.get("crossing_exponent")
+    if x is None:  # one pair is not extrapolated: drawn against theory's exponent
+        rng = f.get("exponent_range")
+        x = float(np.mean(rng)) if rng else CROSSING_EXPONENT
     X = np.asarray(t["L"], float) ** -x
     ax.errorbar(
         X,
