@@ -57,7 +57,11 @@ def with_lattices_table(text):
     _, tail = rest.split(LATTICES[1], 1)
     table = jobs.lattices_job(records)
     print(f"README.md table across {len(records)} lattices updated")
-    return f"{head}{LATTICES[0]}\n\n### Across lattices\n\n{table}{LATTICES[1]}{tail}"
+    intro = (
+        "### Across lattices\n\nThe same estimators on each lattice, one run each, from the "
+        "records in `benchmarks/results/lattices/` (each run's results/summary.csv):\n\n"
+    )
+    return f"{head}{LATTICES[0]}\n\n{intro}{table}{LATTICES[1]}{tail}"
 
 
 def figures_shown(readme):
