@@ -19,6 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "src" / "isingml"
 START, END = "<!-- summary:start -->", "<!-- summary:end -->"  # docs/update.py fills it
+LATTICES = ("<!-- lattices:start -->", "<!-- lattices:end -->")  # and this, from the records
 
 # Files of a run that the docs may name, as globs; the tiny workflow run must hold each.
 RUN_FILES = (
@@ -76,11 +77,13 @@ def rel(doc):
 
 
 def without_generated(text):
-    """The text without the summary block that ``make docs`` copies from the default run."""
-    if START not in text:
-        return text
-    head, rest = text.split(START, 1)
-    return head + rest.split(END, 1)[1]
+    """The text without the blocks that ``make docs`` generates: the summary it copies from the
+    default run, and the table across lattices it builds from the committed records."""
+    for start, end in ((START, END), LATTICES):
+        if start in text:
+            head, rest = text.split(start, 1)
+            text = head + rest.split(end, 1)[1]
+    return text
 
 
 def without_fences(text):

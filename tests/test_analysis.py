@@ -6,6 +6,7 @@ import pytest
 from isingml.analysis import crossing, fss, networks
 from isingml.cli import main
 from isingml.io import results
+from isingml.lattices import SQUARE
 
 T_STAR = 2.2913
 GRID = np.round(np.arange(1.6, 3.01, 0.05), 4)
@@ -36,7 +37,8 @@ def test_half_crossing_recovers_planted_value_within_its_error():
     hits = 0
     for seed in range(10):
         rows, _ = networks.network_tables("cnn", synthetic_predictions(seed),
-                                        np.random.default_rng(100 + seed), n_boot=200)  # fmt: skip
+                                        np.random.default_rng(100 + seed), SQUARE,
+                                        n_boot=200)  # fmt: skip
         (r,) = rows
         assert 0 < r["T_star_err"] < 0.02
         hits += abs(r["T_star"] - T_STAR) <= 2 * r["T_star_err"]
@@ -177,7 +179,7 @@ def test_fss_reads_its_kind_from_the_method_registry(tmp_path):
                             "T_star_err": 0.01}])  # fmt: skip
     assert methods.get("binder").fss == methods.CROSSING
     with pytest.raises(UserError, match="--tc-jackknife"):
-        jobs.fss_job("binder", tc)
+        jobs.fss_job("binder", tc, lattice=SQUARE)
     assert set(jobs.ENSEMBLE_ANALYSES) == set(methods.ENSEMBLE_CROSSINGS)
 
 
@@ -186,7 +188,8 @@ def test_summary_ranks_by_distance_and_says_what_the_rows_are():
     put the wider error bar first); rg's row shows its fixed points per pair; beta/nu is marked
     as tied to gamma/nu with the hyperscaling check beside it; the networks' spread is said to
     count training seeds."""
-    from isingml.analysis import summary
+    from isingml.analysis import summary, summary_text
+    from isingml.lattices import reference_of
     from isingml.physics import ONSAGER_TC
 
     def result(method, tc, err, pairs=()):
@@ -205,8 +208,10 @@ def test_summary_ranks_by_distance_and_says_what_the_rows_are():
                          "tied_to": "gamma_over_nu"},
         "hyperscaling": {"value": 3e-5, "err": 1e-5},
     }}  # fmt: skip
-    rows = [summary.summary_row(r, [], (), exps.get(r["method"])) for r in fss_results]
-    md = summary.summary_markdown(rows, fss_results, exps)
+    ref = reference_of(SQUARE)
+    rows = [summary.summary_row(r, [], (), exps.get(r["method"]), reference=ref)
+            for r in fss_results]  # fmt: skip
+    md = summary_text.summary_markdown(rows, fss_results, exps, reference=ref)
     ranking = next(line for line in md.splitlines() if line.startswith("Closest"))
     assert "pull" not in ranking and ranking.index("binder") < ranking.index("cnn_binder")
     rg = next(line for line in md.splitlines() if line.startswith("| rg |"))
@@ -220,5 +225,5 @@ def test_summary_ranks_by_distance_and_says_what_the_rows_are():
     kinds = {r["method"]: (r["kind"], r["note"]) for r in rows}
     assert kinds["binder"] == ("T_c estimator", "")
     assert kinds["rg"] == ("study", summary.STUDIES["rg"])
-    window = summary.summary_row(result("cnn", 2.26, 0.01), [], ())
+    window = summary.summary_row(result("cnn", 2.26, 0.01), [], (), reference=ref)
     assert window["kind"] == "window-trained" and "not to T_c" in window["note"]

@@ -9,6 +9,7 @@ from isingml import exact, physics
 from isingml.analysis import binder, confusion, order_parameters, shortcut
 from isingml.analysis.chains import student_error
 from isingml.analysis.reweighting import Reweighted
+from isingml.lattices import SQUARE
 from isingml.learning import baseline
 
 
@@ -110,9 +111,9 @@ def test_shortcut_fit_and_the_temperature_a_threshold_converges_to():
     r2, m0, _ = shortcut.threshold_fit(abs_m, 1 / (1 + np.exp(-30 * (abs_m - 0.6))))
     assert r2 > 0.999 and m0 == pytest.approx(0.6, abs=1e-3)
     # the issue's numbers: m0 = 0.6 -> 2.2615 (-0.34 %), 0.7 -> 2.2424 (-1.18 %)
-    assert shortcut.t_of_m0(0.6) == pytest.approx(2.2615, abs=1e-4)
-    assert shortcut.t_of_m0(0.7) == pytest.approx(2.2424, abs=1e-4)
-    assert physics.onsager_magnetization(shortcut.t_of_m0(0.5)) == pytest.approx(0.5)
+    assert shortcut.t_of_m0(0.6, SQUARE) == pytest.approx(2.2615, abs=1e-4)
+    assert shortcut.t_of_m0(0.7, SQUARE) == pytest.approx(2.2424, abs=1e-4)
+    assert physics.onsager_magnetization(shortcut.t_of_m0(0.5, SQUARE)) == pytest.approx(0.5)
 
 
 def test_a_network_that_did_not_learn_is_named_and_left_out():
@@ -144,7 +145,7 @@ def test_a_network_that_did_not_learn_is_named_and_left_out():
                  "model_dir": f"m/seed{seed}", "learned": int(seed != 2),
                  "problems": "held-out accuracy 0.667 < 0.95" if seed == 2 else ""}  # fmt: skip
         preds.append((cols, attrs))
-    rows, curves = networks.network_tables("cnn", preds, rng, n_boot=20)
+    rows, curves = networks.network_tables("cnn", preds, rng, SQUARE, n_boot=20)
     assert rows[0]["n_seeds"] == 3 and abs(rows[0]["T_star"] - 2.3) < 0.02
     assert len(curves) == 16 and all(abs(c["p"] - 0.7) > 0.1 for c in curves[:3])
     # the held-out accuracy's error is the seeds' scatter: none deep in a phase, some at T*

@@ -117,11 +117,19 @@ def load_network(folder):
 class Results:
     """A finished run's results: ``summary`` (the rows of results/summary.csv, one per
     method), ``fss`` ({method: results/fss/{method}.json}) and ``exponents``
-    (results/fss/exponents.json)."""
+    (results/fss/exponents.json). Every row and result names its ``lattice`` and the exact
+    T_c it is compared with (``reference_T_c``, None where none is known; ``reference``, its
+    source); a run from before lattices is read with these names (its ``rel_dev_onsager`` and
+    ``onsager_T_c`` renamed ``rel_dev_reference`` and ``reference_T_c``)."""
 
     summary: list
     fss: dict
     exponents: dict
+
+    @property
+    def lattice(self):
+        """The model of the run, in words ("square", "triangular", ...)."""
+        return self.summary[0].get("lattice") if self.summary else None
 
     def row(self, method):
         """The summary row of one method (``binder``, ``cnn_binder``, ...)."""
@@ -137,12 +145,12 @@ def read_results(folder="results"):
 
     folder = Path(folder)
     fss = {
-        p.stem: results.read_json(p)
+        p.stem: results.renamed(results.read_json(p))
         for p in sorted((folder / "fss").glob("*.json"))
         if p.stem != "exponents"
     }
     return Results(
-        results.read_rows(folder / "summary.csv"),
+        results.read_summary(folder / "summary.csv"),
         fss,
         results.read_json(folder / "fss" / "exponents.json"),
     )

@@ -23,6 +23,11 @@ EXACT_EXPONENTS = {"inv_nu": 1.0 / NU, "gamma_over_nu": GAMMA / NU, "beta_over_n
 # exact crossings of isingml.exact.square (tests/test_binder.py).
 OMEGA = 1.75
 CROSSING_EXPONENT = 1.0 / NU + OMEGA
+# The Binder cumulant at T_c of the isotropic square L x L torus as L -> infinity: 1 - 1/(3Q),
+# Q = <m^2>^2/<m^4> = 0.856216 (Kamieniarz & Bloete, J. Phys. A 26, 201 (1993); Salas & Sokal,
+# J. Stat. Phys. 98, 551 (2000)). It depends on the torus' shape and the couplings' anisotropy
+# (not universal across boxes, unlike T_c's limit of the crossings).
+SQUARE_TORUS_U4 = 1.0 - 1.0 / (3.0 * 0.856216)  # 0.61069...
 
 
 def onsager_magnetization(T):

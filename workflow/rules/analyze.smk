@@ -77,9 +77,11 @@ rule crossing:
         "../envs/isingml.yaml"
     params:
         seed=config["seed"],
+        model=get_lattice_flags(),
     shell:
         "isingml analyze crossing --method {wildcards.model} --predictions {input}"
-        " --seed {params.seed} --out {output.tc} --curves {output.curves} 2> {log}"
+        " --seed {params.seed} --out {output.tc} --curves {output.curves} {params.model}"
+        " 2> {log}"
 
 
 rule shortcut:
@@ -92,8 +94,10 @@ rule shortcut:
     localrule: True
     conda:
         "../envs/isingml.yaml"
+    params:
+        model=get_lattice_flags(),
     shell:
-        "isingml analyze shortcut --predictions {input} --out {output} 2> {log}"
+        "isingml analyze shortcut --predictions {input} --out {output} {params.model} 2> {log}"
 
 
 rule fss:
@@ -111,9 +115,10 @@ rule fss:
         replicas=lambda wildcards, input: (
             f"--tc-jackknife {input.replicas}" if input.replicas else ""
         ),
+        model=get_lattice_flags(),
     shell:
         "isingml analyze fss --method {wildcards.method} --tc {input.tc} {params.replicas}"
-        " --out {output} 2> {log}"
+        " --out {output} {params.model} 2> {log}"
 
 
 rule exponents:
@@ -152,7 +157,9 @@ rule compare:
     localrule: True
     conda:
         "../envs/isingml.yaml"
+    params:
+        model=get_lattice_flags(),
     shell:
         "isingml analyze compare --fss {input.fss} --metrics {input.metrics}"
         " --shortcut {input.shortcut} --exponents {input.exponents}"
-        " --out-csv {output.csv} --out-md {output.md} 2> {log}"
+        " --out-csv {output.csv} --out-md {output.md} {params.model} 2> {log}"

@@ -238,10 +238,12 @@ def get_figure_inputs(wildcards):
 
 
 def get_figure_command(wildcards):
-    """`isingml plot` arguments of a figure: its name and its inputs' flags."""
+    """`isingml plot` arguments of a figure: its name, its inputs' flags and, for a figure of
+    the lattice's exact results, the model (none for the default)."""
     job = FIGURES[wildcards.figure]
     flags = [f"--{name} {' '.join(files)}" for name, files in job.inputs.items()]
-    return " ".join([job.figure.plot, *flags])
+    model = [get_lattice_flags()] if job.figure.exact and get_lattice_flags() else []
+    return " ".join([job.figure.plot, *flags, *model])
 
 
 def get_figure_caption(wildcards):

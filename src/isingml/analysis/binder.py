@@ -179,6 +179,36 @@ def pair_rows(method, reweighted, statistic, t_range):
     return rows, pairs
 
 
+def at_crossing(ra, rb, statistic, La, Lb, jack):
+    """The statistic where the curves of sizes La and Lb cross (``jack``, their crossing), as
+    a Jack over both sizes: the mean of the two curves at the crossing, on the full data and
+    on each delete-one-group replica at that replica's own crossing (where they are equal)."""
+    if not np.isfinite(jack.value):
+        return Jack(float("nan"), {}, jack.note)
+
+    def value(t, ga=None, gb=None):
+        return 0.5 * (statistic(ra.moments(t, ga)) + statistic(rb.moments(t, gb)))
+
+    parts = {}
+    if La in jack.parts:
+        parts[La] = np.array([value(t, ga=g) for g, t in enumerate(jack.parts[La])])
+    if Lb in jack.parts:
+        parts[Lb] = np.array([value(t, gb=g) for g, t in enumerate(jack.parts[Lb])])
+    return Jack(float(value(jack.value)), parts)
+
+
+def u4_at_crossings(reweighted, pairs):
+    """U4 at each pair's crossing, [{L, L2, value, err}]: its L -> infinity limit depends on
+    the periodic box's shape and the couplings (0.61069 on the isotropic square torus,
+    ``physics.SQUARE_TORUS_U4``), unlike the crossing temperature's."""
+    out = []
+    for La, Lb, jack in pairs:
+        u = at_crossing(reweighted[La], reweighted[Lb], binder_of(0), La, Lb, jack)
+        out.append({"L": int(La), "L2": int(Lb), "value": u.value,
+                    "err": u.err if u.parts else float("nan")})  # fmt: skip
+    return out
+
+
 def curve_rows(reweighted, statistic, t_range, points=61, name="U4"):
     """The reweighted statistic of each size on a grid over ``t_range``, with jackknife errors."""
     T = np.linspace(*t_range, points)

@@ -34,7 +34,6 @@ import numpy as np
 from isingml.analysis import corrections, jackknife
 from isingml.analysis.chains import student_error
 from isingml.analysis.correction_models import shift_correction
-from isingml.physics import ONSAGER_TC
 
 
 def _headline(L, jacks, shift):
@@ -180,12 +179,6 @@ def _exponent_note(details, systematic):
     return None
 
 
-def deviation(T_c, T_c_err):
-    """(relative deviation from Onsager's T_c, deviation in standard errors)."""
-    dev = (T_c - ONSAGER_TC) / ONSAGER_TC
-    return dev, abs(T_c - ONSAGER_TC) / T_c_err if T_c_err else None
-
-
 def replicas_json(method, pairs, networks=None, sampling=None):
     """The sidecar of a crossing method's rows: each pair's crossing with its jackknife parts
     (``pairs``: (L, L2, Jack)), for an ensemble each network's crossing per pair, and the
@@ -228,7 +221,6 @@ def crossing_result(method, replicas):
         "kind": "crossing",
         **head,
         "T_c_err_window": None,
-        "onsager_T_c": ONSAGER_TC,
         "n_networks": len(nets) or None,
         "sampling": {k: v for k, v in sampling.items() if k != "shards"},
     }

@@ -16,7 +16,8 @@ import numpy as np
 from scipy import optimize
 
 from isingml.analysis import extrapolate
-from isingml.physics import EXACT_EXPONENTS, NU, ONSAGER_TC
+from isingml.lattices import reference_of
+from isingml.physics import EXACT_EXPONENTS, NU
 
 MIN_SIZES_FREE = 4
 MIN_SIZES_FIXED = 2
@@ -143,12 +144,22 @@ def networks_of(rows):
     return [list(n) for n in sorted(used)]
 
 
-def fss_result(method, rows, kind, replicas=None):
+def fss_result(method, rows, kind, replicas=None, *, lattice):
     """The FSS JSON of one method. ``kind`` is "half" (T*(L) from p = 1/2: fit with 1/nu) or
     "crossing" (pair crossings, extrapolated from their jackknife sidecar ``replicas`` by
-    ``extrapolate.crossing_result``). Sizes without a usable T* are named in the note."""
+    ``extrapolate.crossing_result``). Sizes without a usable T* are named in the note. The
+    result names the model (``lattice``) and the exact T_c it is to be compared with
+    (``reference_T_c``, None where none is known, and its ``reference``); the fit never sees
+    it."""
+    reference = reference_of(lattice).to_json()
     if kind == "crossing":
-        result = {**extrapolate.crossing_result(method, replicas), "networks": networks_of(rows)}
+        result = {
+            **extrapolate.crossing_result(method, replicas),
+            **reference,
+            "networks": networks_of(rows),
+        }
+        if replicas.get("U4_at_crossing"):  # binder's sidecar: U4 where each pair crosses
+            result["U4_at_crossing"] = replicas["U4_at_crossing"]
         missing = [f"L{r['L']}/{r['L2']}: {r['no_crossing']}" for r in rows
                    if isinstance(r.get("no_crossing"), str) and r["no_crossing"]]  # fmt: skip
         if missing:
@@ -186,7 +197,7 @@ def fss_result(method, rows, kind, replicas=None):
             "kind": kind,
             "model": f"T*(L) = T_c + a/L (nu = {NU:g})"
             + (", mean over windows" if len(per_window) > 1 else ""),
-            "onsager_T_c": ONSAGER_TC,
+            **reference,
             "per_window": per_window,
         },
         rows,

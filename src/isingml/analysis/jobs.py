@@ -22,9 +22,11 @@ from isingml.analysis import (
     pca,
     shortcut,
     summary,
+    summary_text,
 )
 from isingml.errors import UserError
 from isingml.io import datasets, results, shards
+from isingml.lattices import reference_of
 
 # How each ensemble-crossing method reads the networks' features (methods.ENSEMBLE_CROSSINGS).
 ENSEMBLE_ANALYSES = {
@@ -100,6 +102,7 @@ def binder_job(shard_paths, t_range=None, with_exponents=True):
     replicas["reweighting"] = binder.reweighting_report(
         [(La, Lb, rw[La], rw[Lb], jack) for La, Lb, jack in found.pairs]
     )
+    replicas["U4_at_crossing"] = binder.u4_at_crossings(rw, found.pairs)
     return CrossingJob(
         "binder",
         found.rows,
@@ -148,11 +151,12 @@ def pca_job(shard_paths, wide_paths):
     )
 
 
-def crossing_job(method, prediction_paths, root_seed):
-    """T*(L) where p(ordered) = 1/2 per window and size, from the networks' predictions."""
+def crossing_job(method, prediction_paths, root_seed, *, lattice):
+    """T*(L) where p(ordered) = 1/2 per window and size, from the networks' predictions on the
+    model ``lattice`` (its exact T_c scores the held-out accuracy)."""
     preds = [results.read_predictions(p) for p in prediction_paths]
     rng = np.random.default_rng(seeds.crossing_bootstrap(root_seed, method))
-    return TStarJob(*networks.network_tables(method, preds, rng))
+    return TStarJob(*networks.network_tables(method, preds, rng, lattice))
 
 
 def confusion_peaks_job(curve_paths, root_seed):
@@ -167,9 +171,11 @@ def confusion_peaks_job(curve_paths, root_seed):
     return TStarJob(*confusion.size_rows(curves, rng))
 
 
-def shortcut_job(prediction_paths):
-    """R^2 of p(ordered) against |m| and the threshold m0, one row per network."""
-    return shortcut.shortcut_rows([results.read_predictions(p) for p in prediction_paths])
+def shortcut_job(prediction_paths, *, lattice):
+    """R^2 of p(ordered) against |m| and the threshold m0, one row per network, and T(m0) from
+    the exact m(T) of the model ``lattice``."""
+    preds = [results.read_predictions(p) for p in prediction_paths]
+    return shortcut.shortcut_rows(preds, lattice)
 
 
 def efficiency_job(row_paths):
@@ -177,9 +183,10 @@ def efficiency_job(row_paths):
     return efficiency.efficiency_table([results.read_json(p) for p in row_paths])
 
 
-def fss_job(method, tc_path, replicas_path=None):
+def fss_job(method, tc_path, replicas_path=None, *, lattice):
     """results/fss/{method}.json's object: T_c(L -> infinity) from the method's rows, read as
-    the method registry says (pair crossings with their sidecar, or T*(L))."""
+    the method registry says (pair crossings with their sidecar, or T*(L)), naming the model
+    ``lattice`` and its exact T_c (``fss.fss_result``)."""
     rows = results.read_rows(tc_path)
     for r in rows:
         r["L"] = int(r["L"])
@@ -193,7 +200,7 @@ def fss_job(method, tc_path, replicas_path=None):
                 "--tc-jackknife (written beside it by the command that made it, with --replicas)"
             )
         replicas = results.read_json(replicas_path)
-    return fss.fss_result(method, rows, kind, replicas)
+    return fss.fss_result(method, rows, kind, replicas, lattice=lattice)
 
 
 def merge_exponents(paths, fss_paths=()):
@@ -223,15 +230,32 @@ def merge_exponents(paths, fss_paths=()):
     return merged
 
 
-def summary_job(fss_paths, metrics_paths=(), shortcut_path=None, exponents_path=None):
+def summary_job(fss_paths, metrics_paths=(), shortcut_path=None, exponents_path=None, *, lattice):
     """The summary of every method's FSS result beside its networks' metrics, the shortcut
-    diagnostics and the exponents."""
+    diagnostics and the exponents, compared with the exact T_c of the model ``lattice`` (every
+    FSS result that names its model must name this one)."""
+    reference = reference_of(lattice)
     fss_results = [results.read_json(p) for p in fss_paths]
+    for path, r in zip(fss_paths, fss_results, strict=True):
+        if r.get("lattice", reference.lattice) != reference.lattice:
+            raise UserError(
+                f"{path}: a result of the {r['lattice']} lattice, but this summary is of the "
+                f"{reference.lattice} lattice (--lattice/--couplings); summarise each model's "
+                "run on its own"
+            )
     metrics = [results.read_json(p) for p in metrics_paths]
     shortcut_rows = results.read_rows(shortcut_path) if shortcut_path else []
     exps = results.read_json(exponents_path) if exponents_path else {}
-    rows = [
-        summary.summary_row(r, summary.metrics_of(r, metrics), shortcut_rows, exps.get(r["method"]))
-        for r in fss_results
-    ]
-    return SummaryJob(rows, summary.summary_markdown(rows, fss_results, exps))
+    rows = []
+    for r in fss_results:
+        mine = summary.metrics_of(r, metrics)
+        exp = exps.get(r["method"])
+        rows.append(summary.summary_row(r, mine, shortcut_rows, exp, reference=reference))
+    markdown = summary_text.summary_markdown(rows, fss_results, exps, reference=reference)
+    return SummaryJob(rows, markdown)
+
+
+def lattices_job(summary_paths):
+    """One markdown table across the runs of several lattices, from each run's
+    results/summary.csv (``summary_text.lattices_table``)."""
+    return summary_text.lattices_table([results.read_summary(p) for p in summary_paths])

@@ -11,7 +11,6 @@ import numpy as np
 from isingml.analysis import crossing
 from isingml.analysis.chains import student_error
 from isingml.errors import UserError
-from isingml.physics import ONSAGER_TC
 from isingml.windows import name_of_attr
 
 HELD_OUT = (2, 3)  # split codes of configurations no network was trained on (test, critical)
@@ -77,9 +76,11 @@ def not_learned(preds):
     return dict(left_out), kept
 
 
-def network_tables(method, preds, rng, n_boot=200, halfwidth=0.15):
-    """T*(L) rows (networks evaluated on their own L) and curve rows for the figures. Networks
-    that did not learn are left out; each row names those it left out (``excluded``)."""
+def network_tables(method, preds, rng, lattice, n_boot=200, halfwidth=0.15):
+    """T*(L) rows (networks evaluated on their own L) and curve rows for the figures, their
+    held-out accuracy scored against T < the exact T_c of the model ``lattice`` (None where
+    none is known). Networks that did not learn are left out; each row names those it left
+    out (``excluded``)."""
     tc_rows, curve_rows = [], []
     left_out, preds = not_learned(preds)
     for (window, L, L_train), group in group_predictions(preds).items():
@@ -89,7 +90,7 @@ def network_tables(method, preds, rng, n_boot=200, halfwidth=0.15):
         row = half_crossing_row(method, window, L, T, per_seed, curve, boot, halfwidth)
         row["excluded"] = "; ".join(left_out.get((window, L), []))
         tc_rows.append(row)
-        curve_rows += p_curve_rows(method, window, L, group, T, curve, boot)
+        curve_rows += p_curve_rows(method, window, L, group, T, curve, boot, lattice.exact.T_c)
     done = {(r["window"], r["L"]) for r in tc_rows}
     for (window, L), texts in sorted(left_out.items()):
         if (window, L) not in done:  # every seed left out: a row that says so, and no T*
@@ -100,16 +101,17 @@ def network_tables(method, preds, rng, n_boot=200, halfwidth=0.15):
     return tc_rows, curve_rows
 
 
-def p_curve_rows(method, window, L, group, T, curve, boot):
+def p_curve_rows(method, window, L, group, T, curve, boot, T_c):
     """The seed-averaged p(T) of one (window, L) with its bootstrap error, and the held-out
-    accuracy (against T < T_c) at each T with its standard error over the seeds."""
+    accuracy (against T < T_c, the exact one; none where ``T_c`` is None) at each T with its
+    standard error over the seeds."""
     p_err = boot.std(axis=0, ddof=1)
     rows = []
     for i, t in enumerate(T):
         acc = [
-            np.mean((c["p_ordered"][sel] > 0.5) == (t < ONSAGER_TC))
+            np.mean((c["p_ordered"][sel] > 0.5) == (t < T_c))
             for c, _ in group
-            if (sel := (c["T"] == t) & np.isin(c["split"], HELD_OUT)).any()
+            if T_c is not None and (sel := (c["T"] == t) & np.isin(c["split"], HELD_OUT)).any()
         ]
         rows.append(
             {

@@ -3,15 +3,17 @@
 For each network's predictions on its own lattice size, p(ordered) is fitted by
 sigmoid(a (|m| - m0)) (least squares over all configurations); R^2 says how much of p's variance
 that one-variable threshold explains, and m0 is where it sits. A fixed threshold m0 has the wrong
-L -> infinity limit: it converges to the temperature where Onsager's spontaneous magnetization
-equals m0 (``t_of_m0``), not to T_c.
+L -> infinity limit: it converges to the temperature where the lattice's exact spontaneous
+magnetization equals m0 (``t_of_m0``: Onsager's and Yang's on the square lattice, Potts' on the
+triangular, Naya's on the honeycomb), not to T_c. Where no exact m(T) is known, T(m0) is None
+and the rows say so.
 """
 
 import numpy as np
 from scipy import optimize
 
+from isingml import physics
 from isingml.numerics import sigmoid
-from isingml.physics import ONSAGER_TC, onsager_magnetization
 from isingml.windows import name_of_attr
 
 
@@ -32,15 +34,23 @@ def threshold_fit(abs_m, p):
     return float(r2), float(m0), float(a)
 
 
-def t_of_m0(m0):
-    """The temperature where Onsager's spontaneous magnetization equals m0 (in (0, 1))."""
+def t_of_m0(m0, lattice):
+    """The temperature where the lattice's exact spontaneous magnetization equals m0 (in
+    (0, 1)); None where the lattice has no exact m(T) (``lattice.exact``)."""
+    exact = lattice.exact
+    if exact.magnetization is None or exact.T_c is None:
+        return None
     if not 0 < m0 < 1:
         return np.nan
-    return float(optimize.brentq(lambda t: onsager_magnetization(t) - m0, 0.5, ONSAGER_TC - 1e-12))
+    # the square lattice's bracket [0.5, T_c), in units of each lattice's T_c (m(lo) ~ 1 - 1e-7)
+    lo = 0.5 * exact.T_c / physics.ONSAGER_TC
+    f = lambda t: float(exact.magnetization(t)) - m0  # noqa: E731
+    return float(optimize.brentq(f, lo, exact.T_c - 1e-12))
 
 
-def shortcut_rows(preds):
-    """One row per network (predictions on its own L): R^2 of p against |m|, m0, T(m0)."""
+def shortcut_rows(preds, lattice):
+    """One row per network (predictions on its own L): R^2 of p against |m|, m0, T(m0) on the
+    model ``lattice`` (None where it has no exact m(T); the summary says so)."""
     rows = []
     for cols, attrs in preds:
         if int(attrs["L"]) != int(attrs["L_train"]):
@@ -56,7 +66,7 @@ def shortcut_rows(preds):
                 "R2": r2,
                 "m0": m0,
                 "slope": a,
-                "T_of_m0": t_of_m0(m0),
+                "T_of_m0": t_of_m0(m0, lattice),
             }
         )
     return sorted(rows, key=lambda r: (r["model"], r["window"], r["L"], r["seed"]))

@@ -6,6 +6,7 @@ import logging
 from isingml import methods
 from isingml.cli import diagnostics
 from isingml.cli.common import prepare_output, write_outputs
+from isingml.cli.simulate import add_model_options, lattice_of
 
 log = logging.getLogger("isingml")
 REPLICAS_OUT = (
@@ -109,7 +110,7 @@ def cmd_ensemble(args):
 def cmd_crossing(args):
     from isingml.analysis import jobs
 
-    job = jobs.crossing_job(args.method, args.predictions, args.seed)
+    job = jobs.crossing_job(args.method, args.predictions, args.seed, lattice=lattice_of(args))
     write_outputs([(args.out, job.rows), (args.curves, job.curves)])
     for r in job.rows:
         log.info(
@@ -126,7 +127,7 @@ def cmd_fss(args):
     from isingml.analysis import jobs
     from isingml.io import results
 
-    result = jobs.fss_job(args.method, args.tc, args.tc_jackknife)
+    result = jobs.fss_job(args.method, args.tc, args.tc_jackknife, lattice=lattice_of(args))
     results.write_json(prepare_output(args.out), result)
     if result.get("ok"):
         log.info(
@@ -153,10 +154,20 @@ def cmd_compare(args):
     from isingml.analysis import jobs
     from isingml.io import results
 
-    job = jobs.summary_job(args.fss, args.metrics, args.shortcut, args.exponents)
+    job = jobs.summary_job(
+        args.fss, args.metrics, args.shortcut, args.exponents, lattice=lattice_of(args)
+    )
     results.write_csv(prepare_output(args.out_csv), job.rows)
     results.write_text(prepare_output(args.out_md), job.markdown)
     log.info("summary of %d methods -> %s, %s", len(job.rows), args.out_csv, args.out_md)
+
+
+def cmd_lattices(args):
+    from isingml.analysis import jobs
+    from isingml.io import results
+
+    results.write_text(prepare_output(args.out), jobs.lattices_job(args.summaries))
+    log.info("table of %d lattices -> %s", len(args.summaries), args.out)
 
 
 def add_commands(sub):
@@ -224,6 +235,7 @@ def add_commands(sub):
                    "results/tc/{method}.csv")  # fmt: skip
     p.add_argument("--curves", help="also write the averaged p(T) curves here")
     p.add_argument("--seed", type=int, default=0, help="root seed of the bootstrap of T*'s error")
+    add_model_options(p, "the model, whose exact T_c scores the held-out accuracy")
     p.set_defaults(func=cmd_crossing)
 
     p = an.add_parser("fss", help="T_c(L -> infinity) from T*(L) or from pair crossings")
@@ -242,6 +254,7 @@ def add_commands(sub):
         "jackknife.json (what `analyze binder`, `ensemble` or `pca` wrote with --replicas)",
     )
     p.add_argument("--out", required=True, help="the fit to write, results/fss/{method}.json")
+    add_model_options(p, "the model, whose exact T_c the result names (never fitted)")
     p.set_defaults(func=cmd_fss)
 
     p = an.add_parser("exponents", help="merge the methods' exponents into one file")
@@ -261,4 +274,11 @@ def add_commands(sub):
     p.add_argument("--exponents", help="results/fss/exponents.json (the nu column, exponents)")
     p.add_argument("--out-csv", required=True, help="the table to write, results/summary.csv")
     p.add_argument("--out-md", required=True, help="the text to write, results/summary.md")
+    add_model_options(p, "the model, whose exact T_c the summary compares with")
     p.set_defaults(func=cmd_compare)
+
+    p = an.add_parser("lattices", help="one markdown table across the runs of several lattices")
+    p.add_argument("--summaries", nargs="+", required=True, help="each run's results/summary.csv"
+                   " (e.g. benchmarks/results/lattices/*/summary.csv), a row each")  # fmt: skip
+    p.add_argument("--out", required=True, help="the markdown table to write")
+    p.set_defaults(func=cmd_lattices)

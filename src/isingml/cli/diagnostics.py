@@ -5,6 +5,7 @@ study and the data-efficiency table. Each calls one job of ``isingml.analysis.jo
 import logging
 
 from isingml.cli.common import prepare_output, write_outputs
+from isingml.cli.simulate import add_model_options, lattice_of
 
 log = logging.getLogger("isingml")
 # The jobs (NumPy, SciPy, h5py) are imported inside each command: every `isingml` command,
@@ -30,7 +31,7 @@ def cmd_shortcut(args):
     from isingml.analysis import jobs
     from isingml.io import results
 
-    rows = jobs.shortcut_job(args.predictions)
+    rows = jobs.shortcut_job(args.predictions, lattice=lattice_of(args))
     results.write_csv(prepare_output(args.out), rows)
     for r in rows:
         log.info(
@@ -114,4 +115,5 @@ def add_analyses(an):
     p = an.add_parser("shortcut", help="R^2 of p(ordered) against |m| and the threshold m0")
     p.add_argument("--predictions", nargs="+", required=True, help="networks on their own L")
     p.add_argument("--out", required=True, help="results/diagnostics/shortcut.csv")
+    add_model_options(p, "the model, whose exact m(T) gives T(m0)")
     p.set_defaults(func=cmd_shortcut)

@@ -1,6 +1,7 @@
 """``isingml plot NAME``: draw one figure from results files into PNG and PDF."""
 
 from isingml.cli.common import UserError, prepare_output
+from isingml.cli.simulate import add_model_options, lattice_of
 from isingml.plots import registry
 
 
@@ -17,7 +18,7 @@ def cmd_plot(args):
     out = prepare_output(args.out)
     if not str(out).endswith(".png"):
         raise UserError(f"--out must end in .png (a .pdf is written beside it), got {out}")
-    registry.draw(args.figure, given, out)
+    registry.draw(args.figure, given, out, lattice=lattice_of(args))
 
 
 # what each kind of input file is; the figures that take it come from the registry
@@ -49,4 +50,5 @@ def add_commands(sub):
     for name in registry.INPUT_NAMES:
         p.add_argument(f"--{name}", nargs="+", help=_input_help(name))
     p.add_argument("--out", required=True, help="results/figures/NAME.png (PDF written beside)")
+    add_model_options(p, "the model, whose exact T_c (and m(T)) the figure shows")
     p.set_defaults(func=cmd_plot)

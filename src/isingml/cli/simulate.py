@@ -21,7 +21,7 @@ def cmd_simulate(args):
     from isingml.sampling import job, sampler
 
     stages = {"imports": time.perf_counter() - t_start}
-    lattice = _lattice(args)
+    lattice = lattice_of(args)
     sampler.check_lattice(args.L, args.T, lattice)
     given = dict(
         algorithm=args.algorithm,
@@ -63,7 +63,7 @@ def cmd_simulate(args):
         )
 
 
-def _lattice(args):
+def lattice_of(args):
     """The model of --lattice and --couplings (``isingml.lattices``)."""
     from isingml import lattices
 
@@ -76,7 +76,8 @@ def _lattice(args):
         raise UserError(f"{flag}: {problem}") from None
 
 
-def add_model_options(p):
+def add_model_options(p, what="the lattice"):
+    """--lattice and --couplings (``lattice_of`` reads them); ``what``: the option's role."""
     from isingml import config
 
     node = config.schema()["properties"]["lattice"]["properties"]
@@ -84,7 +85,7 @@ def add_model_options(p):
         "--lattice",
         choices=node["name"]["enum"],
         default=node["name"]["default"],
-        help="the lattice (config key lattice.name; default %(default)s)",
+        help=f"{what} (config key lattice.name; default %(default)s)",
     )
     p.add_argument(
         "--couplings",
@@ -157,7 +158,7 @@ def add_commands(sub):
 def cmd_compile(args):
     from isingml.sampling import sampler
 
-    lattice = _lattice(args)
+    lattice = lattice_of(args)
     seconds = sampler.warm_kernels(lattice=lattice)
     if args.out:
         out = prepare_output(args.out)

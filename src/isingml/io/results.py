@@ -9,6 +9,7 @@ import numpy as np
 
 from isingml.errors import UserError
 from isingml.io.atomic import atomic_output
+from isingml.physics import ONSAGER_TC
 
 
 def write_json(path, obj):
@@ -75,6 +76,30 @@ def read_rows(path):
     """The rows of a CSV table as dicts, their values parsed as ``read_csv`` parses them."""
     table = read_csv(path)
     return [dict(zip(table, vals, strict=True)) for vals in zip(*table.values(), strict=True)]
+
+
+# Result keys renamed when the comparisons came to take each lattice's own exact T_c (issue 27):
+# runs from before name Onsager's, and were all of the square lattice with unit couplings.
+RENAMED = {"rel_dev_onsager": "rel_dev_reference", "onsager_T_c": "reference_T_c"}
+BEFORE_LATTICES = {"lattice": "square", "reference": "Onsager 1944"}
+
+
+def renamed(obj):
+    """A summary row or FSS result with the keys of this version: an older one's
+    ``rel_dev_onsager`` and ``onsager_T_c`` under their new names, and its lattice named."""
+    if not any(old in obj for old in RENAMED):
+        return obj
+    out = {RENAMED.get(k, k): v for k, v in obj.items()}
+    for key, value in BEFORE_LATTICES.items():
+        out.setdefault(key, value)
+    if "rel_dev_reference" in out and "reference_T_c" not in out:
+        out["reference_T_c"] = ONSAGER_TC
+    return out
+
+
+def read_summary(path):
+    """The rows of a run's results/summary.csv, older ones' keys renamed (``renamed``)."""
+    return [renamed(r) for r in read_rows(path)]
 
 
 def write_table(path, table):

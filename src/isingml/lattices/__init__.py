@@ -8,13 +8,16 @@ rest of the package asks for what it needs: ``shape(L)``, ``n_sites(L)``, ``chec
 with published values where T_c is not known exactly: the cubic lattice), ``cost``
 (the cost models' inputs), ``key`` (its shards' folder), ``attrs()`` (a shard's attributes),
 ``specialised`` (the square lattice's own kernels apply). Nothing outside this package branches
-on a lattice's name.
+on a lattice's name. ``reference_of(lattice)`` is what results are compared with (its exact
+T_c and source, or none: ``reference.Reference``).
 """
 
 from isingml.errors import UserError
-from isingml.lattices.base import CostInputs, Exact, Lattice, Reference
+from isingml.lattices.base import CostInputs, Exact, Lattice, Published
 from isingml.lattices.cubic import Cubic
 from isingml.lattices.honeycomb import Honeycomb
+from isingml.lattices.reference import Reference
+from isingml.lattices.reference import of as reference_of
 from isingml.lattices.square import Square
 from isingml.lattices.triangular import Triangular
 
@@ -23,8 +26,8 @@ NAMES = tuple(LATTICES)
 UNIT = (1.0, 1.0)
 SQUARE = Square()  # the default model: J_x = J_y = 1
 
-__all__ = ["NAMES", "SQUARE", "CostInputs", "Exact", "Lattice", "Reference", "from_attrs",
-           "from_config", "get"]  # fmt: skip
+__all__ = ["NAMES", "SQUARE", "CostInputs", "Exact", "Lattice", "Published", "Reference", "from_attrs",
+           "from_config", "get", "reference_of"]  # fmt: skip
 
 
 def get(name="square", couplings=UNIT):

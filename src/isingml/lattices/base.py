@@ -22,7 +22,7 @@ from isingml.errors import UserError
 
 
 @dataclass(frozen=True)
-class Reference:
+class Published:
     """The best published values where nothing is known exactly (Monte Carlo, the conformal
     bootstrap): to be compared with and labelled as references, never as exact. ``exponents``
     has the keys of ``physics.EXACT_EXPONENTS`` (inv_nu, gamma_over_nu, beta_over_nu);
@@ -42,15 +42,19 @@ class Reference:
 class Exact:
     """What is known exactly of the infinite lattice (None: none known). ``magnetization(T)``
     is the spontaneous magnetization per site (0 at and above T_c), ``correlation_length(T)``
-    the exponential correlation length in lattice units (the longest direction's).
-    ``reference``: published values where T_c is not known exactly (``Reference``), kept apart
-    so that nothing reads a reference as exact."""
+    the exponential correlation length in lattice units (the longest direction's). ``source``
+    names T_c's source first, then those of the rest, ';'-separated. ``U4_torus``: the Binder
+    cumulant at T_c of the periodic box ``shape(L)`` as L -> infinity, where known (it depends
+    on the box's shape and the couplings, unlike T_c). ``reference``: published values where
+    T_c is not known exactly (``Published``), kept apart so that nothing reads a reference as
+    exact."""
 
     T_c: float | None
     magnetization: Callable | None
     correlation_length: Callable | None
     source: str
-    reference: Reference | None = None
+    reference: Published | None = None
+    U4_torus: float | None = None
 
     @property
     def reference_T_c(self):

@@ -30,11 +30,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from isingml.errors import UserError
-from isingml.lattices.base import CostInputs, Exact, Lattice, Reference
+from isingml.lattices.base import CostInputs, Exact, Lattice, Published
 
 K_C = 0.221654626  # Ferrenberg, Xu & Landau 2018: 0.221654626(5)
 DELTA_SIGMA, DELTA_EPSILON = 0.5181489, 1.412625  # Kos et al. 2016, conformal bootstrap
-CUBIC_REFERENCE = Reference(
+CUBIC_REFERENCE = Published(
     T_c=1.0 / K_C,  # 4.5115233(1)
     T_c_err=1e-7,
     exponents={

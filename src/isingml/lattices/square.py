@@ -101,6 +101,7 @@ class Square(Lattice):
             magnetization=self._magnetization,
             correlation_length=self._correlation_length,
             source="Onsager 1944; Yang 1952; anisotropic: Chang 1952",
+            U4_torus=physics.SQUARE_TORUS_U4 if self.couplings[0] == self.couplings[1] else None,
         )
 
     def _T_c(self):

@@ -12,6 +12,7 @@ import numpy as np
 
 from isingml.errors import UserError
 from isingml.io import datasets, results
+from isingml.lattices import SQUARE
 from isingml.learning.settings import JobSpec, TrainConfig
 
 
@@ -41,15 +42,15 @@ def predict(abs_m, a, m0):
     return 1.0 / (1.0 + np.exp(-a * (np.asarray(abs_m, dtype=np.float64) - m0)))
 
 
-def baseline_table(cfg, spins, T):
+def baseline_table(cfg, spins, T, lattice=SQUARE):
     """The predictions table of the baseline for one training configuration: trained on what a
-    network of the same seed and window trains on (its labels, split and bootstrap). Returns
-    (columns, attrs, slope a, threshold m0)."""
+    network of the same seed and window trains on (its labels, split and bootstrap, on the
+    model ``lattice``). Returns (columns, attrs, slope a, threshold m0)."""
     from isingml.learning import data, plan
 
     m = spins.mean(axis=(1, 2), dtype=np.float64)
     abs_m = np.abs(m)
-    member = plan.plan_member(cfg, T)
+    member = plan.plan_member(cfg, T, lattice=lattice)
     a, m0 = fit_threshold(abs_m, np.maximum(member.labels, 0), member.split.train_counts)
     spec = type("Spec", (), {"name": "magnetization", "L": cfg.L})
     columns, attrs = data.prediction_columns(
@@ -77,7 +78,7 @@ def baseline_job(spec: JobSpec, sources, outs):
     lat = datasets.load_lattices(sources, spec.L, spec.max_per_shard)
     done = []
     for cfg, out in zip(cfgs, outs, strict=True):
-        columns, attrs, a, m0 = baseline_table(cfg, lat.spins, lat.T)
+        columns, attrs, a, m0 = baseline_table(cfg, lat.spins, lat.T, lat.lattice)
         results.write_predictions(out, columns, {**attrs, "model_dir": str(Path(out).parent)})
         done.append(BaselineResult(cfg, Path(out), a, m0))
     return done

@@ -59,7 +59,9 @@ def train_job(spec: JobSpec, sources, paths: list[MemberPaths], backend=None):
     cfgs = spec.configs()
     lat = datasets.load_lattices(sources, spec.L, spec.max_per_shard)
     loop = backend.loop_for(spec.model)
-    trained = train.train_ensemble(cfgs, lat.spins, lat.T, loop, axis=backend.members)
+    trained = train.train_ensemble(
+        cfgs, lat.spins, lat.T, loop, axis=backend.members, lattice=lat.lattice
+    )
     record = data.data_record(lat.spins, lat.T, lat.paths, lat.counts)
     out = []
     for cfg, member, where in zip(cfgs, trained, paths, strict=True):
@@ -143,10 +145,12 @@ def efficiency_job(spec: JobSpec, sources, out, backend=None):
     backend = backend or Backend.from_env()
     (cfg,) = spec.configs()
     lat = datasets.load_lattices(sources, spec.L, spec.max_per_shard)
-    codes = plan.plan_member(cfg, lat.T).split.codes
+    codes = plan.plan_member(cfg, lat.T, lattice=lat.lattice).split.codes
     keep = plan.training_subset(lat.T, codes, spec.per_temperature, cfg)
     loop = backend.loop_for(cfg.model)
-    member = train.train_ensemble([cfg], lat.spins, lat.T, loop, [keep], backend.members)[0]
+    member = train.train_ensemble(
+        [cfg], lat.spins, lat.T, loop, [keep], backend.members, lat.lattice
+    )[0]
     metrics = member.metrics
     row = EfficiencyRow(
         spec.study_model, spec.L, cfg.seed, spec.per_temperature, metrics["n_params"],

@@ -10,19 +10,32 @@ import numpy as np
 
 from isingml import seeds
 from isingml.errors import UserError
+from isingml.lattices import SQUARE
 from isingml.learning.settings import TrainConfig
-from isingml.physics import ONSAGER_TC
 
 TRAIN, VAL, TEST, CRITICAL = 0, 1, 2, 3  # split codes, also stored with the predictions
 SPLIT_NAMES = {TRAIN: "train", VAL: "val", TEST: "test", CRITICAL: "critical"}
 SPLIT_CODES_TEXT = "0 train, 1 val, 2 test, 3 critical or not seen in training"
 
 
-def labels_for(T, label, window):
-    """1 = ordered, 0 = disordered, -1 = not trained on (the critical gap of a window)."""
+def exact_T_c(lattice):
+    """The exact T_c that ``training.label: exact`` labels by (T < T_c: ordered); refused, naming
+    the key, where the model has none."""
+    if lattice.exact.T_c is None:
+        raise UserError(
+            f"training.label: 'exact' labels each configuration by T < the exact T_c, and none "
+            f"is known for the {lattice.describe()} lattice; train with windows "
+            "(training.label: windows)"
+        )
+    return lattice.exact.T_c
+
+
+def labels_for(T, label, window, lattice=SQUARE):
+    """1 = ordered, 0 = disordered, -1 = not trained on (the critical gap of a window); with
+    ``label`` 'exact', T < the exact T_c of the model ``lattice``."""
     T = np.asarray(T)
     if label == "exact":
-        return (T < ONSAGER_TC).astype(np.int8)
+        return (T < exact_T_c(lattice)).astype(np.int8)
     lo, hi = window
     return np.where(T <= lo, 1, np.where(T >= hi, 0, -1)).astype(np.int8)
 
@@ -104,19 +117,21 @@ class Member:
     split: Split
     init_seed: int
     loop_seed: int
+    T_c: float | None = None  # the model's exact T_c, which scores the critical set; None: none
 
 
-def plan_member(cfg: TrainConfig, T, labels=None, keep=None):
-    """A run's ``Member``. ``labels`` default to the run's own (window or exact); ``keep`` (a
-    boolean mask) restricts training to those configurations of the training split."""
+def plan_member(cfg: TrainConfig, T, labels=None, keep=None, lattice=SQUARE):
+    """A run's ``Member`` on the model ``lattice``. ``labels`` default to the run's own (window
+    or exact); ``keep`` (a boolean mask) restricts training to those configurations of the
+    training split."""
     if labels is None:
-        labels = labels_for(T, cfg.label, cfg.window)
+        labels = labels_for(T, cfg.label, cfg.window, lattice)
     split = make_split(cfg, T, labels)
     if keep is not None:
         split.train_counts = split.train_counts * keep
     train_seq = seeds.train(cfg.root_seed, cfg.model, cfg.L, cfg.seed, cfg.window)
     init_seed, loop_seed = (int(s) for s in train_seq.generate_state(2))
-    return Member(cfg, labels, split, init_seed, loop_seed)
+    return Member(cfg, labels, split, init_seed, loop_seed, lattice.exact.T_c)
 
 
 # What members of one ensemble may differ in: everything else (network, optimiser, split
@@ -124,9 +139,10 @@ def plan_member(cfg: TrainConfig, T, labels=None, keep=None):
 MEMBER_FIELDS = ("seed",)
 
 
-def plan_ensemble(cfgs, T, labels=None, keeps=None):
-    """The ``Member`` of each configuration, checked to form one ensemble: the same settings
-    but for the training seed. ``keeps``: one mask per member, or None."""
+def plan_ensemble(cfgs, T, labels=None, keeps=None, lattice=SQUARE):
+    """The ``Member`` of each configuration on the model ``lattice``, checked to form one
+    ensemble: the same settings but for the training seed. ``keeps``: one mask per member, or
+    None."""
     cfgs = list(cfgs)
     if not cfgs:
         raise UserError("an ensemble needs at least one training seed")
@@ -141,4 +157,4 @@ def plan_ensemble(cfgs, T, labels=None, keeps=None):
     if len({c.seed for c in cfgs}) != len(cfgs):
         raise UserError(f"training seeds {[c.seed for c in cfgs]} repeat a seed")
     keeps = [None] * len(cfgs) if keeps is None else keeps
-    return [plan_member(c, T, labels, k) for c, k in zip(cfgs, keeps, strict=True)]
+    return [plan_member(c, T, labels, k, lattice) for c, k in zip(cfgs, keeps, strict=True)]

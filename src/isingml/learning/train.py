@@ -22,13 +22,13 @@ import numpy as np
 from flax import nnx
 
 from isingml.errors import UserError
+from isingml.lattices import SQUARE
 from isingml.learning import models
 from isingml.learning.backend import epoch_loop
 from isingml.learning.ensemble import member, select_members, split_indices, start_ensemble
 from isingml.learning.plan import SPLIT_NAMES, TRAIN, VAL, plan_ensemble
 from isingml.learning.predict import member_outputs
 from isingml.learning.settings import TrainConfig
-from isingml.physics import ONSAGER_TC
 
 
 def evaluate(logits, labels):
@@ -104,15 +104,16 @@ def check_members(members, spins, T):
             )
 
 
-def train_ensemble(cfgs, spins, T, loop=None, keeps=None, axis=None):
+def train_ensemble(cfgs, spins, T, loop=None, keeps=None, axis=None, lattice=SQUARE):
     """Train one network per configuration of ``cfgs`` (one configuration, several seeds) on
     int8 spins (n, L, L) at temperatures T (n,), all in one program. Returns a ``Trained`` per
     member, each at its lowest validation loss. ``loop`` forces the epoch loop ('scan' or
     'python'; ``backend.epoch_loop``); ``keeps`` (one boolean mask per member) restricts
     training to those configurations of each member's training split; ``axis`` forces how the
-    members share a step ('vmap' or 'loop'; ``backend.members_axis``)."""
+    members share a step ('vmap' or 'loop'; ``backend.members_axis``). ``lattice``: the model
+    of the data, whose exact T_c gives 'exact' labels and scores the critical set."""
     t_start = time.perf_counter()
-    members = plan_ensemble(cfgs, T, keeps=keeps)
+    members = plan_ensemble(cfgs, T, keeps=keeps, lattice=lattice)
     cfg = members[0].cfg
     loop = epoch_loop(cfg.model, loop)
     check_members(members, spins, T)
@@ -162,7 +163,7 @@ def run_epochs(ens, members, spins):
 def trained_member(model, m, history, logits, phi, T, run):
     """A member's ``Trained``: its metrics from its outputs, its history and the ensemble's
     run (``run``: what all members share, their wall time among it)."""
-    metrics = final_metrics(logits, T, m.labels, m.split.codes)
+    metrics = final_metrics(logits, T, m.labels, m.split.codes, m.T_c)
     metrics.update(
         epochs=history,
         best_epoch=_best_epoch(history),
@@ -186,12 +187,15 @@ def train_and_evaluate(cfg: TrainConfig, spins: np.ndarray, T: np.ndarray, loop=
     return one.model, one.metrics, one.split
 
 
-def final_metrics(logits, T, labels, split):
-    """Loss and accuracy per split; the critical set is scored against T < Onsager's T_c."""
-    truth = np.where(labels >= 0, labels, (T < ONSAGER_TC).astype(np.int8))
+def final_metrics(logits, T, labels, split, T_c):
+    """Loss and accuracy per split; the critical set (never trained on) is scored against
+    T < the model's exact ``T_c``, and left unscored (None) where none is known."""
+    truth = np.where(labels >= 0, labels, (T < (T_c or 0.0)).astype(np.int8))
     out = {"accuracy": {}, "loss": {}, "n": {}}
     for code, name in SPLIT_NAMES.items():
         sel = split == code
         out["loss"][name], out["accuracy"][name] = evaluate(logits[sel], truth[sel])
+        if T_c is None and (labels[sel] < 0).any():
+            out["loss"][name], out["accuracy"][name] = None, None
         out["n"][name] = int(sel.sum())
     return out

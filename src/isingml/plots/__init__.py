@@ -1,7 +1,8 @@
 """Figures. Each function draws what it is given (tables and arrays read by
 ``isingml.io.figures``; it never reads a file, never recomputes a result) and returns a Figure;
-``save`` writes it as PNG and PDF. Temperatures are in units of J/k_B; the dashed line is
-Onsager's T_c; sizes are coloured alike in every panel and inset.
+``save`` writes it as PNG and PDF. Temperatures are in units of J/k_B; the dashed line is the
+lattice's exact T_c (none where none is known); sizes are coloured alike in every panel and
+inset.
 
 ``registry`` maps every figure to its inputs and its place in the report. The drawing functions
 are imported on first use, so that the workflow can read the registry without matplotlib.

@@ -3,22 +3,23 @@ cumulant U_phi of the CNNs' learned order parameter."""
 
 import numpy as np
 
+from isingml.lattices import SQUARE
 from isingml.plots.style import (
     PAGE,
     T_LABEL,
     UNIT,
     band,
     legend_outside,
-    onsager_hline,
-    onsager_vline,
     panels,
+    reference_hline,
+    reference_vline,
     size_colors,
 )
 
 U_PHI = r"$U_\phi = 1 - \langle\phi^4\rangle / 3\langle\phi^2\rangle^2$"
 
 
-def confusion(accuracy, tc, fss):
+def confusion(accuracy, tc, fss, lattice=SQUARE):
     """Learning by confusion: held-out accuracy against the proposed boundary T' per size (the
     W's middle) with the peaks T'(L) dotted, and, right, T'(L) against 1/L with its fit and
     its L -> oo value."""
@@ -34,7 +35,7 @@ def confusion(accuracy, tc, fss):
         if peak.size and np.isfinite(peak[0]):
             ax.axvline(peak[0], color=color, lw=0.7, ls=":")
     ax.plot([], [], color="0.4", lw=0.7, ls=":", label="peak $T'(L)$ (same colour)")
-    onsager_vline(ax)
+    reference_vline(ax, lattice)
     ax.set(
         xlabel=f"proposed boundary $T'$ {UNIT}",
         ylabel="held-out accuracy",
@@ -64,7 +65,7 @@ def confusion(accuracy, tc, fss):
             capsize=2,
             label=r"$T_c(\infty)$ of the fit ($\pm$ error)",
         )
-    onsager_hline(ext, label=False)
+    reference_hline(ext, lattice, label=False)
     ext.set(xlabel="inverse size $1/L$", ylabel=f"peak $T'(L)$ {UNIT}", title="peaks against $1/L$")
     legend_outside(fig, [ax, ext], where="bottom", ncols=4)
     return fig
@@ -124,7 +125,7 @@ def _network_crossings(ax, nets, tc, colors):
     ax.set_ylim(-0.6, len(pairs) - 0.4)
 
 
-def cnn_binder(curves, networks, tc):
+def cnn_binder(curves, networks, tc, lattice=SQUARE):
     """U_phi, the Binder cumulant of the CNNs' learned order parameter. Left: the ensemble-mean
     reweighted U_phi(T) on configurations of size L (solid) and of size 2L decimated to L
     (dashed, same colour): where they cross, one decimation leaves U_phi unchanged. Right: each
@@ -134,10 +135,10 @@ def cnn_binder(curves, networks, tc):
     fig, (left, right) = panels(2, width=PAGE, height=3.0)
     colors = size_colors(curves["L"])
     _u_phi_curves(left, curves, colors)
-    onsager_vline(left)
+    reference_vline(left, lattice)
     left.set(xlabel=T_LABEL, ylabel=U_PHI, title="$U_\\phi$, mean over the networks")
     _network_crossings(right, networks, tc, colors)
-    onsager_vline(right, label=False)
+    reference_vline(right, lattice, label=False)
     n = len(set(networks["network"].tolist()))
     right.set(
         xlabel=f"crossing temperature $T_x$ {UNIT}", title=f"crossing of each of the {n} networks"

@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from isingml import methods
+from isingml.lattices import SQUARE
 from isingml.physics import CROSSING_EXPONENT
 from isingml.plots.style import (
     PAGE,
@@ -16,7 +17,7 @@ from isingml.plots.style import (
     WINDOW_SPREAD,
     legend_outside,
     method_title,
-    onsager_hline,
+    reference_hline,
     window_words,
     windows_of,
 )
@@ -39,9 +40,11 @@ def _fit_line(ax, xx, T_c, b, power, color, x, ls="-"):
 def _crossing_panel(ax, t, f):
     """Pair crossings T_x(L, L') against L^-x (L the smaller size), and the extrapolation;
     for an exponent known only within a range, against L^-x at the range's middle, with the
-    fits at both ends of the range; one pair (not extrapolated), against theory's L^-2.75."""
-    span = f.get("exponent_range")
-    x = f.get("crossing_exponent") or (float(np.mean(span)) if span else CROSSING_EXPONENT)
+    fits at both ends of the range."""
+    x = f.get("crossing_exponent")
+    if x is None:  # one pair is not extrapolated: drawn against theory's exponent
+        rng = f.get("exponent_range")
+        x = float(np.mean(rng)) if rng else CROSSING_EXPONENT
     X = np.asarray(t["L"], float) ** -x
     ax.errorbar(
         X,
@@ -151,11 +154,11 @@ def _panel(ax, t, f):
         _window_panel(ax, t, f)
 
 
-def tc_extrapolation(tc, fss):
+def tc_extrapolation(tc, fss, lattice=SQUARE):
     """One panel per method, three a row (PAGE wide): crossings against L^-x (the T_c
     estimators), confusion peaks or window-trained T*(L) against 1/L, with the fits, the value
-    at 1/L = 0 and Onsager's T_c. The legend fills the first empty slot of the grid, or goes
-    below it."""
+    at 1/L = 0 and the lattice's exact T_c. The legend fills the first empty slot of the grid,
+    or goes below it."""
     n = len(tc)
     cols = min(n, 3)
     rows = -(-n // cols)
@@ -165,7 +168,7 @@ def tc_extrapolation(tc, fss):
     axes = grid.ravel()
     for ax, t, f in zip(axes[:n], tc, fss, strict=True):
         _panel(ax, t, f)
-        onsager_hline(ax)
+        reference_hline(ax, lattice)
         role = methods.get(f["method"]).role if f["method"] in methods.BY_NAME else None
         note = "\n(not a $T_c$ estimate)" if role == methods.REPRODUCTION else ""
         ax.set_title(method_title(f["method"]) + note)

@@ -3,14 +3,15 @@
 
 import numpy as np
 
+from isingml.lattices import SQUARE
 from isingml.plots.style import (
     PAGE,
     T_LABEL,
     band,
     legend_outside,
     method_title,
-    onsager_vline,
     panels,
+    reference_vline,
     size_colors,
     window_words,
     windows_of,
@@ -20,7 +21,7 @@ from isingml.windows import parse_window_name
 P_LABEL = "$p$(ordered), mean network output"
 
 
-def p_ordered(curves):
+def p_ordered(curves, lattice=SQUARE):
     """p(ordered) against T per L, one panel per training window, with its untrained gap."""
     c = curves
     windows = windows_of(c)
@@ -44,7 +45,7 @@ def p_ordered(curves):
         if window is not None:
             ax.axvspan(*window, color="0.9", zorder=0, label="not trained on")
         ax.axhline(0.5, color="0.5", lw=0.6, label="$p = 1/2$: $T^*(L)$")
-        onsager_vline(ax)
+        reference_vline(ax, lattice)
         title = method_title(c["method"][0], 95 // len(windows))
         ax.set(title=f"{title}\n{window_words(w)}", xlabel=T_LABEL)
     axes[0].set_ylabel(P_LABEL)
@@ -52,7 +53,7 @@ def p_ordered(curves):
     return fig
 
 
-def accuracy(curves):
+def accuracy(curves, lattice=SQUARE):
     """Held-out accuracy against T (label: T < T_c) at the largest L, one panel per model,
     a colour per window, with a band of one standard error over the training seeds where the
     table has it."""
@@ -68,7 +69,7 @@ def accuracy(curves):
             if "accuracy_held_out_err" in c:
                 band(ax, T, a, np.nan_to_num(c["accuracy_held_out_err"][sel]), color, 0.3)
             ax.plot(T, a, color=color, marker=".", ms=3, lw=1, label=window_words(w))
-        onsager_vline(ax)
+        reference_vline(ax, lattice)
         ax.set(
             xlabel=T_LABEL, ylim=(0, 1.02), title=f"{method_title(c['method'][0], 28)}, $L = {L}$"
         )

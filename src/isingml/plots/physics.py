@@ -2,22 +2,22 @@
 
 import numpy as np
 
-from isingml.physics import ONSAGER_TC, onsager_magnetization
+from isingml.lattices import SQUARE
 from isingml.plots.style import (
     COLUMN,
     PAGE,
     T_LABEL,
     band,
     legend_outside,
-    onsager_vline,
     panels,
+    reference_vline,
     size_colors,
 )
 
 U4_LABEL = r"$U_4 = 1 - \langle m^4\rangle / 3\langle m^2\rangle^2$"
 
 
-def binder(observables, curves, tc):
+def binder(observables, curves, tc, lattice=SQUARE):
     """U4 against T near T_c: measured points of each size (the Binder grid), the reweighted
     curves with their jackknife bands, and the crossings of successive sizes."""
     fig, (ax,) = panels(1, width=COLUMN, height=3.3)
@@ -43,14 +43,15 @@ def binder(observables, curves, tc):
     for i in range(tc["L"].size):
         label = "crossing $T_x$ of successive sizes" if i == 0 else None
         ax.axvline(tc["T_star"][i], color="0.55", lw=0.7, ls=":", label=label)
-    onsager_vline(ax)
+    reference_vline(ax, lattice)
     ax.set(xlabel=T_LABEL, ylabel=U4_LABEL, title="Binder cumulant of the magnetization")
     legend_outside(fig, ax, where="bottom", ncols=2)
     return fig
 
 
-def magnetization(observables):
-    """<|m|> against T per size (the networks' grid) with Onsager's spontaneous magnetization."""
+def magnetization(observables, lattice=SQUARE):
+    """<|m|> against T per size (the networks' grid) with the lattice's exact spontaneous
+    magnetization where one is known (Onsager's and Yang's on the square lattice)."""
     fig, (ax,) = panels(1, width=COLUMN, height=3.3)
     tables = sorted(observables, key=lambda t: t["L"][0])
     colors = size_colors([t["L"][0] for t in tables])
@@ -68,8 +69,10 @@ def magnetization(observables):
             label=f"$L = {L}$",
         )
     T = np.linspace(min(t["T"].min() for t in tables), max(t["T"].max() for t in tables), 400)
-    ax.plot(T, onsager_magnetization(T), "k-", lw=1, label=r"Onsager (Yang), $L = \infty$")
-    onsager_vline(ax)
+    m = lattice.exact.magnetization
+    if m is not None:
+        ax.plot(T, m(T), "k-", lw=1, label=f"exact, $L = \\infty$ ({lattice.describe()})")
+    reference_vline(ax, lattice)
     ax.set(
         xlabel=T_LABEL,
         ylabel=r"$\langle |m| \rangle$, mean $|m|$ per site",
@@ -79,18 +82,25 @@ def magnetization(observables):
     return fig
 
 
-def _phase_words(T):
-    if T < ONSAGER_TC - 0.1:
-        return "below $T_c$"
-    return "above $T_c$" if T > ONSAGER_TC + 0.1 else "near $T_c$"
+NEAR = 0.044  # "near T_c": within 4.4 % of it (0.1 on the square lattice)
 
 
-def lattices(shards):
+def _phase_words(T, T_c):
+    """Where T lies from the exact T_c; "" where none is known."""
+    if T_c is None:
+        return ""
+    if T < T_c * (1 - NEAR):
+        return "below $T_c$: "
+    return "above $T_c$: " if T > T_c * (1 + NEAR) else "near $T_c$: "
+
+
+def lattices(shards, lattice=SQUARE):
     """Example configurations: one per shard given (e.g. below, near and above T_c)."""
     fig, axes = panels(len(shards), width=PAGE, height=2.7)
     for ax, s in zip(axes, shards, strict=True):
         ax.imshow(s.spins[-1], cmap="gray", vmin=-1, vmax=1, interpolation="nearest")
-        ax.set(title=f"{_phase_words(s.T)}: $T = {s.T:g}$", xticks=[], yticks=[])
+        title = f"{_phase_words(s.T, lattice.exact.T_c)}$T = {s.T:g}$"
+        ax.set(title=title, xticks=[], yticks=[])
     L = int(shards[0].L)
     fig.suptitle(f"last stored configuration, $L = {L}$ (white: spin $s = +1$)", fontsize=8)
     return fig

@@ -4,7 +4,8 @@ plot`` and the tests read it; nothing else lists the figures. No matplotlib here
 imports it when it loads.
 
 A figure's inputs are built from a ``isingml.layout.Layout``; ``key`` is the window-trained model
-of a per-model figure (``p_ordered``), None otherwise.
+of a per-model figure (``p_ordered``), None otherwise. A figure that draws the lattice's exact
+results (``exact``: its T_c as a dashed line, its m(T)) is given the model as ``lattice``.
 """
 
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ class Figure:
     when: str = ALWAYS
     per_model: bool = False
     prepare: str | None = None  # a function of isingml.analysis.curves: read inputs -> drawn
+    exact: bool = False  # draws the lattice's exact T_c or m(T): called with lattice=...
 
 
 @dataclass(frozen=True)
@@ -55,19 +57,19 @@ FIGURES = {
         "tc_extrapolation",
         (Input("tc", lambda lay, k: lay.tc_files(), True),
          Input("fss", lambda lay, k: lay.fss_files(), True)),
-        "tc_extrapolation.rst", "Finite-size scaling"),
+        "tc_extrapolation.rst", "Finite-size scaling", exact=True),
     "binder": Figure(
         "binder",
         (Input("observables", lambda lay, k: lay.observables("critical"), True),
          Input("curves", _files("results/binder/curves.csv")),
          Input("tc", _files("results/tc/binder.csv"))),
-        "binder.rst", "Physics baseline"),
+        "binder.rst", "Physics baseline", exact=True),
     "magnetization": Figure(
         "magnetization", (Input("observables", lambda lay, k: lay.observables(), True),),
-        "magnetization.rst", "Physics baseline"),
+        "magnetization.rst", "Physics baseline", exact=True),
     "lattices": Figure(
         "lattices", (Input("shards", lambda lay, k: lay.example_shards(), True),),
-        "lattices.rst", "Physics baseline"),
+        "lattices.rst", "Physics baseline", exact=True),
     "shortcut": Figure(
         "shortcut",
         (Input("predictions", lambda lay, k: lay.shortcut_examples(), True),
@@ -84,35 +86,35 @@ FIGURES = {
         "exponent_slopes.rst", "Finite-size scaling"),
     "p_ordered": Figure(
         "p_ordered", (Input("curves", lambda lay, model: [f"results/curves/{model}.csv"]),),
-        "p_ordered.rst", "Networks", per_model=True),
+        "p_ordered.rst", "Networks", per_model=True, exact=True),
     "accuracy": Figure(
         "accuracy",
         (Input("curves", lambda lay, k: [f"results/curves/{m}.csv" for m in lay.window_models],
                True),),
-        "accuracy.rst", "Networks"),
+        "accuracy.rst", "Networks", exact=True),
     "cnn_binder": Figure(
         "cnn_binder",
         (Input("curves", _files("results/cnn_binder/curves.csv")),
          Input("diagnostics", _files("results/diagnostics/cnn_binder_networks.csv")),
          Input("tc", _files("results/tc/cnn_binder.csv"))),
-        "cnn_binder.rst", "Window-free estimators", when="cnn_binder"),
+        "cnn_binder.rst", "Window-free estimators", when="cnn_binder", exact=True),
     "confusion": Figure(
         "confusion",
         (Input("curves", _files("results/confusion/accuracy.csv")),
          Input("tc", _files("results/tc/confusion.csv")),
          Input("fss", _files("results/fss/confusion.json"))),
-        "confusion.rst", "Window-free estimators", when="confusion"),
+        "confusion.rst", "Window-free estimators", when="confusion", exact=True),
     "rg": Figure(
         "rg",
         (Input("curves", _files("results/rg/curves.csv")),
          Input("tc", _files("results/tc/rg.csv"))),
-        "rg.rst", "Studies", when=STUDY),
+        "rg.rst", "Studies", when=STUDY, exact=True),
     "pca": Figure(
         "pca",
         (Input("components", _files("results/pca/components.npz")),
          Input("variance", _files("results/pca/variance.csv")),
          Input("curves", _files("results/pca/curves.csv"))),
-        "pca.rst", "Studies", when=STUDY),
+        "pca.rst", "Studies", when=STUDY, exact=True),
     "filters": Figure(
         "filters",
         (Input("diagnostics",
@@ -137,24 +139,25 @@ CAPTIONS = {
         "per training window. Error bars are one standard error; red stars are T_c(∞) with its "
         "total error; the window-trained rows converge to where the magnetization equals the "
         "window's threshold, not to T_c, and their grey bar is the spread over windows, not an "
-        "error; dashed: Onsager's exact T_c = 2.26919 J/k_B."
+        "error; dashed: the lattice's exact T_c (Onsager's 2.26919 J/k_B on the square lattice)."
     ),
     "binder": (
         "Binder cumulant U₄ = 1 − ⟨m⁴⟩/3⟨m²⟩² of the magnetization per site m against "
         "temperature T (J/k_B) for each lattice size L: points measured (error bars: jackknife), "
         "lines and bands the multi-histogram reweighted curves with one standard error. Dotted: "
-        "the crossings T_x of successive sizes, approaching T_c from below; dashed: Onsager's "
-        "exact T_c."
+        "the crossings T_x of successive sizes, approaching T_c from below; dashed: the "
+        "lattice's exact T_c."
     ),
     "magnetization": (
         "Mean absolute magnetization per site ⟨|m|⟩ against temperature T (J/k_B) for each "
         "lattice size L (error bars: one standard error), with the exact spontaneous "
-        "magnetization of the infinite lattice (Onsager, Yang), (1 − sinh(2J/k_B T)⁻⁴)^(1/8) "
-        "below T_c; dashed: Onsager's T_c."
+        "magnetization of the infinite lattice where one is known (on the square lattice "
+        "Onsager's and Yang's, (1 − sinh(2J/k_B T)⁻⁴)^(1/8) below T_c); dashed: the lattice's "
+        "exact T_c."
     ),
     "lattices": (
         "The last stored configuration of the largest lattice (size L) below, near and above "
-        "Onsager's T_c; white: spin s = +1, black: s = −1."
+        "the lattice's exact T_c; white: spin s = +1, black: s = −1."
     ),
     "shortcut": (
         "What a window-trained network measures: each point is one configuration of size L, its "
@@ -183,12 +186,14 @@ CAPTIONS = {
         "Mean network output p(ordered) against temperature T (J/k_B) for each lattice size L, "
         "one panel per training window (ordered at T at or below its lower, disordered at or "
         "above its upper temperature; grey: never trained on); error bars: bootstrap over "
-        "configurations and training seeds. T*(L) is where p = 1/2; dashed: Onsager's T_c."
+        "configurations and training seeds. T*(L) is where p = 1/2; dashed: the lattice's "
+        "exact T_c."
     ),
     "accuracy": (
         "Accuracy on held-out configurations of the largest size L, scored against the label "
-        "T < T_c (Onsager's), against temperature T (J/k_B), one panel per window-trained model, "
-        "a colour per training window (bands: one standard error over training seeds)."
+        "T < T_c (the lattice's exact one), against temperature T (J/k_B), one panel per "
+        "window-trained model, a colour per training window (bands: one standard error over "
+        "training seeds)."
     ),
     "cnn_binder": (
         "Binder cumulant U_φ = 1 − ⟨φ⁴⟩/3⟨φ²⟩² of the CNNs' learned Z2-odd order parameter φ. "
@@ -196,27 +201,28 @@ CAPTIONS = {
         "2L block-decimated to L (dashed), reweighted, with one-standard-error bands; right: each "
         "network's crossing temperature T_x of each pair of sizes (filled: L with 2L decimated "
         "to L; hollow: native L with L′) with its error, beside the ensemble mean and its error "
-        "(shaded); dashed: Onsager's T_c."
+        "(shaded); dashed: the lattice's exact T_c."
     ),
     "confusion": (
         "Learning by confusion (van Nieuwenburg, Liu and Huber 2017). Left: held-out accuracy of "
         "networks trained to call a configuration ordered if T < T′, against the proposed "
         "boundary T′ for each size L (bands: error over training seeds), peaks T′(L) dotted; "
         "right: T′(L) against 1/L with the fit T_c + a/L and its value at 1/L = 0 (square, with "
-        "its error); dashed: Onsager's T_c."
+        "its error); dashed: the lattice's exact T_c."
     ),
     "rg": (
         "Pooling as renormalisation: the networks' mean output ⟨p⟩ against temperature T "
         "(J/k_B) on configurations of size L (solid) and of sizes 2L and 4L block-decimated to L "
         "by majority rule (dashed, dotted), with jackknife bands (narrower than the lines); "
-        "dash-dotted: the fixed point where L and 2L decimated agree; dashed: Onsager's T_c."
+        "dash-dotted: the fixed point where L and 2L decimated agree; dashed: the lattice's "
+        "exact T_c."
     ),
     "pca": (
         "Principal component analysis. Left: the weights w_i of the first principal component "
         "(PC1) of the largest size's configurations, as their deviation from the mean weight "
         "(a uniform PC1 is the magnetization); middle: the fraction of the variance along PC1 "
         "against T; right: the Binder cumulant U of the projection on PC1 for each size L, "
-        "reweighted, with jackknife bands; dashed: Onsager's T_c."
+        "reweighted, with jackknife bands; dashed: the lattice's exact T_c."
     ),
     "filters": (
         "What the filters see, per network (rows): its first-layer filters (red positive, blue "
@@ -266,10 +272,11 @@ def figure_jobs(layout, studies=False, everything=False):
     return out
 
 
-def draw(name, given, out):
+def draw(name, given, out, *, lattice):
     """Draw figure ``name`` from its input files (``given``: input name -> list of paths)
     into ``out`` (.png, and the .pdf beside it): read by ``io.figures``, curves computed by
-    ``analysis.curves`` where the figure needs them, drawn by ``plots.<plot>``."""
+    ``analysis.curves`` where the figure needs them, drawn by ``plots.<plot>``, with the
+    exact results of the model ``lattice`` where the figure shows them (``Figure.exact``)."""
     from isingml import plots
     from isingml.analysis import curves
     from isingml.io import figures
@@ -278,4 +285,5 @@ def draw(name, given, out):
     data = figures.read_inputs(fig, given)
     if fig.prepare is not None:
         data = getattr(curves, fig.prepare)(*data)
-    plots.save(getattr(plots, fig.plot)(*data), out)
+    extra = {"lattice": lattice} if fig.exact else {}
+    plots.save(getattr(plots, fig.plot)(*data, **extra), out)

@@ -4,6 +4,7 @@ renormalisation, PCA, and what the filters see."""
 import matplotlib.pyplot as plt
 import numpy as np
 
+from isingml.lattices import SQUARE
 from isingml.plots.style import (
     PAGE,
     T_LABEL,
@@ -11,8 +12,8 @@ from isingml.plots.style import (
     band,
     legend_outside,
     network_words,
-    onsager_vline,
     panels,
+    reference_vline,
     size_colors,
 )
 
@@ -51,7 +52,7 @@ def data_efficiency(t):
     return fig
 
 
-def rg(curves, tc):
+def rg(curves, tc, lattice=SQUARE):
     """<p>(T) of the networks on configurations of size L (solid), and on configurations of 2L
     and 4L block-decimated to L (dashed, dotted), with jackknife bands; the dash-dotted line
     marks the fixed point where native and once-decimated agree."""
@@ -79,14 +80,14 @@ def rg(curves, tc):
                 ls="-.",
                 label="fixed point: $L$ and $2L$ decimated agree",
             )
-        onsager_vline(ax)
+        reference_vline(ax, lattice)
         ax.set(title=f"networks viewing lattices of size $L = {L}$", xlabel=T_LABEL)
     axes[0].set_ylabel(r"$\langle p \rangle$, mean network output")
     legend_outside(fig, axes, where="bottom", ncols=3)
     return fig
 
 
-def pca(components, variance, curves):
+def pca(components, variance, curves, lattice=SQUARE):
     """The first principal component's weights (largest Binder size) as their deviation from
     uniform, the fraction of the variance along it against T (networks' grid at the size it
     was fitted), and the Binder cumulant of the projection, with jackknife bands."""
@@ -102,7 +103,7 @@ def pca(components, variance, curves):
     wide = [k for k in comp if k.startswith("wide_L")]
     on = f" at $L = {wide[0][len('wide_L') :]}$" if wide else ""
     mid.plot(var["T"], var["fraction"], "ko-", ms=3, lw=0.8)
-    onsager_vline(mid)
+    reference_vline(mid, lattice)
     mid.set(
         xlabel=T_LABEL,
         ylabel="variance fraction along PC1",
@@ -114,7 +115,7 @@ def pca(components, variance, curves):
         sel = cur["L"] == L
         band(right, cur["T"][sel], cur["U"][sel], cur["U_err"][sel], color, 0.3)
         right.plot(cur["T"][sel], cur["U"][sel], color=color, lw=1, label=f"$L = {L}$")
-    onsager_vline(right, label=False)
+    reference_vline(right, lattice, label=False)
     right.set(
         xlabel=T_LABEL,
         ylabel=r"$U$ of the PC1 projection",

@@ -1,4 +1,5 @@
-"""What every figure shares: journal widths and fonts, sizes coloured alike, the Onsager line,
+"""What every figure shares: journal widths and fonts, sizes coloured alike, the lattice's exact
+T_c as a dashed line (labelled with the lattice and its source; none where none is known),
 legends off the data, titles in words, and writing PNG (300 dpi) and PDF (TrueType fonts)."""
 
 import logging
@@ -13,7 +14,7 @@ import numpy as np  # noqa: E402
 
 from isingml import methods  # noqa: E402
 from isingml.io import atomic  # noqa: E402
-from isingml.physics import ONSAGER_TC  # noqa: E402
+from isingml.lattices import reference_of  # noqa: E402
 from isingml.windows import parse_window_name  # noqa: E402
 
 # A journal's column and page widths (inches): every figure is drawn at one of them, so that
@@ -39,18 +40,24 @@ plt.rcParams.update(
 # Embedding TrueType subsets goes through fontTools, which warns that DejaVu's "created" date
 # (1904-based) looks low: harmless, and it would fill every figure's log.
 logging.getLogger("fontTools").setLevel(logging.ERROR)
-TC_LABEL = f"Onsager's exact $T_c = {ONSAGER_TC:.4f}$"
 UNIT = "($J/k_B$)"
 T_LABEL = f"temperature $T$ {UNIT}"
 WINDOW_SPREAD = "spread over windows (not an error)"
 
 
-def onsager_vline(ax, label=True):
-    ax.axvline(ONSAGER_TC, color="k", ls="--", lw=0.8, label=TC_LABEL if label else None)
+def reference_vline(ax, lattice, label=True):
+    """The exact T_c of the model ``lattice`` as a dashed vertical line, labelled e.g. "exact
+    T_c (triangular, Houtappel 1950) = 3.6410"; nothing where none is known."""
+    ref = reference_of(lattice)
+    if ref.known:
+        ax.axvline(ref.T_c, color="k", ls="--", lw=0.8, label=ref.label() if label else None)
 
 
-def onsager_hline(ax, label=True):
-    ax.axhline(ONSAGER_TC, color="k", ls="--", lw=0.8, label=TC_LABEL if label else None)
+def reference_hline(ax, lattice, label=True):
+    """``reference_vline``, horizontal (a T axis upright)."""
+    ref = reference_of(lattice)
+    if ref.known:
+        ax.axhline(ref.T_c, color="k", ls="--", lw=0.8, label=ref.label() if label else None)
 
 
 def size_colors(sizes):
