@@ -26,8 +26,8 @@ NAMES = tuple(LATTICES)
 UNIT = (1.0, 1.0)
 SQUARE = Square()  # the default model: J_x = J_y = 1
 
-__all__ = ["NAMES", "SQUARE", "CostInputs", "Exact", "Lattice", "Published", "Reference", "from_attrs",
-           "from_config", "get", "reference_of"]  # fmt: skip
+__all__ = ["NAMES", "SQUARE", "CostInputs", "Exact", "Lattice", "Published", "Reference",
+           "from_attrs", "from_config", "get", "reference_of"]  # fmt: skip
 
 
 def get(name="square", couplings=UNIT):
