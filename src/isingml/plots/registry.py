@@ -9,6 +9,9 @@ of a per-model figure (``p_ordered``), None otherwise.
 
 from dataclasses import dataclass, field
 
+from isingml.transfer_layout import CURVES_CSV as TRANSFER_CURVES
+from isingml.transfer_layout import WINDOWS_CSV as TRANSFER_WINDOWS
+
 ALWAYS, STUDY = "always", "study"  # a Figure's ``when``; any other value names a method
 
 
@@ -123,6 +126,10 @@ FIGURES = {
         "data_efficiency",
         (Input("diagnostics", _files("results/diagnostics/data_efficiency.csv")),),
         "data_efficiency.rst", "Studies", when=STUDY),
+    "transfer": Figure(
+        "transfer",
+        (Input("curves", _files(TRANSFER_CURVES)), Input("diagnostics", _files(TRANSFER_WINDOWS))),
+        "transfer.rst", "Studies", when="cnn_binder_transfer"),
 }  # fmt: skip
 # Every figure's caption: what it shows and every symbol on it, for the README, docs/ and the
 # report (which adds the longer discussion of workflow/report/); ``caption(name)`` reads it.
@@ -229,6 +236,15 @@ CAPTIONS = {
         "configurations per temperature, at one size and window: left, held-out accuracy "
         "(error bars: one standard error over training seeds); right, the scatter of T* over "
         "the training seeds, a spread, not an error."
+    ),
+    "transfer": (
+        "The same CNNs, trained on one lattice's configurations (left), evaluated on another "
+        "lattice's (right), for each lattice size L. Top: their mean output p(ordered) against "
+        "temperature T (J/k_B) for the first training window (grey: never trained on; error "
+        "bars: bootstrap), T*(L) where p = 1/2; bottom: the Binder cumulant "
+        "U_φ = 1 − ⟨φ⁴⟩/3⟨φ²⟩² of their learned order parameter φ (bands: one standard error "
+        "over training seeds). Dashed: each lattice's exact T_c; dotted: its T(m₀), where its "
+        "exact spontaneous magnetization equals the networks' threshold m₀."
     ),
 }
 
