@@ -39,7 +39,8 @@ def _crossing_panel(ax, t, f):
     """Pair crossings T_x(L, L') against L^-x (L the smaller size), and the extrapolation;
     for an exponent known only within a range, against L^-x at the range's middle, with the
     fits at both ends of the range."""
-    x = f["crossing_exponent"] or float(np.mean(f["exponent_range"]))
+    # one pair (not extrapolated) has neither: any axis shows its one point; 1/L then
+    x = f["crossing_exponent"] or float(np.mean(f.get("exponent_range") or [1.0]))
     X = np.asarray(t["L"], float) ** -x
     ax.errorbar(
         X,
