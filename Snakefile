@@ -21,6 +21,11 @@ include: "workflow/rules/studies.smk"
 include: "workflow/rules/figures.smk"
 
 
+if LAYOUT.transfer.on:  # studies.transfer: networks trained on another lattice
+
+    include: "workflow/rules/transfer.smk"
+
+
 rule all:
     default_target: True
     input:

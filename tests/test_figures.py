@@ -421,6 +421,23 @@ def lattices_inputs():
     return [[SimpleNamespace(spins=spins(), L=8, T=T) for T in (1.6, 2.27, 3.0)]]
 
 
+def transfer_inputs():
+    """p and U_phi of one window's networks at two sizes on the square (trained) and the
+    triangular lattice; the windows table with each lattice's T_c and T(m0)."""
+    rows = [(lat, tc, L, T) for lat, tc in (("square", 2.269), ("triangular", 3.641))
+            for L in (8, 16) for T in np.linspace(0.6, 1.4, 7) * tc]  # fmt: skip
+    lat, tc, L, T = (np.array(c) for c in zip(*rows, strict=True))
+    p = 1 / (1 + np.exp((T - 0.98 * tc) * L / tc * 4))
+    curves = {"lattice": lat, "window": np.array(["w1.8-2.6"] * len(rows)), "L": L.astype(float),
+              "T": T, "p": p, "p_err": np.full(p.size, 0.02), "U": 0.3 + 0.35 * p,
+              "U_err": np.full(p.size, 0.01)}  # fmt: skip
+    windows = {"lattice": np.array(["square", "square", "triangular", "triangular"]),
+               "trained_on": np.array(["square"] * 4), "window": np.array(["w1.8-2.6"] * 4),
+               "L": np.array([8.0, 16.0, 8.0, 16.0]), "T_c": np.array([2.269] * 2 + [3.641] * 2),
+               "T_of_m0": np.array([2.22] * 2 + [3.55] * 2)}  # fmt: skip
+    return curves, windows
+
+
 MAKERS = {
     "tc_extrapolation": extrapolation_inputs,
     "binder": binder_inputs,
@@ -437,6 +454,7 @@ MAKERS = {
     "pca": pca_inputs,
     "filters": filters_inputs,
     "data_efficiency": efficiency_inputs,
+    "transfer": transfer_inputs,
 }
 
 

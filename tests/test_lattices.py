@@ -114,16 +114,6 @@ def test_point_group_maps_bonds_onto_bonds(model, order, d4):
         assert all(tuple(p[q]) in as_set for q in perms)
 
 
-def test_square_decimation_is_the_networks_own():
-    """The square lattice's decimation is bit-for-bit learning.decimation's (the same draws)."""
-    from isingml.learning.decimation import decimate
-
-    spins = np.random.default_rng(0).choice(np.array([-1, 1], np.int8), size=(50, 8, 8))
-    a = MODELS["square"].decimate(spins, np.random.default_rng(5))
-    b = decimate(spins, np.random.default_rng(5))
-    np.testing.assert_array_equal(a, b)
-
-
 @pytest.mark.parametrize("model", sorted(MODELS))
 def test_decimation_blocks_tile_the_lattice(model):
     lat, L = MODELS[model], 8

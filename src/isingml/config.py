@@ -139,26 +139,11 @@ def check_config(config):
     express: the workflow runs them before any job starts. Raises UserError naming the key."""
     if len({fmt_T(t) for t in config["temperatures"]}) != len(config["temperatures"]):
         _config_error("temperatures", "two temperatures agree to 4 decimals")
-    _check_lattice(config)
+    from isingml import config_lattice  # NumPy and SciPy: only where a configuration is checked
+
+    config_lattice.check_lattice(config)
     if config["training"]["label"] == "windows":
-        seen = set()
-        for lo, hi in config["training"]["windows"]:
-            if not lo < hi:
-                _config_error(
-                    "training.windows",
-                    f"[{lo}, {hi}]: the ordered range (T <= {lo}) overlaps the disordered "
-                    f"range (T >= {hi}); the first value must be below the second",
-                )
-            name = window_name((lo, hi))
-            if name in seen:
-                _config_error("training.windows", f"[{lo}, {hi}] is listed twice")
-            seen.add(name)
-            T = config["temperatures"]
-            if not any(t <= lo for t in T) or not any(t >= hi for t in T):
-                _config_error(
-                    "training.windows",
-                    f"[{lo}, {hi}] leaves no training temperature on one side",
-                )
+        check_windows("training.windows", config["training"]["windows"], config["temperatures"])
     _check_binder_grid(config["binder"])
     window_free = [k for k in methods.WINDOW_FREE_METHODS if config[k]["enabled"]]
     for key in window_free:
@@ -206,29 +191,26 @@ def check_config(config):
         )
 
 
+def check_windows(key, windows, temperatures):
+    """Each window's ordered range below its disordered one, none twice, and each with training
+    temperatures on both sides."""
+    seen = set()
+    for lo, hi in windows:
+        if not lo < hi:
+            _config_error(key, f"[{lo}, {hi}]: the ordered range (T <= {lo}) overlaps the "
+                          f"disordered range (T >= {hi}); the first value must be below the "
+                          "second")  # fmt: skip
+        name = window_name((lo, hi))
+        if name in seen:
+            _config_error(key, f"[{lo}, {hi}] is listed twice")
+        seen.add(name)
+        if not any(t <= lo for t in temperatures) or not any(t >= hi for t in temperatures):
+            _config_error(key, f"[{lo}, {hi}] leaves no training temperature on one side")
+
+
 def _not_a_size(L, config):
     sizes = config["lattice_sizes"]
     return f"{L} is not one of lattice_sizes {sizes}, the sizes networks are trained at"
-
-
-def _check_lattice(config):
-    """The model exists with these couplings, and takes every size of the configuration."""
-    from isingml import lattices  # NumPy and SciPy: only where a configuration is checked
-
-    try:
-        lattice = lattices.from_config(config)
-    except UserError as err:  # "lattice.couplings: ..." from the lattice itself
-        key, _, problem = str(err).partition(": ")
-        _config_error(key, problem)
-    b = config["binder"]
-    for key, sizes in (("lattice_sizes", config["lattice_sizes"]),
-                       ("binder.lattice_sizes", b["lattice_sizes"]),
-                       ("binder.scan.lattice_sizes", b["scan"]["lattice_sizes"])):  # fmt: skip
-        for L in sizes:
-            try:
-                lattice.check_size(L, key="L")
-            except UserError as err:
-                _config_error(key, str(err))
 
 
 def _check_binder_grid(b):

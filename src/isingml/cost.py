@@ -152,17 +152,20 @@ def site_seconds(model, backend, channels=(4, 8)):
     return s * cnn_width(channels) / CNN_WIDTH_REF if model != "fcn" else s
 
 
-def network_data_mb(n, L, channels, batch=1024):
+def network_data_mb(n, L, channels, batch=1024, lattice=SQUARE):
     """The int8 configurations on the host and on the device, and a batch's float32 activations
     (evaluation batches of up to ``batch``, every channel, forward and backward)."""
-    return (2 * n * L * L + 4 * batch * L * L * max(channels, default=1) * 3) / 2**20
+    N = lattice.n_sites(L)
+    return (2 * n * N + 4 * batch * N * max(channels, default=1) * 3) / 2**20
 
 
-def train(model, L, n_train, n_eval, members, epochs, channels=(4, 8), backend="cpu"):
-    """An ensemble's training job: members x epochs over n_train, then every sample evaluated."""
+def train(model, L, n_train, n_eval, members, epochs, channels=(4, 8), backend="cpu",
+          lattice=SQUARE):  # fmt: skip
+    """An ensemble's training job: members x epochs over n_train, then every sample evaluated;
+    the networks' work is per site of ``lattice`` at size L."""
     per_site = site_seconds(model, backend, channels)
-    work = members * (EARLY_STOP * epochs * n_train + n_eval / 3) * L * L * per_site
-    mem = PYTHON_MB + JAX_MB + network_data_mb(n_eval, L, channels)
+    work = members * (EARLY_STOP * epochs * n_train + n_eval / 3) * lattice.n_sites(L) * per_site
+    mem = PYTHON_MB + JAX_MB + network_data_mb(n_eval, L, channels, lattice=lattice)
     return Estimate("train", f"{model} L={L} x{members}", JAX_START_S + work, mem, backend == "gpu")
 
 
@@ -177,9 +180,11 @@ def features(site_evals, networks, channels=(4, 8), backend="cpu", spins_bytes=0
     return Estimate("features", f"{networks} networks", JAX_START_S + work, mem, backend == "gpu")
 
 
-def confusion(L, n_train, proposals, epochs, seeds, channels=(4, 8), backend="cpu"):
-    work = seeds * proposals * epochs * n_train * L * L * site_seconds("cnn", backend, channels)
-    mem = PYTHON_MB + JAX_MB + network_data_mb(n_train, L, channels)
+def confusion(L, n_train, proposals, epochs, seeds, channels=(4, 8), backend="cpu",
+              lattice=SQUARE):  # fmt: skip
+    sites = n_train * lattice.n_sites(L)
+    work = seeds * proposals * epochs * sites * site_seconds("cnn", backend, channels)
+    mem = PYTHON_MB + JAX_MB + network_data_mb(n_train, L, channels, lattice=lattice)
     return Estimate("confusion", f"L={L} x{seeds}", JAX_START_S + work, mem, backend == "gpu")
 
 

@@ -10,11 +10,13 @@ from isingml import lattices, methods
 from isingml.config import fmt_T
 from isingml.errors import UserError
 from isingml.paths import efficiency_dir, model_dir, prediction_path, shard_path
+from isingml.transfer_layout import TransferLayout
 from isingml.windows import window_name
 
 __all__ = ["GRID_JSON", "Job", "Layout", "efficiency_dir", "model_dir", "prediction_path",
            "shard_path"]  # fmt: skip
-STUDIES = ("rg", "pca", "filters", "data_efficiency")  # keys of the config's ``studies``
+STUDIES = ("rg", "pca", "filters", "data_efficiency", "transfer")  # the config's ``studies``
+D4_STUDIES = ("filters", "data_efficiency")  # their networks (ecnn, cnn_d4) need the square's D4
 INSPECTED = ("cnn", "ecnn")  # the filters study sets these two study networks side by side
 
 
@@ -71,9 +73,16 @@ class Layout:
         self.efficiency = config["studies"]["data_efficiency"]
         self.study_models = methods.STUDY_MODELS
         self.inspected = INSPECTED
+        self.transfer = TransferLayout(self)  # studies.transfer
 
     def study_on(self, name, everything=False):
-        """Whether a study (``STUDIES``) runs: switched on, or all of them are asked for."""
+        """Whether a study (``STUDIES``) runs: switched on, or all of them are asked for; never
+        the D4 networks' studies on a lattice without the square's D4 (``lattice.has_d4``), nor
+        the transfer without its training lattice."""
+        if name in D4_STUDIES and not self.lattice.has_d4:
+            return False
+        if name == "transfer":
+            return self.transfer.on
         s = self.config["studies"][name]
         return everything or bool(s["enabled"] if isinstance(s, dict) else s)
 
@@ -87,8 +96,8 @@ class Layout:
         return [self._shard(L, T, grid) for T in temps]
 
     def observables(self, grid="lattices"):
-        sizes = self.sizes if grid == "lattices" else self.binder_sizes
-        return [f"results/observables/{grid}/L{L}.csv" for L in sizes]
+        return [f"results/observables/{grid}/L{L}.csv"
+                for L in (self.sizes if grid == "lattices" else self.binder_sizes)]  # fmt: skip
 
     def example_temperatures(self):
         """Below, nearest to, and above the model's T_c (or the grid's middle): the networks'
@@ -135,7 +144,11 @@ class Layout:
         Lt = self.config["cnn_binder"]["train_L"]
         return [f"{model_dir('cnn', w, Lt, s)}/params.npz" for w, s in self.feature_networks()]
 
-    def features(self):
+    def features(self, method=None):
+        """The networks' features an ensemble-crossing method reads: those of the run's own
+        networks, or (``methods.TRANSFER``) of those trained on the transfer's lattice."""
+        if method == methods.TRANSFER:
+            return self.transfer.features()
         Lt = self.config["cnn_binder"]["train_L"]
         return [f"results/features/cnn/{w}/L{Lt}/seed{s}.h5" for w, s in self.feature_networks()]
 
@@ -158,18 +171,13 @@ class Layout:
         return [prediction_path(m, w, self.sizes[-1], self.seeds[0]) for m in self.window_models]
 
     def all_metrics(self):
-        return [
-            f"{model_dir(m, w, L, s)}/metrics.json"
-            for m in self.models
-            for w in self.windows
-            for L in self.sizes
-            for s in self.seeds
-        ]
+        return [f"{model_dir(m, w, L, s)}/metrics.json"
+                for m in self.models for w in self.windows for L in self.sizes
+                for s in self.seeds]  # fmt: skip
 
     def confusion_curves(self):
-        return [
-            f"results/confusion/L{L}/seed{s}.h5" for L in self.sizes for s in self.confusion_seeds
-        ]
+        return [f"results/confusion/L{L}/seed{s}.h5"
+                for L in self.sizes for s in self.confusion_seeds]  # fmt: skip
 
     # ---- the studies
     def efficiency_shards(self):
@@ -226,7 +234,7 @@ class Layout:
                 for ext in ("png", "pdf")]  # fmt: skip
         if self.study_on("data_efficiency", everything):
             out.append("results/diagnostics/data_efficiency.csv")
-        return out
+        return out + self.transfer.outputs()
 
     def final_outputs(self):
         """What the default target asks for."""
@@ -265,7 +273,7 @@ class Layout:
         out += [J("pca")] if "pca" in on else []
         if "confusion" in on:
             out += [J("confusion", L=L) for L in self.sizes] + [J("confusion_peaks")]
-        return out + self._study_jobs()
+        return out + self._study_jobs() + self.transfer.jobs(J)
 
     def _study_jobs(self):
         """The jobs of the studies without a T_c row that the default target runs."""

@@ -47,6 +47,13 @@ METHODS = (
     Method("confusion", HALF, STUDY, "learning by confusion", "confusion.enabled"),
     Method("rg", CROSSING, STUDY, "network phenomenological RG", "studies.rg"),
     Method("pca", CROSSING, STUDY, "first principal component", "studies.pca"),
+    Method(
+        "cnn_binder_transfer",
+        CROSSING,
+        STUDY,
+        "Binder cumulant of the order parameter of CNNs trained on another lattice",
+        "studies.transfer.train",
+    ),
     Method("cnn", HALF, REPRODUCTION, "CNN, window-trained"),
     Method("fcn", HALF, REPRODUCTION, "fully connected network, window-trained"),
     Method("magnetization", HALF, REPRODUCTION, "logistic regression on |m|"),
@@ -56,7 +63,9 @@ BY_NAME = {m.name: m for m in METHODS}
 # The window-free network estimators: they need the cnn among the models.
 WINDOW_FREE_METHODS = ("cnn_binder", "confusion")
 # The rows read off an ensemble of networks' features by pair crossings (one rule, a wildcard).
-ENSEMBLE_CROSSINGS = ("cnn_binder", "rg")
+ENSEMBLE_CROSSINGS = ("cnn_binder", "rg", "cnn_binder_transfer")
+# The transfer study's row: cnn_binder's analysis of networks trained on another lattice.
+TRANSFER = "cnn_binder_transfer"
 # The baseline trained like the networks, read like them.
 BASELINE = "magnetization"
 # The networks the data-efficiency study trains, cnn_d4 being the cnn with D4 augmentation.
@@ -64,6 +73,7 @@ STUDY_MODELS = ("fcn", "cnn", "cnn_d4", "ecnn")
 # The statistic column of each crossing method's curves table (its job's ``--curves``), for the
 # plots to read without guessing the method from the columns.
 CURVE_COLUMN = {"binder": "U4", "cnn_binder": "U", "rg": "p", "pca": "U"}
+CURVE_COLUMN[TRANSFER] = CURVE_COLUMN["cnn_binder"]
 
 
 def get(name):
@@ -75,8 +85,12 @@ def get(name):
 
 
 def _switched_on(config, key):
-    section, _, leaf = key.partition(".")
-    return bool(config[section][leaf])
+    """The value of a dotted switch (``studies.transfer.train``), as a truth value; a key the
+    configuration leaves out is off."""
+    value = config
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return bool(value)
 
 
 def enabled(config):

@@ -21,3 +21,17 @@ def prediction_path(model, window, L, seed):
 
 def efficiency_dir(model, n, seed):
     return f"results/efficiency/{model}/n{n}/seed{seed}"
+
+
+# The transfer study (studies.transfer): networks trained on another lattice's grid, and their
+# predictions on each lattice (the folder named by the lattice's key).
+def transfer_model_dir(window, L, seed, model="cnn"):
+    return f"results/transfer/models/{model}/{window}/L{L}/seed{seed}"
+
+
+def transfer_prediction_path(lattice, window, L, seed, model="cnn"):
+    return f"results/transfer/predictions/{lattice.key}/{model}/{window}/L{L}/seed{seed}.h5"
+
+
+def transfer_features_path(window, L, seed, model="cnn"):
+    return f"results/transfer/features/{model}/{window}/L{L}/seed{seed}.h5"

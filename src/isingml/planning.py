@@ -5,11 +5,13 @@ The jobs are the workflow's own, from ``isingml.layout.Layout.jobs``; a test che
 ``snakemake -n`` for the tiny configuration. The per-job model is ``isingml.cost``.
 """
 
+import dataclasses
 import math
 
 from isingml import cost, lattices
 from isingml.errors import UserError
 from isingml.layout import Layout
+from isingml.learning.decimation import decimates
 
 STAGES = ("sampling", "networks", "evaluation", "analysis")
 STAGE_OF = {
@@ -20,14 +22,21 @@ STAGE_OF = {
     "confusion": "networks",
     "baseline": "networks",
     "features": "evaluation",
+    "simulate_transfer": "sampling",
+    "compile_transfer_kernels": "sampling",
+    "train_transfer": "networks",
+    "predict_transfer": "evaluation",
+    "transfer_features": "evaluation",
 }  # every other rule: analysis
 # the jobs that run on a GPU when the run declares one
-NETWORK_RULES = ("train", "features", "confusion")
+NETWORK_RULES = ("train", "features", "confusion", "train_transfer", "predict_transfer",
+                 "transfer_features")  # fmt: skip
 
 
-def _training_counts(config, window):
-    """(training samples per member, evaluated samples) of one (window, L)."""
-    temps = config["temperatures"]
+def _training_counts(config, window, temps=None):
+    """(training samples per member, evaluated samples) of one (window, L) of the networks'
+    grid (``temps``: another grid's temperatures, the transfer study's)."""
+    temps = config["temperatures"] if temps is None else temps
     n = config["samples"]
     t = config["training"]
     frac = 1.0 - t.get("val_fraction", 0.1) - t.get("test_fraction", 0.1)
@@ -65,7 +74,8 @@ def estimate(rule, wildcards, config, backend="cpu"):
         m = config["models"][model]
         n_train, n_eval = _training_counts(config, Layout(config).windows[wildcards["window"]])
         return cost.train(model, L, n_train, n_eval, len(config["training"]["seeds"]),
-                          m["epochs"], tuple(m.get("channels", (4, 8))), backend)  # fmt: skip
+                          m["epochs"], tuple(m.get("channels", (4, 8))), backend,
+                          lattices.from_config(config))  # fmt: skip
     if rule == "confusion":
         L = int(wildcards["L"])
         c = config["confusion"]
@@ -73,19 +83,17 @@ def estimate(rule, wildcards, config, backend="cpu"):
         proposals = sum(1 for T in config["temperatures"] if lo <= T <= hi)
         n_train, _ = _training_counts(config, None)
         return cost.confusion(L, n_train, proposals, c["epochs_per_point"], c["seeds"],
-                              tuple(config["models"]["cnn"]["channels"]), backend)  # fmt: skip
-    if rule == "features":
-        sizes = sorted(b["lattice_sizes"])
-        per_T = b["spins"] * points
-        sites = sum(per_T * ((L * L if L < sizes[-1] else 0) + (L // 2) ** 2 + (L // 4) ** 2)
-                    for L in sizes)  # fmt: skip
-        nets = len(Layout(config).feature_networks())
-        spins = max(b["spins"] * L * L for L in sizes)  # one shard's int8 spins at a time
-        return cost.features(sites, nets, tuple(config["models"]["cnn"]["channels"]), backend,
-                             spins)  # fmt: skip
+                              tuple(config["models"]["cnn"]["channels"]), backend,
+                              lattices.from_config(config))  # fmt: skip
+    if rule in ("features", "transfer_features"):
+        layout = Layout(config)
+        nets = layout.feature_networks() if rule == "features" else layout.transfer.features()
+        return _features(config, len(nets), points, backend)
+    if rule in TRANSFER_RULES:
+        return _transfer(rule, wildcards, config, backend)
     if rule == "pca":
         per_T = b["spins"] * points
-        sites = sum(per_T * L * L for L in b["lattice_sizes"])
+        sites = sum(per_T * lattices.from_config(config).n_sites(L) for L in b["lattice_sizes"])
         return cost.analysis(
             "pca",
             3.0 + sites * (2 * 40 * cost.PCA_SITE_S + 64 * 9 * cost.PCA_REPLICA_SITE_S),
@@ -104,6 +112,53 @@ def estimate(rule, wildcards, config, backend="cpu"):
     if rule == "compile_kernels":
         return cost.analysis("compile_kernels", cost.COLD_COMPILE_S)
     return cost.analysis(rule, 3.0)
+
+
+def _evaluated_sites(lattice, L, native):
+    """Sites a features job evaluates per configuration of size L: the configuration itself
+    (``native``) and its decimations by 2 and 4 where the lattice takes them
+    (``learning.decimation.coarse_grainings``)."""
+    sites, steps = (lattice.n_sites(L) if native else 0), 0
+    while steps < 2 and decimates(lattice, L):
+        L, steps = L // 2, steps + 1
+        sites += lattice.n_sites(L)
+    return sites
+
+
+def _features(config, nets, points, backend):
+    """Every network of a features job on the Binder grid, in one pass."""
+    b, lattice = config["binder"], lattices.from_config(config)
+    sizes = sorted(b["lattice_sizes"])
+    per_T = b["spins"] * points
+    sites = sum(per_T * _evaluated_sites(lattice, L, L < sizes[-1]) for L in sizes)
+    spins = max(b["spins"] * lattice.n_sites(L) for L in sizes)  # one shard's at a time
+    return cost.features(sites, nets, tuple(config["models"]["cnn"]["channels"]), backend,
+                         spins)  # fmt: skip
+
+
+TRANSFER_RULES = ("compile_transfer_kernels", "simulate_transfer", "train_transfer",
+                  "predict_transfer")  # fmt: skip
+
+
+def _transfer(rule, wildcards, config, backend):
+    """The transfer study's jobs: sampling and training on its lattice's grid, the networks
+    forward on this run's grid (``transfer_layout``)."""
+    t, cnn = Layout(config).transfer, config["models"]["cnn"]
+    if rule == "compile_transfer_kernels":
+        return cost.analysis(rule, cost.COLD_COMPILE_S)
+    L = int(wildcards["L"])
+    if rule == "simulate_transfer":
+        return cost.simulate(L, float(wildcards["T"]), config["samples"], config["algorithm"],
+                             config["thermalize"], None, t.trained_on)  # fmt: skip
+    members, channels = len(t.seeds), tuple(cnn["channels"])
+    if rule == "train_transfer":
+        window = t.windows[wildcards["transfer_window"]]
+        n_train, n_eval = _training_counts(config, window, [float(T) for T in t.train_T])
+        return cost.train("cnn", L, n_train, n_eval, members, cnn["epochs"], channels, backend,
+                          t.trained_on)  # fmt: skip
+    _, n_eval = _training_counts(config, None)  # forward only: no epoch
+    forward = cost.train("cnn", L, 0, n_eval, members, 0, channels, backend, t.lattice)
+    return dataclasses.replace(forward, rule=rule, what=f"cnn L={L} x{members} on {t.lattice.key}")
 
 
 def jobs(config, backend="cpu"):

@@ -163,7 +163,9 @@ def get_feature_models(wildcards):
 
 
 def get_features(wildcards=None):
-    return LAYOUT.features()
+    """The features an ensemble-crossing method reads (the rule features' outputs, or for
+    cnn_binder_transfer the transfer's)."""
+    return LAYOUT.features(getattr(wildcards, "method", None))
 
 
 def get_confusion_curves(wildcards):
@@ -172,6 +174,66 @@ def get_confusion_curves(wildcards):
 
 def get_features_job(wildcards):
     return job_json(config, "features")
+
+
+# The transfer study (studies.transfer; workflow/rules/transfer.smk): its lists and paths are
+# the layout's (isingml.transfer_layout), its jobs' settings the library's (job_json).
+TRANSFER = LAYOUT.transfer
+
+
+def get_transfer_lattice_flags():
+    """`isingml simulate` and `compile` flags of the transfer's training model (none for the
+    default model: its shards are the default run's own)."""
+    lattice = TRANSFER.trained_on
+    if lattice is None or lattice.is_default:
+        return ""
+    Jx, Jy = lattice.couplings
+    return f"--lattice {lattice.name} --couplings {Jx!r} {Jy!r}"
+
+
+def get_transfer_simulate_flags(wildcards):
+    return f"--samples {config['samples']} --grid network {get_transfer_lattice_flags()}".strip()
+
+
+def get_transfer_training_shards(wildcards):
+    return TRANSFER.training_shards(wildcards.L)
+
+
+def get_transfer_train_job(wildcards):
+    window = TRANSFER.windows[wildcards.transfer_window]
+    return job_json(
+        config, "transfer_train", L=int(wildcards.L), model="cnn", window=window
+    )
+
+
+def get_transfer_networks(wildcards):
+    """The params of one (window, L)'s networks, every seed, trained on the other lattice."""
+    return [
+        f"{d}/params.npz"
+        for d in TRANSFER.model_dirs(wildcards.transfer_window, wildcards.L)
+    ]
+
+
+def get_transfer_evaluation_shards(wildcards):
+    return TRANSFER.evaluation_shards(wildcards.L)
+
+
+def get_transfer_predict_job(wildcards):
+    return job_json(config, "transfer_predict", L=int(wildcards.L))
+
+
+def get_transfer_feature_models(wildcards):
+    return TRANSFER.feature_models()
+
+
+def get_transfer_features_job(wildcards):
+    return job_json(config, "transfer_features")
+
+
+def get_transfer_predictions(wildcards):
+    """(on the training lattice, on this run's) of every window, size and seed."""
+    own, here = TRANSFER.all_predictions()
+    return {"own": own, "here": here}
 
 
 def get_largest_training_shards(wildcards):

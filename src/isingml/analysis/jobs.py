@@ -23,6 +23,7 @@ from isingml.analysis import (
     shortcut,
     summary,
     summary_text,
+    transfer,
 )
 from isingml.errors import UserError
 from isingml.io import datasets, results, shards
@@ -32,6 +33,7 @@ from isingml.lattices import reference_of
 ENSEMBLE_ANALYSES = {
     "cnn_binder": order_parameters.features_analysis,
     "rg": order_parameters.rg_analysis,
+    methods.TRANSFER: transfer.transfer_crossings,
 }
 PCA_MIN_SPINS = 64  # configurations with spins a Binder-grid shard must keep for the PCA
 
@@ -169,6 +171,16 @@ def confusion_peaks_job(curve_paths, root_seed):
         )
     rng = np.random.default_rng(seeds.confusion_bootstrap(root_seed))
     return TStarJob(*confusion.size_rows(curves, rng))
+
+
+def transfer_job(own_paths, here_paths, root_seed):
+    """The transfer study's window-trained networks: T*(L) on their training lattice
+    (``own_paths``, their training predictions) and on this run's (``here_paths``), with the
+    threshold m0, T(m0) and T_c of each lattice (``transfer.window_rows``)."""
+    own = [results.read_predictions(p) for p in own_paths]
+    here = [results.read_predictions(p) for p in here_paths]
+    rng = np.random.default_rng(seeds.crossing_bootstrap(root_seed, "transfer_windows"))
+    return TStarJob(*transfer.window_rows(own, here, rng))
 
 
 def shortcut_job(prediction_paths, *, lattice):

@@ -10,7 +10,7 @@ import logging
 import sys
 
 from isingml import __version__
-from isingml.cli import analyze, estimators, learn, plan, plot, scan, simulate, studies
+from isingml.cli import analyze, estimators, learn, plan, plot, scan, simulate, studies, transfer
 from isingml.errors import UserError
 
 DESCRIPTION = """\
@@ -57,7 +57,7 @@ def build_parser():
                         "traceback of an error")  # fmt: skip
     parser.add_argument("--version", action="version", version=f"isingml {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (simulate, scan, learn, estimators, studies, analyze, plot, plan):
+    for module in (simulate, scan, learn, estimators, studies, transfer, analyze, plot, plan):
         module.add_commands(sub)
     for p in _each_parser(parser):
         p.formatter_class = HelpFormatter

@@ -4,7 +4,7 @@
 import logging
 
 from isingml import methods
-from isingml.cli import diagnostics
+from isingml.cli import diagnostics, transfer
 from isingml.cli.common import prepare_output, write_outputs
 from isingml.cli.simulate import add_model_options, lattice_of
 
@@ -174,6 +174,7 @@ def add_commands(sub):
     top = sub.add_parser("analyze", help="observables, crossings, finite-size scaling, summary")
     an = top.add_subparsers(dest="analysis", required=True)
     diagnostics.add_analyses(an)
+    transfer.add_analyses(an)
 
     p = an.add_parser("observables", help="<|m|>, chi, C, U4 per T of one L, with errors")
     p.add_argument("--shards", nargs="+", required=True, help="shards of one L")
@@ -206,7 +207,9 @@ def add_commands(sub):
         required=True,
         choices=methods.ENSEMBLE_CROSSINGS,
         help="cnn_binder: crossings of the Binder cumulant U_phi of the networks' order "
-        "parameter; rg: fixed points of their mean output under block-spin decimation",
+        "parameter; rg: fixed points of their mean output under block-spin decimation; "
+        "cnn_binder_transfer: cnn_binder's crossings of networks trained on another lattice "
+        "(studies.transfer)",
     )
     p.add_argument("--features", nargs="+", required=True, help="`isingml features` files")
     p.add_argument("--out", required=True, help="the crossings to write, results/tc/{method}.csv")

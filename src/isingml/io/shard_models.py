@@ -46,3 +46,18 @@ def one_model(loaded):
         if model_of(path, attrs) != model:
             require_model(path, attrs, model)  # raises, naming this file and the model wanted
     return model
+
+
+def shards_model(paths, lattice=None):
+    """The one model of the shards at ``paths``, from their attributes alone (nothing else is
+    read): refuses shards of two models, and, where ``lattice`` is given, of another model."""
+    from isingml.io.shards import _open, _validate
+
+    pairs = []
+    for path in paths:
+        with _open(path) as f:
+            pairs.append((path, _validate(path, f)))
+    model = one_model(pairs)
+    if lattice is not None:
+        require_model(*pairs[0], lattice)
+    return model

@@ -75,7 +75,7 @@ def baseline_job(spec: JobSpec, sources, outs):
     cfgs = spec.configs(model="cnn")
     if len(outs) != len(cfgs):
         raise UserError(f"{len(cfgs)} seeds but {len(outs)} outputs; give one per seed")
-    lat = datasets.load_lattices(sources, spec.L, spec.max_per_shard)
+    lat = datasets.load_lattices(sources, spec.L, spec.max_per_shard, spec.lattice_model())
     done = []
     for cfg, out in zip(cfgs, outs, strict=True):
         columns, attrs, a, m0 = baseline_table(cfg, lat.spins, lat.T, lat.lattice)

@@ -11,8 +11,8 @@ import numpy as np
 
 from isingml import seeds
 from isingml.errors import UserError
-from isingml.io import datasets, results, shards
-from isingml.learning import confusion, features, store
+from isingml.io import datasets, results, shard_models, shards
+from isingml.learning import confusion, features, predict, store
 from isingml.learning.backend import Backend
 from isingml.learning.settings import JobSpec, TrainConfig
 from isingml.windows import window_attr
@@ -36,7 +36,7 @@ def confusion_job(spec: JobSpec, sources, outs, backend=None):
     cfgs = spec.configs()
     if len(outs) != len(cfgs):
         raise UserError(f"{len(cfgs)} seeds but {len(outs)} outputs; give one per seed")
-    lat = datasets.load_lattices(sources, spec.L, spec.max_per_shard)
+    lat = datasets.load_lattices(sources, spec.L, spec.max_per_shard, spec.lattice_model())
     loop = backend.loop_for(spec.model)
     curves = confusion.confusion_curves(
         cfgs, lat.spins, lat.T, spec.range, spec.epochs_per_point, loop, backend.members
@@ -74,17 +74,27 @@ def _shard_block(path, max_per_shard):
     return s.spins[:k], shared, rng
 
 
-def _features_attrs(folder, spec, cfg):
-    """A features file's attributes: the network, and its training verdict."""
-    verdict = results.read_json(Path(folder) / "metrics.json").get("quality", {})
+def _features_attrs(folder, spec, cfg, trained_on, lattice):
+    """A features file's attributes: the network, its training verdict, the model it was
+    trained on and the one it was evaluated on."""
     return {
-        "learned": int(verdict.get("learned", True)),
-        "problems": "; ".join(verdict.get("problems", [])),
+        "trained_on": trained_on.describe(),
+        "evaluated_on": lattice.describe(),
+        **_verdict(folder),
         "model": spec.name,
         "L_train": spec.L,
         "seed": cfg.seed,
         "model_dir": str(folder),
         "window": window_attr(cfg.window),
+    }
+
+
+def _verdict(folder):
+    """Whether a network learned its training task (``learning.quality``), as file attributes."""
+    verdict = results.read_json(Path(folder) / "metrics.json").get("quality", {})
+    return {
+        "learned": int(verdict.get("learned", True)),
+        "problems": "; ".join(verdict.get("problems", [])),
     }
 
 
@@ -104,6 +114,11 @@ def features_job(spec: JobSpec, model_dirs, shard_paths, outs, threads=None, bac
             f"{len(model_dirs)} networks but {len(outs)} outputs; give one output per network"
         )
     folders = [network_folder(d) for d in model_dirs]
+    # the shards' one model (the job's, where it names one) and the networks' (the shards' own,
+    # or for the transfer study the job's trained_on): checked before anything is computed
+    lattice = shard_models.shards_model(shard_paths, spec.lattice_model())
+    trained_on = spec.lattice_model("trained_on") or lattice
+    store.require_trained_on(folders, trained_on, lattice)
     loaded = [store.load_network(d, need_order_parameter="order parameter") for d in folders]
     graphdef, stacked = features.stack_networks([(m, s) for m, s, _ in loaded], folders)
     axis = backend.eval_for(loaded[0][1].name)
@@ -115,11 +130,46 @@ def features_job(spec: JobSpec, model_dirs, shard_paths, outs, threads=None, bac
     for path in shard_paths:
         spins, shared, rng = _shard_block(path, spec.max_per_shard)
         native = spec.native_below is None or shared["L"] < spec.native_below
-        per_net = features.ensemble_features(graphdef, stacked, spins, rng, native, members=axis)
+        per_net = features.ensemble_features(
+            graphdef, stacked, spins, rng, native, members=axis, lattice=lattice
+        )
         for net_blocks, outputs in zip(blocks, per_net, strict=True):
             net_blocks.append({**shared, **outputs})
     for (_, net_spec, cfg), folder, out, net_blocks in zip(
         loaded, folders, outs, blocks, strict=True
     ):
-        results.write_features(out, net_blocks, _features_attrs(folder, net_spec, cfg))
+        attrs = _features_attrs(folder, net_spec, cfg, trained_on, lattice)
+        results.write_features(out, net_blocks, attrs)
     return len(loaded)
+
+
+@dataclasses.dataclass
+class Transferred:
+    """What ``transfer_predict_job`` did: networks, configurations, their L and both models."""
+
+    networks: int
+    n: int
+    L: int
+    trained_on: str
+    evaluated_on: str
+
+
+def transfer_predict_job(spec: JobSpec, model_dirs, sources, outs):
+    """The transfer study on the networks' grid: p(ordered) and phi of networks trained on one
+    lattice (``spec.trained_on``; one size, every seed) on the shards ``sources`` of another
+    (``spec.lattice``: this run's grid at the same L), each network's predictions to its file of
+    ``outs``, every configuration marked as never trained on."""
+    if len(outs) != len(model_dirs):
+        raise UserError(f"{len(model_dirs)} networks but {len(outs)} outputs; give one per network")
+    lat = datasets.load_lattices(sources, spec.L, spec.max_per_shard, spec.lattice_model())
+    folders = [network_folder(d) for d in model_dirs]
+    trained_on = spec.lattice_model("trained_on") or lat.lattice
+    store.require_trained_on(folders, trained_on, lat.lattice)
+    for folder, out in zip(folders, outs, strict=True):
+        model, net_spec, cfg = store.load_network(folder)
+        columns, attrs = predict.prediction_table(model, net_spec, cfg, lat.spins, lat.T)
+        models = {"trained_on": trained_on.describe(), "evaluated_on": lat.lattice.describe()}
+        attrs = {**attrs, **_verdict(folder), **models, **lat.lattice.attrs()}
+        attrs["model_dir"] = str(folder)
+        results.write_predictions(out, columns, attrs)
+    return Transferred(len(folders), len(lat.T), lat.spins.shape[1], *models.values())

@@ -5,6 +5,7 @@ import jax
 import numpy as np
 
 from isingml.errors import UserError
+from isingml.lattices import SQUARE
 from isingml.learning.decimation import coarse_grainings
 from isingml.learning.ensemble import stack
 from isingml.learning.predict import member_outputs, probability
@@ -24,16 +25,19 @@ def stack_networks(networks, sources):
     return stack([net for net, _ in networks])
 
 
-def ensemble_features(graphdef, stacked, spins, rng, evaluate_native=True, steps=2, members="vmap"):
+def ensemble_features(
+    graphdef, stacked, spins, rng, evaluate_native=True, steps=2, members="vmap", lattice=SQUARE
+):
     """Each member's phi and p on int8 spins (n, L, L) and on their decimations by 2 and 4
-    (``coarse_grainings``; every member sees the same tie-breaks): a list of dicts, one per
+    with ``lattice``'s own map (``coarse_grainings``; every member sees the same tie-breaks),
+    where the lattice takes them: a list of dicts, one per
     member, with keys phi, p, phi_b2, p_b2, phi_b4, p_b4 (suffix _b<b> for decimated by b).
     Without ``evaluate_native`` the configurations themselves are skipped (the largest size,
     whose native evaluation is the costliest, is needed only decimated). ``members``: how the
     members share the evaluation (``backend.eval_axis``)."""
     M = jax.tree.leaves(stacked)[0].shape[0]
     out = [{} for _ in range(M)]
-    for b, x in coarse_grainings(spins, rng, steps):
+    for b, x in coarse_grainings(spins, rng, steps, lattice):
         if b == 1 and not evaluate_native:
             continue
         logits, phi = member_outputs(graphdef, stacked, x, members=members)

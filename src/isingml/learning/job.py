@@ -57,7 +57,7 @@ def train_job(spec: JobSpec, sources, paths: list[MemberPaths], backend=None):
     its paths say) predictions. Returns a ``MemberResult`` per seed."""
     backend = backend or Backend.from_env()
     cfgs = spec.configs()
-    lat = datasets.load_lattices(sources, spec.L, spec.max_per_shard)
+    lat = load_training_data(spec, cfgs, sources)
     loop = backend.loop_for(spec.model)
     trained = train.train_ensemble(
         cfgs, lat.spins, lat.T, loop, axis=backend.members, lattice=lat.lattice
@@ -66,6 +66,7 @@ def train_job(spec: JobSpec, sources, paths: list[MemberPaths], backend=None):
     out = []
     for cfg, member, where in zip(cfgs, trained, paths, strict=True):
         member.metrics["max_per_shard"] = spec.max_per_shard
+        member.metrics["lattice"] = lat.lattice.attrs()  # the model it learned (store.trained_on)
         p = predict.probability(member.logits)
         verdict = quality.assess(member.metrics["accuracy"]["test"], lat.T, p, spec.L, spec.quality)
         member.metrics["quality"] = verdict
@@ -76,11 +77,27 @@ def train_job(spec: JobSpec, sources, paths: list[MemberPaths], backend=None):
                 member.logits, member.phi,
             )  # fmt: skip
             flags = {"learned": int(verdict["learned"]), "problems": "; ".join(verdict["problems"])}
-            attrs = {**attrs, **flags, "model_dir": str(where.folder)}
+            attrs = {**attrs, **flags, **lat.lattice.attrs(), "model_dir": str(where.folder)}
             results.write_predictions(where.predictions, columns, attrs)
         learned, problems = verdict["learned"], verdict["problems"]
         out.append(MemberResult(cfg, where, member.metrics, learned, problems))
     return out
+
+
+def load_training_data(spec: JobSpec, cfgs, sources):
+    """The training shards of a job (one L, one model: the job's, where it names one), refused
+    where the networks' symmetries do not apply to the model: D4 augmentation and the ecnn
+    are built on the square's 8 symmetries (``lattice.has_d4``)."""
+    lat = datasets.load_lattices(sources, spec.L, spec.max_per_shard, spec.lattice_model())
+    uses_d4 = [c.model for c in cfgs if c.model == "ecnn" or c.augment_d4]
+    if uses_d4 and not lat.lattice.has_d4:
+        what = "the ecnn" if uses_d4[0] == "ecnn" else "D4 augmentation (augment_d4)"
+        raise UserError(
+            f"{lat.paths[0]}: {what} needs the square's D4 symmetry, but these shards hold the "
+            f"{lat.lattice.describe()} lattice (point group {lat.lattice.point_group}); train the "
+            "cnn without augment_d4 on it"
+        )
+    return lat
 
 
 @dataclasses.dataclass
@@ -144,7 +161,7 @@ def efficiency_job(spec: JobSpec, sources, out, backend=None):
 
     backend = backend or Backend.from_env()
     (cfg,) = spec.configs()
-    lat = datasets.load_lattices(sources, spec.L, spec.max_per_shard)
+    lat = load_training_data(spec, [cfg], sources)
     codes = plan.plan_member(cfg, lat.T, lattice=lat.lattice).split.codes
     keep = plan.training_subset(lat.T, codes, spec.per_temperature, cfg)
     loop = backend.loop_for(cfg.model)
@@ -176,6 +193,8 @@ def filters_job(model_dir, shard_paths, out):
     configuration of each shard, to ``out`` (.npz)."""
     model, spec, _ = store.load_network(model_dir, need_order_parameter="convolutional filters")
     loaded = [shards.read_shard(p) for p in shard_paths]
+    lattice = shards.one_model(loaded)
+    store.require_trained_on([model_dir], lattice, lattice)
     x = np.stack([s.spins[-1] for s in loaded])  # the last stored configuration of each
     arrays = {
         "filters": filters.first_layer_filters(model),

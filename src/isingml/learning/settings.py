@@ -155,6 +155,10 @@ class JobSpec:
     study_model: str | None = None  # efficiency: the study's name of the network
     per_temperature: int | None = None  # efficiency: training configurations per T
     native_below: int | None = None  # features: evaluate undecimated only below this L
+    # the model ({"name", "couplings"}) the job's shards must hold; None: any one model
+    lattice: dict | None = None
+    # features, transfer: the model the networks were trained on; None: the shards' own
+    trained_on: dict | None = None
 
     def __post_init__(self):
         check_settings(self.settings, "the job's settings")
@@ -194,6 +198,15 @@ class JobSpec:
         }
         return json.dumps(keep, sort_keys=True)
 
+    def lattice_model(self, key="lattice"):
+        """The model (``lattices.Lattice``) that ``lattice`` or ``trained_on`` names, or None."""
+        given = getattr(self, key)
+        if given is None:
+            return None
+        from isingml import lattices  # NumPy: only where a job checks its inputs
+
+        return lattices.get(given["name"], given.get("couplings", lattices.UNIT))
+
     def configs(self, model=None):
         """One TrainConfig per training seed."""
         if self.L is None:
@@ -213,7 +226,36 @@ BASELINE_SETTINGS = ("val_fraction", "test_fraction", "resample")
 
 def job_spec(full_config, kind, L=None, model="cnn", window=None, seed=None, per_temperature=None):
     """The JobSpec of one job of the workflow, from a validated configuration (defaults filled
-    in): ``kind`` is the rule (train, baseline, confusion, efficiency, features)."""
+    in): ``kind`` is the rule (train, baseline, confusion, efficiency, features) or a job of the
+    transfer study (transfer_train: the networks on the training lattice's grid; transfer_
+    predict, transfer_features: those networks on this run's lattice). Each names the model
+    its shards must hold (none for the default model, whose jobs keep their parameters) and,
+    for the transfer's evaluations, the model its networks were trained on."""
+    from isingml import lattices
+
+    own = lattices.from_config(full_config)
+    transfer = full_config.get("studies", {}).get("transfer") or {}
+    trained_on = lattices.get(transfer.get("train") or own.name)
+    if kind.startswith("transfer_"):
+        kind = kind.removeprefix("transfer_")
+        shards_of = trained_on if kind == "train" else own
+        spec = _job_spec(full_config, kind, L, model, window, seed, per_temperature)
+        spec = dataclasses.replace(spec, lattice=model_field(shards_of))
+        return spec if kind == "train" else dataclasses.replace(spec, trained_on=model_field(
+            trained_on, always=True))  # fmt: skip
+    spec = _job_spec(full_config, kind, L, model, window, seed, per_temperature)
+    return dataclasses.replace(spec, lattice=model_field(own))
+
+
+def model_field(lattice, always=False):
+    """A model as a JobSpec names it ({"name", "couplings"}); None for the default model unless
+    ``always`` (the default model's jobs keep the parameters they had before lattices)."""
+    if lattice.is_default and not always:
+        return None
+    return {"name": lattice.name, "couplings": list(lattice.couplings)}
+
+
+def _job_spec(full_config, kind, L, model, window, seed, per_temperature):
     training = full_config["training"]
     window = None if window is None else tuple(float(w) for w in window)
     common = {"L": L, "seeds": tuple(training["seeds"]), "root_seed": full_config["seed"]}
@@ -241,6 +283,8 @@ def job_spec(full_config, kind, L=None, model="cnn", window=None, seed=None, per
                        settings, study_model=model, per_temperature=per_temperature)  # fmt: skip
     if kind == "features":
         return JobSpec(native_below=max(full_config["binder"]["lattice_sizes"]))
+    if kind == "predict":  # one size's networks of every seed
+        return JobSpec(**common)
     raise ValueError(f"no network job {kind!r}")
 
 

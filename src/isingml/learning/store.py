@@ -5,6 +5,7 @@ that writes (``save_network``) and reads (``load_network``) such a folder; the b
 
 from pathlib import Path
 
+from isingml import lattices
 from isingml.errors import UserError
 from isingml.io import checkpoint, results
 from isingml.learning import models
@@ -36,3 +37,26 @@ def load_network(folder, need_order_parameter=None):
         raise UserError(f"{folder}: the fully connected network has no {need_order_parameter}")
     cfg = TrainConfig.from_dict(results.read_json(folder / "metrics.json")["config"])
     return models.model_from_arrays(spec, arrays, str(folder)), spec, cfg
+
+
+def trained_on(folder):
+    """The model (``lattices.Lattice``) a network was trained on: its metrics' ``lattice``; a
+    network from before lattices names none and was trained on the square, unit couplings."""
+    metrics = results.read_json(Path(folder) / "metrics.json")
+    return lattices.from_attrs(metrics.get("lattice") or {})
+
+
+def require_trained_on(folders, lattice, evaluated_on):
+    """Refuse a network trained on another model than ``lattice``, naming its folder: networks
+    evaluated on the shards of ``evaluated_on`` (a model) that were trained on another lattice
+    belong to the transfer study (studies.transfer), whose jobs say so."""
+    for folder in folders:
+        found = trained_on(folder)
+        if found != lattice:
+            raise UserError(
+                f"{folder}: a network trained on the {found.describe()} lattice, but this job "
+                f"evaluates networks trained on the {lattice.describe()} lattice on shards of "
+                f"the {evaluated_on.describe()} lattice; networks of another configuration? "
+                "(networks trained on one lattice and evaluated on another are the transfer "
+                "study's, studies.transfer)"
+            )

@@ -26,6 +26,7 @@ _HOME = {
     "filters": "studies",
     "pca": "studies",
     "rg": "studies",
+    "transfer": "transfer_study",
     "save": "style",
 }
 __all__ = sorted(_HOME)
