@@ -76,10 +76,12 @@ def _shard_block(path, max_per_shard):
 
 def _features_attrs(folder, spec, cfg, trained_on, lattice):
     """A features file's attributes: the network, its training verdict, the model it was
-    trained on and the one it was evaluated on."""
+    trained on and the one it was evaluated on (also as a shard names it, ``lattice`` and
+    ``couplings``: the analysis reweights with its sites per configuration)."""
     return {
         "trained_on": trained_on.describe(),
         "evaluated_on": lattice.describe(),
+        **lattice.attrs(),
         **_verdict(folder),
         "model": spec.name,
         "L_train": spec.L,
