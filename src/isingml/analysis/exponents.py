@@ -32,9 +32,7 @@ import numpy as np
 from isingml.analysis import corrections, extrapolate, jackknife
 from isingml.analysis.correction_models import exponent_correction
 from isingml.lattices import SQUARE, reference_of
-from isingml.physics import EXACT_EXPONENTS
 
-EXACT = EXACT_EXPONENTS  # the 2D Ising model's; a lattice's own: ``expected``
 # estimate name -> the exponent it measures
 INV_NU = ("dU4", "dln_abs_m", "dln_m2", "dU_phi")
 MEASURES = {"dU4": "inv_nu", "dln_abs_m": "inv_nu", "dln_m2": "inv_nu",
@@ -120,30 +118,22 @@ def _as_json(jack, exact):
     return out
 
 
-def expected(lattice):
-    """(the exponent ratios the estimates of ``lattice`` are compared with, {} where none are
-    known; a note where they are references, not exact): 1, 7/4, 1/8 on every two-dimensional
-    lattice, the published values on the cube (``lattices.Reference.exponents``)."""
-    ref = reference_of(lattice)
-    note = None if ref.exact else f"pulls against reference values, not exact: {ref.source}"
-    return dict(ref.exponents or {}), note
-
-
 def summarise(method, per_pair, network_values=None, groups=None, lattice=SQUARE):
     """The exponents.json object of one method: every estimate per pair and extrapolated
     (``corrections.corrected`` with its ``exponent_correction`` on ``lattice``, and the model's
     systematic); the headline keys ``inv_nu`` (``HEADLINE_INV_NU``; the other 1/nu estimates
     its checks), ``gamma_over_nu`` and ``beta_over_nu`` (tied to it: the ``hyperscaling``
     check) as {"value", "err", "pull", ...}, errors total (statistical, networks' spread,
-    systematic), pulls against the lattice's ``expected`` values (the exact 1, 7/4 and 1/8 in
-    two dimensions; ``compared_with`` says where they are references); ``replicas``: the
+    systematic), pulls against the lattice's (``lattices.Reference.exponents``: the exact 1, 7/4
+    and 1/8 in 2D; ``compared_with`` says where they are references); ``replicas``: the
     headlines' jackknife replicas, for ``covariance``. ``network_values`` {estimate:
     (n_networks, n_pairs)}: each network's pair values, for an ensemble's mean; the Student-t
     error of their extrapolations' mean over the independent ``groups`` (training seeds) is
     added in quadrature.
     """
     L = [p[0] for p in per_pair]
-    known, note = expected(lattice)
+    ref = reference_of(lattice)
+    known = dict(ref.exponents or {})
     out = {
         "method": method,
         "pairs": [[int(a), int(b)] for a, b, _ in per_pair],
@@ -182,8 +172,8 @@ def summarise(method, per_pair, network_values=None, groups=None, lattice=SQUARE
         out["beta_over_nu"]["tied_to"] = "gamma_over_nu"
         out["beta_over_nu"]["note"] = TIED
         out["hyperscaling"] = hyperscaling(ext["chi"], ext["abs_m"], lattice.dim)
-    if note:
-        out["compared_with"] = note
+    if not ref.exact:
+        out["compared_with"] = f"pulls against reference values, not exact: {ref.source}"
     if "inv_nu" in out:
         v, e = out["inv_nu"]["value"], out["inv_nu"]["err"]
         out["nu"] = {"value": 1.0 / v, "err": e / v**2}
@@ -205,7 +195,7 @@ def hyperscaling(gamma, beta, dim=2):
     }
 
 
-def _extrapolated(name, L, jacks, network_values=None, groups=None, lattice=SQUARE, known=EXACT):
+def _extrapolated(name, L, jacks, network_values=None, groups=None, lattice=SQUARE, known=None):
     """One estimate extrapolated over the pairs by ``corrections.corrected`` with its
     ``exponent_correction`` on ``lattice``: (Jack of the extrapolation, the entry of
     exponents.json's ``estimates``, with a pull against ``known`` where it has the exponent).
@@ -223,7 +213,7 @@ def _extrapolated(name, L, jacks, network_values=None, groups=None, lattice=SQUA
         entry["err_networks"] = networks
         entry["per_network"] = per_net[np.isfinite(per_net)].tolist()
     entry["err"] = math.sqrt(res.err_stat**2 + networks**2 + res.systematic**2)
-    if MEASURES[name] in known:
+    if MEASURES[name] in (known or {}):
         entry["pull"] = (entry["value"] - known[MEASURES[name]]) / entry["err"]
     if len(L) > 1:
         entry["largest_pair"] = {"value": jacks[-1].value, "err": jacks[-1].err}
@@ -234,22 +224,6 @@ def _headline(entry):
     keep = ("value", "err", "pull", "err_stat", "systematic", "err_networks", "model",
             "omega_range", "omega", "omega_err")  # fmt: skip
     return {k: entry[k] for k in keep if k in entry}
-
-
-def covariance(tc_replicas, replicas):
-    """The ``covariance`` object of a method's entry of exponents.json: the jackknife covariance
-    of T_c (``tc_replicas``, the FSS result's ``T_c_replicas``; None: the exponents alone) and
-    each headline exponent (``replicas`` {key: Jack JSON}) over the same groups of the same
-    shards (a ValueError where they differ). Statistical only: no networks' spread, no
-    systematic."""
-    named = {"T_c": tc_replicas} if tc_replicas else {}
-    named.update(replicas)
-    jacks = [jackknife.Jack.from_json(v) for v in named.values()]
-    return {
-        "names": list(named),
-        "matrix": jackknife.covariance(jacks).tolist(),
-        "note": "statistical (jackknife); the networks' spread and systematics are not in it",
-    }
 
 
 def binder_exponents(reweighted, pairs, lattice=SQUARE):

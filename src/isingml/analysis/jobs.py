@@ -16,6 +16,7 @@ from isingml.analysis import (
     exponents,
     extrapolate,
     fss,
+    jackknife,
     networks,
     observables,
     order_parameters,
@@ -36,6 +37,7 @@ ENSEMBLE_ANALYSES = {
     methods.TRANSFER: transfer.transfer_crossings,
 }
 PCA_MIN_SPINS = 64  # configurations with spins a Binder-grid shard must keep for the PCA
+STAT_ONLY = "statistical (jackknife); the networks' spread and systematics are not in it"
 
 
 @dataclass(frozen=True)
@@ -219,8 +221,9 @@ def fss_job(method, tc_path, replicas_path=None, *, lattice):
 
 def merge_exponents(paths, fss_paths=()):
     """results/fss/exponents.json's object: every method's exponents file, keyed by method, each
-    with the ``covariance`` of T_c (from the method's FSS result among ``fss_paths``) and its
-    headline exponents, from their jackknife replicas (dropped from the merged file)."""
+    with the ``covariance`` of T_c (from the method's FSS result among ``fss_paths``; none: the
+    exponents alone) and its headline exponents, from their jackknife replicas over the same
+    groups of the same shards (dropped from the merged file). Statistical only."""
     tc = {}
     for path in fss_paths:
         obj = results.read_json(path)
@@ -234,7 +237,8 @@ def merge_exponents(paths, fss_paths=()):
         if replicas:
             fss_path, tc_replicas = tc.get(obj["method"], (None, None))
             try:
-                obj["covariance"] = exponents.covariance(tc_replicas, replicas)
+                named = {"T_c": tc_replicas} if tc_replicas else {}
+                obj["covariance"] = jackknife.named_covariance({**named, **replicas}, STAT_ONLY)
             except ValueError as exc:
                 raise UserError(
                     f"{path} and {fss_path}: their jackknife replicas do not share groups "
