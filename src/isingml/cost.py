@@ -8,7 +8,8 @@ Sampling is modelled like the sampler's own planner (``sampling.plan``): per-spi
 cheapest algorithm under ``auto``; what the planner measures in a pilot is modelled here from
 the physics instead: tau_int ~ a L_eff^z with L_eff = (1/xi + 1/L)^-1, xi the model's exact
 correlation length (``lattice.exact``; where none is known, the isotropic square's at the same
-T / T_c, or the critical point's where no T_c is known either), z = 2.17 for Metropolis and 0.25
+T / T_c, T_c exact or else the published reference, or the critical point's where neither is
+known), z = 2.17 for Metropolis and 0.25
 for Wolff (in sweep-equivalents), a and the per-spin costs the model's (``lattice.cost``).
 Networks: seconds per (sample x site) of one epoch per member, per backend, measured with
 ``benchmarks/train.py`` and the default run's job times, scaled by the convolutions' width.
@@ -53,15 +54,17 @@ MIN_RUNTIME_MIN, MIN_MEM_MB = 5, 1000
 
 def correlation_length(T, lattice=SQUARE):
     """The model's exact correlation length of the infinite lattice (lattice units); where none
-    is known, the isotropic square lattice's at the same T / T_c (a model of the cost only);
-    inf where no T_c is known either. T None: a Binder-grid shard the scan is yet to place,
-    modelled at the critical point."""
+    is known, the isotropic square lattice's at the same T / T_c, T_c the exact one or else the
+    published reference (the cube's: a model of the cost only, which no estimator sees); inf
+    where neither is known. T None: a Binder-grid shard the scan is yet to place, modelled at
+    the critical point."""
     ex = lattice.exact
     if ex.correlation_length is not None:
         return ex.correlation_length(T)
-    if T is None or ex.T_c is None:
+    T_c = ex.T_c if ex.T_c is not None else ex.reference_T_c
+    if T is None or T_c is None:
         return math.inf
-    return SQUARE.exact.correlation_length(T * ONSAGER_TC / ex.T_c)
+    return SQUARE.exact.correlation_length(T * ONSAGER_TC / T_c)
 
 
 def tau_int(algorithm, L, T, lattice=SQUARE):
