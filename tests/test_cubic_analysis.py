@@ -119,3 +119,26 @@ def test_exponents_of_the_cube_are_pulled_against_its_references():
         assert "literature" in e["model"]
     assert out["hyperscaling"]["relation"].endswith("(d = 3)")
     assert math.isclose(out["estimates"]["dU4"]["pull"], out["inv_nu"]["pull"])
+
+
+def test_the_cube_s_summary_compares_with_references_and_says_what_it_assumed():
+    """summary.md of a cubic run: deviations off the reference T_c (so named), the exponents
+    beside the bootstrap's values in a 'reference' column, U4 at the crossings beside
+    Hasenbusch's 0.4655, and the corrections of three dimensions (nothing calibrated)."""
+    from isingml.analysis import summary, summary_text
+
+    ref = lattices.reference_of(CUBIC)
+    pairs = [{"L": 12, "L2": 24, "value": 0.47, "err": 0.004}]
+    result = {"method": "binder", "T_c": 4.512, "T_c_err": 0.002, "L_used": [6, 12, 24],
+              "U4_at_crossing": pairs}  # fmt: skip
+    exps = {"binder": {"inv_nu": {"value": 1.6, "err": 0.03, "from": ["dU4"]}}}
+    row = summary.summary_row(result, [], (), exps["binder"], reference=ref)
+    assert row["rel_dev_reference"] == pytest.approx((4.512 - PUBLISHED.T_c) / PUBLISHED.T_c)
+    md = summary_text.summary_markdown([row], [result], exps, reference=ref)
+    assert "off reference T_c" in md and "off exact T_c" not in md
+    line = next(x for x in md.splitlines() if x.startswith("| binder | 1/ν"))
+    pull = (1.6 - PUBLISHED.exponents["inv_nu"]) / 0.03
+    assert f"| {PUBLISHED.exponents['inv_nu']:g} | {pull:+.1f} σ |" in line
+    assert "| reference | pull |" in md and "conformal bootstrap" in md
+    assert "about 0.4655 (Hasenbusch 2010, a reference)" in md
+    assert "Nothing is calibrated in three dimensions" in md and "[2.29, 2.59]" in md
