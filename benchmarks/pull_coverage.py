@@ -1,7 +1,8 @@
 """Do the error bars cover? Reruns methods of the workflow with other root seeds and prints the
 pulls (T_c - exact) / sigma, exact the T_c of the configuration's lattice (each result's
-``reference_T_c``: Onsager's 2.2691853... on the square lattice), and those of the critical
-exponents against 1, 7/4 and 1/8 (2D Ising, the same on every two-dimensional lattice).
+``reference_T_c``: Onsager's 2.2691853... on the square lattice, the published reference on the
+cube), and those of the critical exponents against the lattice's (``lattices.Reference``:
+1, 7/4 and 1/8 on every two-dimensional lattice, the conformal bootstrap's on the cube).
 
     python benchmarks/pull_coverage.py [--seeds 8] [--methods binder] [--set binder.samples=5000]
                                   [--configfile config.yaml] [--cores 2] [--keep DIR]
@@ -34,10 +35,16 @@ from pathlib import Path
 
 import yaml
 
+from isingml import lattices
 from isingml.physics import ONSAGER_TC
 
 REPO = Path(__file__).resolve().parents[1]
-EXPONENTS = {"inv_nu": 1.0, "gamma_over_nu": 1.75, "beta_over_nu": 0.125}
+
+
+def expected_exponents(config):
+    """The exponents a run of ``config`` is pulled against: its lattice's exact or reference
+    values ({} where none is known)."""
+    return dict(lattices.reference_of(lattices.from_config(config)).exponents or {})
 
 
 def configured(path, overrides, seed):
@@ -70,7 +77,7 @@ def run_seed(folder, config, methods, cores):
         path = folder / "results" / "exponents" / f"{m}.json"
         if path.exists():
             exps = json.loads(path.read_text())
-            for key, exact in EXPONENTS.items():
+            for key, exact in expected_exponents(config).items():
                 if key in exps:
                     e = exps[key]
                     how = ", ".join(e.get("from", []))
@@ -103,13 +110,14 @@ def kept_rows(base, methods):
     """The rows of every finished seed kept under ``base`` (seed*/results/)."""
     rows = {}
     for folder in sorted(base.glob("seed*"), key=lambda p: int(p.name[4:])):
+        expected = expected_exponents(yaml.safe_load((folder / "config.yaml").read_text()))
         for m in methods:
             path = folder / "results" / "fss" / f"{m}.json"
             if path.exists() and json.loads(path.read_text()).get("ok"):
                 rows.setdefault(m, []).append(_row(json.loads(path.read_text())))
             path = folder / "results" / "exponents" / f"{m}.json"
             exps = json.loads(path.read_text()) if path.exists() else {}
-            for key, exact in EXPONENTS.items():
+            for key, exact in expected.items():
                 if key in exps:
                     e = exps[key]
                     rows.setdefault(f"{m}:{key}", []).append(

@@ -3,8 +3,8 @@
 reference T_c, the deterministic rule at T -> 0, and the front doors (``isingml.sample``).
 
 Each statistical comparison allows 4 standard errors (per-replica or blocked jackknife of
-``analysis.observables``; <e>, <m^2>, <m^4> and U4 do not depend on N, which ``measure`` takes
-as L^2) and fixes its seed.
+``analysis.observables``, told the lattice, so that C and chi count L^3 sites) and fixes its
+seed.
 """
 
 import functools
@@ -30,7 +30,7 @@ def run(L, T, n, seed, algorithm):
     assert chunks[0].spins.shape[1:] == (L, L, L)
     e = np.concatenate([c.energy for c in chunks])
     m = np.concatenate([c.magnetization for c in chunks])
-    return plan, observables.measure(e, m, L, T, plan.n_replicas, plan.interval)
+    return plan, observables.measure(e, m, L, T, plan.n_replicas, plan.interval, CUBIC)
 
 
 @functools.cache

@@ -11,7 +11,9 @@ import pytest
 from exact_samples import exact_distribution, iid_series
 from isingml import exact
 from isingml.analysis import binder, exponents
+from isingml.analysis.correction_models import CORRECTION
 from isingml.analysis.reweighting import LevelTables, Reweighted
+from isingml.physics import EXACT_EXPONENTS
 
 Z = 4.0  # tolerance of the statistical comparisons, in standard errors
 
@@ -73,7 +75,7 @@ def test_pair_estimates_on_exact_curves_fix_the_correction_exponents():
         dev = np.array([abs(pairs[L][name] - y) for L in sizes])
         assert np.all(np.diff(dev) < 0), (name, dev)
         eff = -np.diff(np.log(dev)) / np.diff(np.log(sizes))
-        lo, hi = exponents.CORRECTION[name].omega_range
+        lo, hi = CORRECTION[name].omega_range
         assert lo - 0.05 <= eff[-1] <= hi + 0.05, (name, eff)
         if hi > 1.5:
             assert eff[-1] > eff[0], (name, eff)  # rising towards the asymptotic exponent
@@ -135,16 +137,16 @@ def test_summary_of_two_pairs_quotes_du4_and_ties_beta_to_gamma():
         for name, kind in exponents.MEASURES.items():
             if name == "dU_phi":
                 continue
-            y = exponents.EXACT[kind] + 0.2 * L ** -exponents.CORRECTION[name].omega_range[1]
+            y = EXACT_EXPONENTS[kind] + 0.2 * L ** -CORRECTION[name].omega_range[1]
             est[name] = Jack(y, {k: y + v - v.mean() for k, v in noise.items()})
         per_pair.append((L, 2 * L, est))
     out = exponents.summarise("binder", per_pair)
     for name in ("dU4", "dln_abs_m", "dln_m2", "chi", "abs_m"):
         e = out["estimates"][name]
-        exact_value = exponents.EXACT[exponents.MEASURES[name]]
+        exact_value = EXACT_EXPONENTS[exponents.MEASURES[name]]
         assert e["ends"][1]["value"] == pytest.approx(exact_value, abs=1e-9)
         assert 0 < abs(e["value"] - exact_value) <= e["systematic"] + 1e-12
-        assert e["omega_range"] == list(exponents.CORRECTION[name].omega_range)
+        assert e["omega_range"] == list(CORRECTION[name].omega_range)
         assert e["err"] == pytest.approx(math.hypot(e["err_stat"], e["systematic"]))
     assert out["inv_nu"]["from"] == ["dU4"]
     assert out["inv_nu"]["value"] == out["estimates"]["dU4"]["value"]

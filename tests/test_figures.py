@@ -16,7 +16,7 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.container import ErrorbarContainer
 from PIL import Image
 
-from isingml import plots
+from isingml import lattices, plots
 from isingml.analysis.curves import shortcut_inputs, threshold_curve
 from isingml.cli import main
 from isingml.io import results
@@ -619,7 +619,7 @@ def test_exponent_slopes_show_each_pairs_exponent_with_its_error_and_the_exact_v
     exps = exponents_input()
     fig = plots.exponent_slopes(exps)
     axes = data_panels(fig)
-    assert [ax.get_title() for ax in axes] == [title for _, title, _ in plots.exponents.PANELS]
+    assert [ax.get_title() for ax in axes] == [title for _, title in plots.exponents.PANELS]
     for ax, n_series, exact in zip(axes, (3, 1, 1), (1.0, 1.75, 0.125), strict=True):
         bars = errorbars(ax)
         assert len(bars) == 2 * n_series  # the pairs, and the extrapolation
@@ -630,6 +630,22 @@ def test_exponent_slopes_show_each_pairs_exponent_with_its_error_and_the_exact_v
         assert ticks == ["$\\infty$", "32, 64", "16, 32"] and ax.get_xscale() == "linear"
     labels = legend_texts(fig)
     assert "from $|dU_4/d\\beta|$" in labels and any("(check)" in t for t in labels)
+    cube = lattices.get("cubic")  # the same panels beside the cube's references, so labelled
+    fig = plots.exponent_slopes(exps, lattice=cube)
+    for ax, key in zip(data_panels(fig), ("inv_nu", "gamma_over_nu", "beta_over_nu"), strict=True):
+        want = cube.exact.reference.exponents[key]
+        assert any(ln.get_ydata()[0] == want for ln in ax.get_lines() if len(ln.get_ydata()))
+    assert "reference (3D Ising, bootstrap)" in legend_texts(fig)
+
+
+def test_the_lattices_figure_draws_a_cube_s_first_layer():
+    rng = np.random.default_rng(5)
+    cubes = [SimpleNamespace(spins=rng.choice(np.array([-1, 1], np.int8), (2, 6, 6, 6)), L=6,
+                             T=T) for T in (3.0, 4.5, 6.0)]  # fmt: skip
+    fig = plots.lattices(cubes, lattice=lattices.get("cubic"))
+    for ax, cube in zip(data_panels(fig), cubes, strict=True):
+        np.testing.assert_array_equal(ax.get_images()[0].get_array(), cube.spins[-1][0])
+    assert "layer $z = 0$" in fig._suptitle.get_text()
 
 
 def test_cnn_binder_shows_pairs_and_each_networks_crossing():

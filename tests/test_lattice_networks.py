@@ -118,6 +118,8 @@ def studies(**changes):
         ({"lattice": {"name": "triangular"}, "models": {"fcn": {}}, "cnn_binder": {"enabled":
           False}, "confusion": {"enabled": False}, "studies": studies(rg=False, transfer={
           "train": "square"})}, "studies.transfer.train", "add cnn to models"),
+        ({"lattice": {"name": "cubic"}, "studies": studies(transfer={"train": "square"})},
+         "studies.transfer.train", "square is 2-dimensional, this run's cubic lattice 3-"),
     ],
 )  # fmt: skip
 def test_what_does_not_apply_to_the_lattice_is_one_line_naming_the_key(changes, key, words):

@@ -257,3 +257,22 @@ def test_plan_takes_all_cores_and_counts_what_snakemake_lists(capsys):
         f"`snakemake -n` on an empty folder lists {len(layout.jobs())} jobs: these {total} "
         f"less the {len(layout.grid_to_come())} sampling jobs"
     ) in " ".join(text.split())
+
+
+def test_the_cubic_configuration_fits_its_budget_with_3d_networks_costed():
+    """workflow/configs/cubic.yaml plans within 25 minutes on 2 cores; its networks count L^3
+    sites and 3 x 3 x 3 filters (3x a 3 x 3 one), evaluated by XLA (no 2D kernel speed-up);
+    its sampling far from the transition is modelled off the reference T_c, not as critical."""
+    from isingml import lattices
+
+    config = cfg.load(yaml.safe_load((REPO / "workflow/configs/cubic.yaml").read_text()))
+    total = planning.stage_rows(planning.jobs(config), cores=2, gpus=0)[-1]
+    assert total["wall_s"] <= 25 * 60, total
+    cube = lattices.get("cubic")
+    flat, deep = cost.features(1e9, 1, dim=2), cost.features(1e9, 1, dim=3)
+    ratio = (deep.seconds - cost.JAX_START_S) / (flat.seconds - cost.JAX_START_S)
+    assert ratio == pytest.approx(cost.CNN_DIM_FACTOR * cost.CNN_KERNEL_SPEEDUP)
+    work = [cost.train("cnn", 8, 1000, 0, 1, 1, lattice=m).seconds - cost.JAX_START_S
+            for m in (cube, lattices.SQUARE)]  # fmt: skip
+    assert work[0] / work[1] == pytest.approx(8 * cost.CNN_DIM_FACTOR)  # L^3 sites, 3^3 filters
+    assert cost.correlation_length(3.0, cube) < 2 < math.inf == cost.correlation_length(None, cube)

@@ -100,7 +100,7 @@ def planned(out):
 
 
 @pytest.mark.workflow
-@pytest.mark.parametrize("name", ["triangular", "honeycomb", "anisotropic"])
+@pytest.mark.parametrize("name", ["triangular", "honeycomb", "anisotropic", "cubic"])
 def test_shipped_lattice_configs_plan_every_job_of_their_layout(name, tmp_path):
     """`snakemake -n --configfile workflow/configs/<name>.yaml` (over config.yaml) schedules
     every job the layout (and `isingml plan`) lists for that configuration."""

@@ -82,6 +82,11 @@ def _check_transfer(config, lattice):
         raise ConfigError("studies.transfer.train", f"{t['train']} is this run's own model: "
                           "the study trains on another lattice than the one it evaluates; "
                           "name another, or null to switch it off")  # fmt: skip
+    if trained_on.dim != lattice.dim:
+        raise ConfigError("studies.transfer.train", f"{t['train']} is {trained_on.dim}-"
+                          f"dimensional, this run's {lattice.name} lattice {lattice.dim}-"
+                          "dimensional: a network's filters take one dimension; name a "
+                          "lattice of this run's, or null to switch it off")  # fmt: skip
     if "cnn" not in config["models"]:
         raise ConfigError("studies.transfer.train", "the study trains and evaluates CNNs: "
                           "add cnn to models (or set train: null)")  # fmt: skip

@@ -8,7 +8,8 @@ Sampling is modelled like the sampler's own planner (``sampling.plan``): per-spi
 cheapest algorithm under ``auto``; what the planner measures in a pilot is modelled here from
 the physics instead: tau_int ~ a L_eff^z with L_eff = (1/xi + 1/L)^-1, xi the model's exact
 correlation length (``lattice.exact``; where none is known, the isotropic square's at the same
-T / T_c, or the critical point's where no T_c is known either), z = 2.17 for Metropolis and 0.25
+T / T_c, T_c exact or else the published reference, or the critical point's where neither is
+known), z = 2.17 for Metropolis and 0.25
 for Wolff (in sweep-equivalents), a and the per-spin costs the model's (``lattice.cost``).
 Networks: seconds per (sample x site) of one epoch per member, per backend, measured with
 ``benchmarks/train.py`` and the default run's job times, scaled by the convolutions' width.
@@ -36,7 +37,10 @@ JAX_START_S = 6.0  # imports, model construction and compilation of a network jo
 # FLOPs per site scale with sum of c_in c_out = 36) or the FCN; forward only is a third.
 TRAIN_SITE_S = {"cpu": {"cnn": 3.0e-7, "fcn": 1.2e-8}, "gpu": {"cnn": 2.6e-9, "fcn": 2.0e-10}}
 CNN_WIDTH_REF = 36
-CNN_KERNEL_SPEEDUP = 2.5  # the CPU kernel against XLA on the features job (60 s -> 24 s)
+# In three dimensions a 3 x 3 x 3 filter costs 3 times a 3 x 3 one per site and channel pair
+# (``CNN_DIM_FACTOR`` ** (dim - 2)): an estimate from the operation count, not yet measured.
+CNN_DIM_FACTOR = 3.0
+CNN_KERNEL_SPEEDUP = 2.5  # the CPU kernel against XLA on the features job (60 s -> 24 s); 2D only
 PCA_SITE_S = 4.0e-10  # per (configuration x site) of one power-iteration matvec
 # per (configuration x site x replica) of the jackknife refits, which step all 64 replicas in one
 # matrix product (41 s -> 6.1 s at L = 64 measured side by side, so 0.15 of the matvec rate)
@@ -50,15 +54,17 @@ MIN_RUNTIME_MIN, MIN_MEM_MB = 5, 1000
 
 def correlation_length(T, lattice=SQUARE):
     """The model's exact correlation length of the infinite lattice (lattice units); where none
-    is known, the isotropic square lattice's at the same T / T_c (a model of the cost only);
-    inf where no T_c is known either. T None: a Binder-grid shard the scan is yet to place,
-    modelled at the critical point."""
+    is known, the isotropic square lattice's at the same T / T_c, T_c the exact one or else the
+    published reference (the cube's: a model of the cost only, which no estimator sees); inf
+    where neither is known. T None: a Binder-grid shard the scan is yet to place, modelled at
+    the critical point."""
     ex = lattice.exact
     if ex.correlation_length is not None:
         return ex.correlation_length(T)
-    if T is None or ex.T_c is None:
+    T_c = ex.T_c if ex.T_c is not None else ex.reference_T_c
+    if T is None or T_c is None:
         return math.inf
-    return SQUARE.exact.correlation_length(T * ONSAGER_TC / ex.T_c)
+    return SQUARE.exact.correlation_length(T * ONSAGER_TC / T_c)
 
 
 def tau_int(algorithm, L, T, lattice=SQUARE):
@@ -147,9 +153,13 @@ def cnn_width(channels):
     return sum(a * b for a, b in zip(c[:-1], c[1:], strict=False))
 
 
-def site_seconds(model, backend, channels=(4, 8)):
+def site_seconds(model, backend, channels=(4, 8), dim=2):
+    """Seconds per (sample x site) of one training epoch of one member; a CNN's filters on a
+    ``dim``-dimensional lattice cost ``CNN_DIM_FACTOR`` more per added dimension."""
     s = TRAIN_SITE_S[backend]["cnn" if model != "fcn" else "fcn"]
-    return s * cnn_width(channels) / CNN_WIDTH_REF if model != "fcn" else s
+    if model == "fcn":
+        return s
+    return s * cnn_width(channels) / CNN_WIDTH_REF * CNN_DIM_FACTOR ** (dim - 2)
 
 
 def network_data_mb(n, L, channels, batch=1024, lattice=SQUARE):
@@ -163,17 +173,18 @@ def train(model, L, n_train, n_eval, members, epochs, channels=(4, 8), backend="
           lattice=SQUARE):  # fmt: skip
     """An ensemble's training job: members x epochs over n_train, then every sample evaluated;
     the networks' work is per site of ``lattice`` at size L."""
-    per_site = site_seconds(model, backend, channels)
+    per_site = site_seconds(model, backend, channels, lattice.dim)
     work = members * (EARLY_STOP * epochs * n_train + n_eval / 3) * lattice.n_sites(L) * per_site
     mem = PYTHON_MB + JAX_MB + network_data_mb(n_eval, L, channels, lattice=lattice)
     return Estimate("train", f"{model} L={L} x{members}", JAX_START_S + work, mem, backend == "gpu")
 
 
-def features(site_evals, networks, channels=(4, 8), backend="cpu", spins_bytes=0):
+def features(site_evals, networks, channels=(4, 8), backend="cpu", spins_bytes=0, dim=2):
     """Every network's order parameter on the Binder grid: ``site_evals`` sites per network;
-    ``spins_bytes``: the largest shard's int8 spins (the job holds one shard at a time)."""
-    forward = site_seconds("cnn", backend, channels) / 3
-    if backend == "cpu":  # the Numba kernel (learning/cnn_cpu.py), not XLA's convolutions
+    ``spins_bytes``: the largest shard's int8 spins (the job holds one shard at a time);
+    ``dim``: the lattice's dimension (3D runs XLA's convolutions on the CPU too)."""
+    forward = site_seconds("cnn", backend, channels, dim) / 3
+    if backend == "cpu" and dim == 2:  # the Numba kernel (learning/cnn_cpu.py), not XLA's
         forward /= CNN_KERNEL_SPEEDUP
     work = networks * site_evals * forward
     mem = PYTHON_MB + JAX_MB + 4 * spins_bytes / 2**20
@@ -183,7 +194,7 @@ def features(site_evals, networks, channels=(4, 8), backend="cpu", spins_bytes=0
 def confusion(L, n_train, proposals, epochs, seeds, channels=(4, 8), backend="cpu",
               lattice=SQUARE):  # fmt: skip
     sites = n_train * lattice.n_sites(L)
-    work = seeds * proposals * epochs * sites * site_seconds("cnn", backend, channels)
+    work = seeds * proposals * epochs * sites * site_seconds("cnn", backend, channels, lattice.dim)
     mem = PYTHON_MB + JAX_MB + network_data_mb(n_train, L, channels, lattice=lattice)
     return Estimate("confusion", f"L={L} x{seeds}", JAX_START_S + work, mem, backend == "gpu")
 

@@ -133,7 +133,7 @@ def _features(config, nets, points, backend):
     sites = sum(per_T * _evaluated_sites(lattice, L, L < sizes[-1]) for L in sizes)
     spins = max(b["spins"] * lattice.n_sites(L) for L in sizes)  # one shard's at a time
     return cost.features(sites, nets, tuple(config["models"]["cnn"]["channels"]), backend,
-                         spins)  # fmt: skip
+                         spins, lattice.dim)  # fmt: skip
 
 
 TRANSFER_RULES = ("compile_transfer_kernels", "simulate_transfer", "train_transfer",

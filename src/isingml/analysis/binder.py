@@ -24,6 +24,7 @@ from isingml.analysis.exponents import magnetization_moments
 from isingml.analysis.jackknife import Jack
 from isingml.analysis.reweighting import LevelTables, Reweighted, cumulant
 from isingml.errors import UserError
+from isingml.lattices import SQUARE
 from isingml.methods import CURVE_COLUMN
 
 SCAN_POINTS = 41  # the crossing is bracketed on this many temperatures before Brent's method
@@ -38,13 +39,15 @@ def shard_groups(n, attrs, x):
     return group, G
 
 
-def size_tables(L, shards, moments):
+def size_tables(L, shards, moments, lattice=SQUARE):
     """LevelTables of one size from ``shards``: a list of (T, e (n,), x (n, q), attrs) with e
-    the energy per site and x the observable columns; ``moments(x)`` gives the (n, J) columns
-    to average. Every shard's groups are mapped onto the smallest number of groups among them."""
+    the energy per site of the model ``lattice`` (the reweighting's total energy is e times
+    its ``n_sites(L)``: L^2, or L^3 on the cube) and x the observable columns; ``moments(x)``
+    gives the (n, J) columns to average. Every shard's groups are mapped onto the smallest
+    number of groups among them."""
     shards = sorted(shards, key=lambda s: s[0])
     group, G = size_groups(shards)
-    E = np.concatenate([e * L * L for _, e, _, _ in shards])
+    E = np.concatenate([e * lattice.n_sites(L) for _, e, _, _ in shards])
     k = np.concatenate([np.full(e.size, i) for i, (_, e, _, _) in enumerate(shards)])
     X = np.concatenate([moments(x) for _, _, x, _ in shards])
     return LevelTables.build(E, k, group, G, X, [T for T, _, _, _ in shards])
@@ -230,12 +233,15 @@ def by_size(series):
     return out
 
 
-def magnetization_reweighted(shards):
+def magnetization_reweighted(shards, lattice=SQUARE):
     """{L: Reweighted} of the magnetization's moments (``exponents.magnetization_moments``) from
-    shards (objects with L, T, energy, magnetization, attrs; spins are not needed)."""
+    shards of the model ``lattice`` (objects with L, T, energy, magnetization, attrs; spins are
+    not needed)."""
     series = [(s.L, s.T, s.energy, s.magnetization[:, None], s.attrs) for s in shards]
     return {
-        L: Reweighted(size_tables(L, group, magnetization_moments), where=f"binder L = {L}")
+        L: Reweighted(
+            size_tables(L, group, magnetization_moments, lattice), where=f"binder L = {L}"
+        )
         for L, group in by_size(series).items()
     }
 
@@ -268,9 +274,10 @@ def reweighting_report(crossings):
     return {"solver": solver, "overlap_at_crossings": overlaps}
 
 
-def magnetization_analysis(shards, t_range):
-    """The Binder baseline from shards (objects with L, T, energy, magnetization, attrs)."""
-    reweighted = magnetization_reweighted(shards)
+def magnetization_analysis(shards, t_range, lattice=SQUARE):
+    """The Binder baseline from shards of the model ``lattice`` (objects with L, T, energy,
+    magnetization, attrs)."""
+    reweighted = magnetization_reweighted(shards, lattice)
     statistic = binder_of(0)
     rows, pairs = pair_rows("binder", reweighted, statistic, t_range)
     curves = curve_rows(reweighted, statistic, t_range, name=CURVE_COLUMN["binder"])

@@ -24,20 +24,19 @@ map "block-spin decimation by 2, then the network": at the crossing of U_phi on 
 2L decimated to L, the ratio of their beta-slopes is 2^(1/nu).
 """
 
+import functools
 import math
 
 import numpy as np
 
 from isingml.analysis import corrections, extrapolate, jackknife
-from isingml.analysis.correction_models import CORRECTION
-from isingml.physics import EXACT_EXPONENTS
+from isingml.analysis.correction_models import exponent_correction
+from isingml.lattices import SQUARE, reference_of
 
-EXACT = EXACT_EXPONENTS
 # estimate name -> the exponent it measures
 INV_NU = ("dU4", "dln_abs_m", "dln_m2", "dU_phi")
 MEASURES = {"dU4": "inv_nu", "dln_abs_m": "inv_nu", "dln_m2": "inv_nu",
             "chi": "gamma_over_nu", "abs_m": "beta_over_nu", "dU_phi": "inv_nu"}  # fmt: skip
-DIMENSION = 2  # chi = L^d <m^2>, and hyperscaling gamma/nu + 2 beta/nu = d (2D lattices)
 # The 1/nu that is quoted, by preference: the cumulants' slopes (the smallest, best-known
 # correction); the other 1/nu estimates are checks, not combined with it.
 HEADLINE_INV_NU = ("dU4", "dU_phi")
@@ -61,14 +60,16 @@ def cumulant_slope(m2, m4, d2, d4):
     return -(d4 / (3.0 * m2**2) - 2.0 * m4 * d2 / (3.0 * m2**3))
 
 
-def magnetization_observables(mean, slope, L):
+def magnetization_observables(mean, slope, L, dim=2):
+    """The observables of size L on a lattice of dimension ``dim``: chi = L^d <m^2> (beta
+    cancels between two sizes at one temperature)."""
     m2, m4, am = mean[:3]
     d2, d4, da = slope[:3]
     return {
         "dU4": cumulant_slope(m2, m4, d2, d4),
         "dln_abs_m": da / am,
         "dln_m2": d2 / m2,
-        "chi": L**DIMENSION * m2,  # beta cancels between two sizes at one temperature
+        "chi": L**dim * m2,
         "abs_m": am,
     }
 
@@ -117,18 +118,22 @@ def _as_json(jack, exact):
     return out
 
 
-def summarise(method, per_pair, network_values=None, groups=None):
+def summarise(method, per_pair, network_values=None, groups=None, lattice=SQUARE):
     """The exponents.json object of one method: every estimate per pair and extrapolated
-    (``corrections.corrected`` with its ``CORRECTION``, and the model's systematic); the headline
-    keys ``inv_nu`` (``HEADLINE_INV_NU``; the other 1/nu estimates its checks), ``gamma_over_nu``
-    and ``beta_over_nu`` (tied to it: the ``hyperscaling`` check) as {"value", "err", "pull", ...},
-    errors total (statistical, networks' spread, systematic), pulls against the exact 1, 7/4 and
-    1/8; ``replicas``: the headlines' jackknife replicas, for ``covariance``.
-    ``network_values`` {estimate: (n_networks, n_pairs)}: each network's pair values, for an
-    ensemble's mean; the Student-t error of their extrapolations' mean over the independent
-    ``groups`` (training seeds) is added in quadrature.
+    (``corrections.corrected`` with its ``exponent_correction`` on ``lattice``, and the model's
+    systematic); the headline keys ``inv_nu`` (``HEADLINE_INV_NU``; the other 1/nu estimates
+    its checks), ``gamma_over_nu`` and ``beta_over_nu`` (tied to it: the ``hyperscaling``
+    check) as {"value", "err", "pull", ...}, errors total (statistical, networks' spread,
+    systematic), pulls against the lattice's (``lattices.Reference.exponents``: the exact 1, 7/4
+    and 1/8 in 2D; ``compared_with`` says where they are references); ``replicas``: the
+    headlines' jackknife replicas, for ``covariance``. ``network_values`` {estimate:
+    (n_networks, n_pairs)}: each network's pair values, for an ensemble's mean; the Student-t
+    error of their extrapolations' mean over the independent ``groups`` (training seeds) is
+    added in quadrature.
     """
     L = [p[0] for p in per_pair]
+    ref = reference_of(lattice)
+    known = dict(ref.exponents or {})
     out = {
         "method": method,
         "pairs": [[int(a), int(b)] for a, b, _ in per_pair],
@@ -137,7 +142,7 @@ def summarise(method, per_pair, network_values=None, groups=None):
             {
                 "L": int(a),
                 "L2": int(b),
-                **{n: _as_json(j, EXACT[MEASURES[n]]) for n, j in e.items()},
+                **{n: _as_json(j, known.get(MEASURES[n])) for n, j in e.items()},
             }
             for a, b, e in per_pair
         ],  # fmt: skip
@@ -147,7 +152,9 @@ def summarise(method, per_pair, network_values=None, groups=None):
     for name in per_pair[0][2]:
         jacks = [p[2][name] for p in per_pair]
         nets = network_values.get(name) if network_values else None
-        ext[name], out["estimates"][name] = _extrapolated(name, L, jacks, nets, groups)
+        ext[name], out["estimates"][name] = _extrapolated(
+            name, L, jacks, nets, groups, lattice, known
+        )
     est, replicas = out["estimates"], {}
     head = next((n for n in HEADLINE_INV_NU if n in ext), None)
     if head:
@@ -164,7 +171,9 @@ def summarise(method, per_pair, network_values=None, groups=None):
     if "chi" in ext and "abs_m" in ext:
         out["beta_over_nu"]["tied_to"] = "gamma_over_nu"
         out["beta_over_nu"]["note"] = TIED
-        out["hyperscaling"] = hyperscaling(ext["chi"], ext["abs_m"])
+        out["hyperscaling"] = hyperscaling(ext["chi"], ext["abs_m"], lattice.dim)
+    if not ref.exact:
+        out["compared_with"] = f"pulls against reference values, not exact: {ref.source}"
     if "inv_nu" in out:
         v, e = out["inv_nu"]["value"], out["inv_nu"]["err"]
         out["nu"] = {"value": 1.0 / v, "err": e / v**2}
@@ -172,26 +181,27 @@ def summarise(method, per_pair, network_values=None, groups=None):
     return out
 
 
-def hyperscaling(gamma, beta):
+def hyperscaling(gamma, beta, dim=2):
     """gamma/nu + 2 beta/nu - d from the two extrapolated estimates (Jacks), with its jackknife
     error: at a U4 crossing it vanishes by construction, so it checks the crossing and the
     extrapolation, not the exponents."""
-    h = jackknife.apply(lambda g, b: g + 2.0 * b - DIMENSION, gamma, beta)
+    h = jackknife.apply(lambda g, b: g + 2.0 * b - dim, gamma, beta)
     return {
         "value": h.value,
         "err": h.err,
-        "relation": f"gamma/nu + 2 beta/nu - d (d = {DIMENSION})",
+        "relation": f"gamma/nu + 2 beta/nu - d (d = {dim})",
         "note": "zero by construction at a U4 crossing (both sizes share the shape of the "
         "magnetization distribution): a check, not a second confirmation of the exponents",
     }
 
 
-def _extrapolated(name, L, jacks, network_values=None, groups=None):
+def _extrapolated(name, L, jacks, network_values=None, groups=None, lattice=SQUARE, known=None):
     """One estimate extrapolated over the pairs by ``corrections.corrected`` with its
-    ``CORRECTION``: (Jack of the extrapolation, the entry of exponents.json's ``estimates``).
+    ``exponent_correction`` on ``lattice``: (Jack of the extrapolation, the entry of
+    exponents.json's ``estimates``, with a pull against ``known`` where it has the exponent).
     ``network_values`` (n_networks, n_pairs): each network's pair values, whose spread over the
     independent ``groups`` is added as a Student-t error."""
-    correction = CORRECTION[name]
+    correction = exponent_correction(name, lattice)
     res = corrections.corrected(L, jacks, correction)
     entry = {"value": res.jack.value, "err_stat": res.err_stat, "systematic": res.systematic,
              "measures": MEASURES[name], **res.details}  # fmt: skip
@@ -203,7 +213,8 @@ def _extrapolated(name, L, jacks, network_values=None, groups=None):
         entry["err_networks"] = networks
         entry["per_network"] = per_net[np.isfinite(per_net)].tolist()
     entry["err"] = math.sqrt(res.err_stat**2 + networks**2 + res.systematic**2)
-    entry["pull"] = (entry["value"] - EXACT[MEASURES[name]]) / entry["err"]
+    if MEASURES[name] in (known or {}):
+        entry["pull"] = (entry["value"] - known[MEASURES[name]]) / entry["err"]
     if len(L) > 1:
         entry["largest_pair"] = {"value": jacks[-1].value, "err": jacks[-1].err}
     return res.jack, entry
@@ -215,44 +226,30 @@ def _headline(entry):
     return {k: entry[k] for k in keep if k in entry}
 
 
-def covariance(tc_replicas, replicas):
-    """The ``covariance`` object of a method's entry of exponents.json: the jackknife covariance
-    of T_c (``tc_replicas``, the FSS result's ``T_c_replicas``; None: the exponents alone) and
-    each headline exponent (``replicas`` {key: Jack JSON}) over the same groups of the same
-    shards (a ValueError where they differ). Statistical only: no networks' spread, no
-    systematic."""
-    named = {"T_c": tc_replicas} if tc_replicas else {}
-    named.update(replicas)
-    jacks = [jackknife.Jack.from_json(v) for v in named.values()]
-    return {
-        "names": list(named),
-        "matrix": jackknife.covariance(jacks).tolist(),
-        "note": "statistical (jackknife); the networks' spread and systematics are not in it",
-    }
-
-
-def binder_exponents(reweighted, pairs):
+def binder_exponents(reweighted, pairs, lattice=SQUARE):
     """Exponents from the magnetization's reweighted moments ({L: Reweighted} with
-    ``magnetization_moments``) at the U4 crossings ``pairs`` [(L, L2, Jack)]."""
+    ``magnetization_moments``) at the U4 crossings ``pairs`` [(L, L2, Jack)], on ``lattice``
+    (its dimension in chi = L^d <m^2>, its corrections and reference exponents)."""
     per_pair, at_crossing = [], []
+    observables = functools.partial(magnetization_observables, dim=lattice.dim)
     for La, Lb, tx in pairs:
         if not np.isfinite(tx.value):
             continue
         ra, rb = reweighted[La], reweighted[Lb]
-        est = pair_estimates(ra, rb, La, Lb, tx, magnetization_observables)
+        est = pair_estimates(ra, rb, La, Lb, tx, observables)
         per_pair.append((La, Lb, est))
         at_crossing.append(
             {
                 "L": int(La),
                 "L2": int(Lb),
                 "T_x": tx.value,
-                "a": magnetization_observables(*ra.slopes(tx.value), La),
-                "b": magnetization_observables(*rb.slopes(tx.value), Lb),
+                "a": observables(*ra.slopes(tx.value), La),
+                "b": observables(*rb.slopes(tx.value), Lb),
             }
         )
     if not per_pair:
         return {"method": "binder", "note": "no crossing: no exponents"}
-    out = summarise("binder", per_pair)
+    out = summarise("binder", per_pair, lattice=lattice)
     out["at_crossing"] = at_crossing  # both sizes' observables at each pair's crossing
     return out
 
@@ -267,7 +264,7 @@ def phi_observables(c):
     return observables
 
 
-def network_exponents(method, pairs, names, crossings):
+def network_exponents(method, pairs, names, crossings, lattice=SQUARE):
     """The networks' RG eigenvalue: at each network's crossing of U_phi on native L and on 2L
     decimated to L (``pairs``: (L, 2L, Reweighted native L, Reweighted decimated 2L);
     ``crossings`` {name: [Jack per pair]}), 1/nu = log2 of the ratio of the two beta-slopes.
@@ -292,7 +289,7 @@ def network_exponents(method, pairs, names, crossings):
     if not per_pair:
         return {"method": method, "note": "no network crossing: no exponent"}
     groups = [extrapolate.training_seed(n) for n in names]
-    out = summarise(method, per_pair, {"dU_phi": np.array(values).T}, groups)
+    out = summarise(method, per_pair, {"dU_phi": np.array(values).T}, groups, lattice)
     out["evaluated_at"] = "each network's own crossing of native L and 2L decimated to L"
     out["n_networks"] = len(names)
     return out

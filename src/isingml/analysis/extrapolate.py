@@ -10,13 +10,15 @@ exact T_c enter:
 - one pair: that pair, not extrapolated (said so);
 - two pairs: x cannot be measured; it is known only within a range fixed in advance
   (``correction_models.shift_correction``: for U4 from the exact small-L crossings of the
-  square lattice, otherwise from theory alone, 1 = 1/nu < x <= 2.75). The headline is the
+  square lattice, otherwise from theory alone, 1 = 1/nu < x <= 2.75; in three dimensions
+  x = 1/nu + omega from the literature, about [2.29, 2.59], said so). The headline is the
   middle of the two-pair extrapolations at the range's ends, half their difference the
   systematic (``T_c_err_exponent``), added to the total in quadrature. A range calibrated on
   the exactly solved lattice (U4's) is used so at any number of pairs (fits over all pairs at
   its ends; their chi^2 reported);
 - three or more, uncalibrated (the networks' U_phi, PCA's cumulant): x is fitted with T_c
-  and b (``corrections.free_extrapolation``) within the same range theory allows, [1, 2.75];
+  and b (``corrections.free_extrapolation``) within the same range theory allows, [1, 2.75]
+  (in three dimensions, where nothing is calibrated and U4's x is fitted too, [1, 4]);
   its statistical error is the larger of the jackknife's (refitted in every replica) and the
   profile's (every fixed-x extrapolation with chi^2 within 1 of the least, +- its own error),
   which does not shrink where the replicas sit on a bound; no systematic is added. A fit that
@@ -34,6 +36,7 @@ import numpy as np
 from isingml.analysis import corrections, jackknife
 from isingml.analysis.chains import student_error
 from isingml.analysis.correction_models import shift_correction
+from isingml.lattices import SQUARE
 
 
 def _headline(L, jacks, shift):
@@ -43,7 +46,7 @@ def _headline(L, jacks, shift):
     if L.size == 1:
         return jacks[0], 0.0, {"model": "one pair: not extrapolated", "chi2_dof": None}
     if L.size >= 3 and not shift.calibrated:
-        y, x, d = corrections.free_extrapolation(L, jacks, shift.omega_range)
+        y, x, d = corrections.free_extrapolation(L, jacks, shift.fit_range or shift.omega_range)
         details = {
             "model": d["model"].replace("y + c L^-w", "T_c + b L^-x").replace("w ", "x "),
             "crossing_exponent": d["omega"],
@@ -111,13 +114,16 @@ def network_spread(L, values, x, groups=None):
     return grouped_student_error(per_net[ok], kept), per_net
 
 
-def pair_extrapolation(L, L2, jacks, network_values=None, method=None, network_groups=None):
+def pair_extrapolation(
+    L, L2, jacks, network_values=None, method=None, network_groups=None, lattice=SQUARE
+):
     """The headline T_c from pair crossings (Jack per pair): a dict.
 
     ``network_values``, for an ensemble's mean crossing: the crossing of each network per pair
     (n_networks, n_pairs); each network is extrapolated the same way and the Student-t error of
     the mean of those extrapolations (the spread between networks) is added in quadrature.
-    ``method`` names the two-pair range of the shift exponent (``shift_correction``).
+    ``method`` and the model ``lattice`` (its dimension) name the two-pair range of the shift
+    exponent (``shift_correction``).
     """
     L, L2 = np.asarray(L, dtype=np.float64), np.asarray(L2, dtype=np.float64)
     pairs = [[int(a), int(b)] for a, b in zip(L, L2, strict=True)]
@@ -136,7 +142,7 @@ def pair_extrapolation(L, L2, jacks, network_values=None, method=None, network_g
     ratios = L2 / L
     if np.ptp(ratios) > 1e-9:
         base["note"] = f"size ratios differ ({sorted(set(np.round(ratios, 3)))}): b varies"
-    shift = shift_correction(method)
+    shift = shift_correction(method, lattice)
     tc, systematic, details = _headline(L, jacks, shift)
     data_err = details.pop("err_stat_fit", tc.err)
     out = {**base, **details, "ok": True, "T_c": tc.value, "T_c_err_data": data_err}
@@ -191,8 +197,9 @@ def replicas_json(method, pairs, networks=None, sampling=None):
     }
 
 
-def crossing_result(method, replicas):
-    """The FSS JSON of a crossing method from its ``replicas_json``."""
+def crossing_result(method, replicas, lattice=SQUARE):
+    """The FSS JSON of a crossing method from its ``replicas_json``, its corrections those of
+    the model ``lattice``'s dimension."""
     pairs = [p for p in replicas["pairs"] if math.isfinite(p["T_star"]["value"])]
     dropped = [f"({p['L']}, {p['L2']}): {p['T_star'].get('note') or 'no crossing'}"
                for p in replicas["pairs"] if p not in pairs]  # fmt: skip
@@ -210,6 +217,7 @@ def crossing_result(method, replicas):
         network_values=values,
         method=method,
         network_groups=[training_seed(n) for n in nets] if nets else None,
+        lattice=lattice,
     )
     sampling = replicas.get("sampling") or {}
     for text in ("pairs not used: " + "; ".join(dropped) if dropped else None,

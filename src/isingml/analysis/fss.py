@@ -154,7 +154,7 @@ def fss_result(method, rows, kind, replicas=None, *, lattice):
     reference = reference_of(lattice).to_json()
     if kind == "crossing":
         result = {
-            **extrapolate.crossing_result(method, replicas),
+            **extrapolate.crossing_result(method, replicas, lattice),
             **reference,
             "networks": networks_of(rows),
         }

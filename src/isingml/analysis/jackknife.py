@@ -97,6 +97,13 @@ def covariance(jacks):
     return cov
 
 
+def named_covariance(named, note):
+    """{"names", "matrix", "note"} for a results file: the ``covariance`` of estimates given as
+    {name: Jack JSON} (a ValueError where their groups differ)."""
+    jacks = [Jack.from_json(v) for v in named.values()]
+    return {"names": list(named), "matrix": covariance(jacks).tolist(), "note": note}
+
+
 def mean(jacks):
     """The plain mean of estimates (e.g. over networks evaluated on the same data)."""
     return apply(lambda *v: float(np.mean(v)), *jacks)

@@ -16,6 +16,7 @@ from isingml.analysis import (
     exponents,
     extrapolate,
     fss,
+    jackknife,
     networks,
     observables,
     order_parameters,
@@ -36,6 +37,7 @@ ENSEMBLE_ANALYSES = {
     methods.TRANSFER: transfer.transfer_crossings,
 }
 PCA_MIN_SPINS = 64  # configurations with spins a Binder-grid shard must keep for the PCA
+STAT_ONLY = "statistical (jackknife); the networks' spread and systematics are not in it"
 
 
 @dataclass(frozen=True)
@@ -83,21 +85,21 @@ class SummaryJob:
 def observables_job(shard_paths):
     """<|m|>, chi, C, U4 per T of the shards of one L: (rows, L)."""
     loaded = [shards.read_shard(p, spins=False) for p in shard_paths]
-    shards.one_model(loaded)
+    model = shards.one_model(loaded)
     sizes = {s.L for s in loaded}
     if len(sizes) != 1:
         raise UserError(f"observables takes the shards of one L, got sizes {sorted(sizes)}")
-    return observables.observables_rows(loaded), sizes.pop()
+    return observables.observables_rows(loaded, model), sizes.pop()
 
 
 def binder_job(shard_paths, t_range=None, with_exponents=True):
     """The U4 crossings of the Binder grid's shards (all sizes) in ``t_range`` (default: the
     span of their temperatures), their sampling check and, if asked, the exponents."""
     loaded = [shards.read_shard(p, spins=False) for p in shard_paths]
-    shards.one_model(loaded)
+    model = shards.one_model(loaded)  # its sites per configuration: L^2, or L^3 on the cube
     temperatures = [s.T for s in loaded]
     t_range = tuple(t_range) if t_range else (min(temperatures), max(temperatures))
-    found = binder.magnetization_analysis(loaded, t_range)
+    found = binder.magnetization_analysis(loaded, t_range, model)
     sampling = observables.sampling_check(loaded)
     replicas = extrapolate.replicas_json("binder", found.pairs, None, sampling)
     rw = found.reweighted
@@ -110,7 +112,7 @@ def binder_job(shard_paths, t_range=None, with_exponents=True):
         found.rows,
         replicas,
         found.curves,
-        exponents=exponents.binder_exponents(found.reweighted, found.pairs)
+        exponents=exponents.binder_exponents(found.reweighted, found.pairs, model)
         if with_exponents
         else None,
         sampling=sampling,
@@ -126,7 +128,9 @@ NO_EXPONENTS = (
 def ensemble_job(method, feature_paths, t_range=None):
     """An ensemble-crossing method (``cnn_binder``, ``rg``) from the networks' features."""
     sets = [results.read_features(p) for p in feature_paths]
-    found = ENSEMBLE_ANALYSES[method](method, sets, tuple(t_range) if t_range else None)
+    model = order_parameters.features_model(sets)  # the configurations' model (their sites)
+    t_range = tuple(t_range) if t_range else None
+    found = ENSEMBLE_ANALYSES[method](method, sets, t_range, lattice=model)
     # every ensemble-crossing method answers the one rule's exponents output; one that measures
     # none (rg reads fixed points only) says so
     exps = found.exponents or {"method": method, "note": NO_EXPONENTS}
@@ -140,12 +144,12 @@ def pca_job(shard_paths, wide_paths):
     model = shards.one_model(critical)
     for s in critical:
         shards.require_spins(s.path, s.attrs, PCA_MIN_SPINS)
-    found = pca.pca_analysis(critical)
+    found = pca.pca_analysis(critical, lattice=model)
     wide = datasets.load_lattices(wide_paths, lattice=model)
     flat = wide.spins.reshape(wide.spins.shape[0], -1)
     v = pca.orient(pca.first_component(flat)[0])
-    arrays = {f"L{L}": c.reshape(L, L) for L, c in found.components.items()}
-    arrays[f"wide_L{wide.spins.shape[1]}"] = v.reshape(wide.spins.shape[1], -1)
+    arrays = {f"L{L}": c.reshape(model.shape(L)) for L, c in found.components.items()}
+    arrays[f"wide_L{wide.spins.shape[1]}"] = v.reshape(wide.spins.shape[1:])
     return PcaJob(
         CrossingJob("pca", found.rows, found.replicas, found.curves),
         pca.variance_fractions(wide.spins, wide.T, v),
@@ -217,8 +221,9 @@ def fss_job(method, tc_path, replicas_path=None, *, lattice):
 
 def merge_exponents(paths, fss_paths=()):
     """results/fss/exponents.json's object: every method's exponents file, keyed by method, each
-    with the ``covariance`` of T_c (from the method's FSS result among ``fss_paths``) and its
-    headline exponents, from their jackknife replicas (dropped from the merged file)."""
+    with the ``covariance`` of T_c (from the method's FSS result among ``fss_paths``; none: the
+    exponents alone) and its headline exponents, from their jackknife replicas over the same
+    groups of the same shards (dropped from the merged file). Statistical only."""
     tc = {}
     for path in fss_paths:
         obj = results.read_json(path)
@@ -232,7 +237,8 @@ def merge_exponents(paths, fss_paths=()):
         if replicas:
             fss_path, tc_replicas = tc.get(obj["method"], (None, None))
             try:
-                obj["covariance"] = exponents.covariance(tc_replicas, replicas)
+                named = {"T_c": tc_replicas} if tc_replicas else {}
+                obj["covariance"] = jackknife.named_covariance({**named, **replicas}, STAT_ONLY)
             except ValueError as exc:
                 raise UserError(
                     f"{path} and {fss_path}: their jackknife replicas do not share groups "

@@ -6,7 +6,7 @@ comes from a delete-one-group jackknife over independent groups: whole replicas,
 single chain at least 10 tau_int long (``chains.groups``), so the plain means and the nonlinear
 quantities (C, chi, U4) are treated alike. tau_int is measured per chain and averaged.
 
-Definitions (N = L^2, J = k_B = 1):
+Definitions (N = the lattice's number of sites: L^2, or L^3 on the cube; J = k_B = 1):
     C   = N (<e^2> - <e>^2) / T^2           specific heat per site
     chi = N (<m^2> - <|m|>^2) / T           finite-lattice susceptibility per site
     U4  = 1 - <m^4> / (3 <m^2>^2)           Binder cumulant
@@ -17,6 +17,7 @@ import numpy as np
 
 from isingml.analysis import chains
 from isingml.errors import UserError
+from isingml.lattices import SQUARE
 from isingml.numerics import binder_cumulant
 from isingml.statistics import MIN_SPACING_TAUS, TARGET_SPACING_TAUS
 
@@ -60,11 +61,12 @@ def _all(mom, n_sites, T):
     }
 
 
-def measure(e, m, L, T, n_replicas=1, interval=1.0):
+def measure(e, m, L, T, n_replicas=1, interval=1.0, lattice=SQUARE):
     """All observables of one series as a dict (keys in ``COLUMNS``).
 
     ``n_replicas`` > 1: the series holds that many independent chains, stored time-major;
-    ``interval``: sweeps between successive samples of one chain.
+    ``interval``: sweeps between successive samples of one chain; ``lattice``: the model,
+    whose ``n_sites(L)`` makes C and chi per site.
     """
     e = np.asarray(e, dtype=np.float64)
     m = np.asarray(m, dtype=np.float64)
@@ -78,7 +80,8 @@ def measure(e, m, L, T, n_replicas=1, interval=1.0):
     group, G, group_taus = chains.groups(lay, tau)
     moments = np.stack([e, e**2, am, m**2, m**4], axis=1)
     full, loo = chains.leave_one_out_means(moments, group, G)
-    value, jack = _all(full, L * L, T), _all(loo, L * L, T)
+    N = lattice.n_sites(L)
+    value, jack = _all(full, N, T), _all(loo, N, T)
     out = {}
     for key in value:
         out[key] = float(value[key])
@@ -94,12 +97,14 @@ def measure(e, m, L, T, n_replicas=1, interval=1.0):
     return out
 
 
-def observables_rows(shards):
-    """One row per (L, T) from shards read without spins; sorted by T."""
+def observables_rows(shards, lattice=SQUARE):
+    """One row per (L, T) from shards of the model ``lattice`` read without spins; sorted by
+    T."""
     rows = []
     for s in sorted(shards, key=lambda s: s.T):
         replicas = int(s.attrs.get("n_replicas", 1))
-        obs = measure(s.energy, s.magnetization, s.L, s.T, replicas, float(s.attrs["interval"]))
+        interval = float(s.attrs["interval"])
+        obs = measure(s.energy, s.magnetization, s.L, s.T, replicas, interval, lattice)
         row = {"L": s.L, "T": s.T, **obs}
         rows.append(row)
     return rows

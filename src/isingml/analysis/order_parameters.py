@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from isingml import lattices
 from isingml.analysis import exponents, extrapolate, jackknife
 from isingml.analysis.binder import (
     binder_of,
@@ -34,6 +35,7 @@ from isingml.analysis.chains import student_error
 from isingml.analysis.jackknife import Jack
 from isingml.analysis.reweighting import Reweighted
 from isingml.errors import UserError
+from isingml.lattices import SQUARE
 from isingml.methods import CURVE_COLUMN
 from isingml.windows import name_of_attr
 
@@ -136,10 +138,11 @@ def _check_same_configurations(feature_sets):
     return first
 
 
-def reweighted_column(method, feature_sets, column, moments):
+def reweighted_column(method, feature_sets, column, moments, lattice=SQUARE):
     """{L: Reweighted} of one output column (``phi``, ``p``, ``p_b2``, ...) of every network,
     stacked as columns, per shard size L (for a decimated column, L is the size before
-    decimation: the energies, and so the reweighting, are those of the L-shards)."""
+    decimation: the energies, and so the reweighting, are those of the L-shards, of the model
+    ``lattice``)."""
     first = _check_same_configurations(feature_sets)
     series = []
     for i, b in enumerate(first):
@@ -149,7 +152,7 @@ def reweighted_column(method, feature_sets, column, moments):
         layout = {"n_replicas": b["n_replicas"], "interval": b["interval"]}
         series.append((b["L"], b["T"], b["energy"], x, layout))
     return {
-        L: Reweighted(size_tables(L, group, moments), where=f"{method} L = {L}")
+        L: Reweighted(size_tables(L, group, moments, lattice), where=f"{method} L = {L}")
         for L, group in by_size(series).items()
     }
 
@@ -170,6 +173,17 @@ def decimation_pairs(native, decimated):
     return [(L, 2 * L, native[L], decimated[2 * L]) for L in sorted(native) if 2 * L in decimated]
 
 
+def features_model(feature_sets):
+    """The model whose configurations the networks were evaluated on: the features files'
+    ``lattice`` and ``couplings`` (``lattices.from_attrs``; a file from before lattices names
+    none: the square), the same in every file."""
+    found = {lattices.from_attrs(attrs) for _, attrs in feature_sets}
+    if len(found) != 1:
+        names = ", ".join(sorted(m.describe() for m in found))
+        raise UserError(f"features of several models ({names}): analyse each model's apart")
+    return found.pop()
+
+
 def learned_only(feature_sets):
     """The feature sets of networks that learned their training task (``learning.quality``),
     and a text naming the others, which no estimate uses."""
@@ -181,7 +195,7 @@ def learned_only(feature_sets):
     return kept, "; ".join(left)
 
 
-def features_analysis(method, feature_sets, t_range=None):
+def features_analysis(method, feature_sets, t_range=None, lattice=SQUARE):
     """Crossings of U_phi, the Binder cumulant of the networks' learned order parameter.
 
     Headline rows: U_phi of configurations of size L against U_phi of configurations of size
@@ -192,7 +206,8 @@ def features_analysis(method, feature_sets, t_range=None):
     renormalisation map and converges to T_c. The plain crossings of native sizes, which carry
     that background, are returned per network as a diagnostic (``pairing`` native).
 
-    ``feature_sets``: a list of (blocks, attrs) from ``io.results.read_features``. Returns an
+    ``feature_sets``: a list of (blocks, attrs) from ``io.results.read_features``, evaluated on
+    configurations of the model ``lattice`` (``features_model``). Returns an
     ``EnsembleAnalysis``: the ensemble's crossings, each network's
     (both pairings), the ensemble-mean U_phi(T) per size (native, and decimated from 2L), the
     crossings' jackknife sidecar (``extrapolate.replicas_json``) and the networks' RG
@@ -200,8 +215,8 @@ def features_analysis(method, feature_sets, t_range=None):
     """
     feature_sets, excluded = learned_only(feature_sets)
     names = [network_name(attrs) for _, attrs in feature_sets]
-    native = reweighted_column(method, feature_sets, "phi", even_moments)
-    decimated = reweighted_column(method, feature_sets, "phi_b2", even_moments)
+    native = reweighted_column(method, feature_sets, "phi", even_moments, lattice)
+    decimated = reweighted_column(method, feature_sets, "phi_b2", even_moments, lattice)
     t_range = _t_range(feature_sets, t_range)
     dpairs = decimation_pairs(native, decimated)
     rows, per_network, jacks = ensemble_rows(method, dpairs, names, binder_of, t_range)
@@ -228,7 +243,7 @@ def features_analysis(method, feature_sets, t_range=None):
         method, jacks["mean"], {n: [j.value for j in jacks[n]] for n in names}
     )
     replicas["reweighting"] = _report(dpairs, jacks["mean"])
-    exps = exponents.network_exponents(method, dpairs, names, jacks)
+    exps = exponents.network_exponents(method, dpairs, names, jacks, lattice)
     return EnsembleAnalysis(rows, per_network, curves, replicas, exps)
 
 
@@ -242,7 +257,7 @@ def _mean_of(c):
     return lambda mo: float(mo[c])
 
 
-def rg_analysis(method, feature_sets, t_range=None):
+def rg_analysis(method, feature_sets, t_range=None, lattice=SQUARE):
     """Phenomenological renormalisation with the networks: where a network's mean output on
     configurations of size L equals its mean output on configurations of size 2L decimated to
     L (majority rule, b = 2). At that temperature the decimation leaves the network's view
@@ -255,9 +270,10 @@ def rg_analysis(method, feature_sets, t_range=None):
     feature_sets, excluded = learned_only(feature_sets)
     names = [network_name(attrs) for _, attrs in feature_sets]
     q = len(names)
-    native = reweighted_column(method, feature_sets, "p", lambda x: x)
+    native = reweighted_column(method, feature_sets, "p", lambda x: x, lattice)
     t_range = _t_range(feature_sets, t_range)
-    decimated = {b: reweighted_column(method, feature_sets, f"p_b{b}", lambda x: x) for b in (2, 4)}
+    decimated = {b: reweighted_column(method, feature_sets, f"p_b{b}", lambda x: x, lattice)
+                 for b in (2, 4)}  # fmt: skip
     pairs = decimation_pairs(native, decimated[2])
     rows, per_network, jacks = ensemble_rows(method, pairs, names, _mean_of, t_range)
     _tag(rows, feature_sets)

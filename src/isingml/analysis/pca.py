@@ -31,6 +31,7 @@ from isingml.analysis.binder import (
 )
 from isingml.analysis.extrapolate import replicas_json
 from isingml.analysis.reweighting import Reweighted
+from isingml.lattices import SQUARE
 from isingml.methods import CURVE_COLUMN
 
 
@@ -155,7 +156,7 @@ def variance_fractions(spins, T, v):
 @dataclass(frozen=True)
 class PcaAnalysis:
     """The crossings of the Binder cumulant of the first component's projections: ``rows``
-    (results/tc/pca.csv), the reweighted ``curves``, the ``components`` {L: v (L*L,)} and the
+    (results/tc/pca.csv), the reweighted ``curves``, the ``components`` {L: v (N,)} and the
     crossings' jackknife sidecar ``replicas``."""
 
     rows: list
@@ -164,10 +165,10 @@ class PcaAnalysis:
     replicas: dict
 
 
-def pca_analysis(critical, t_range=None):
+def pca_analysis(critical, t_range=None, lattice=SQUARE):
     """PCA per Binder-grid size and the crossings of the Binder cumulant of the projections.
 
-    ``critical``: shards (with spins) of the Binder grid, any sizes.
+    ``critical``: shards (with spins) of the Binder grid, any sizes, of the model ``lattice``.
     """
     components, reweighted = {}, {}
     for L, group in by_size([(s.L, s.T, s.energy, s, s.attrs) for s in critical]).items():
@@ -181,10 +182,10 @@ def pca_analysis(critical, t_range=None):
         for T, e, _, attrs in series:
             with_y.append((T, e, y[i : i + e.size], attrs))
             i += e.size
-        tables = size_tables(L, with_y, even_moments)
+        tables = size_tables(L, with_y, even_moments, lattice)
         rw = Reweighted(tables, where=f"pca L = {L}")
         groups, G = size_groups(with_y)
-        E = np.concatenate([e * L * L for _, e, _, _ in with_y])
+        E = np.concatenate([e * lattice.n_sites(L) for _, e, _, _ in with_y])
         level = np.searchsorted(tables.levels, np.rint(E))
         sums = []
         Y = X.dot(replica_components(X, groups, G, v).T).astype(np.float64)

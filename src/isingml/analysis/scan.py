@@ -38,6 +38,7 @@ from scipy.optimize import brentq
 
 from isingml.analysis import chains
 from isingml.errors import UserError
+from isingml.lattices import SQUARE
 from isingml.numerics import binder_cumulant
 
 MIN_EVIDENCE = 3.0  # standard errors by which D must differ from 0 on each side of a crossing
@@ -107,17 +108,17 @@ class Placement:
     overlap: float
 
 
-def point_statistics(e, m, L, T, n_replicas):
+def point_statistics(e, m, L, T, n_replicas, lattice=SQUARE):
     """U4 of one scan point, its jackknife error over the replicas (time-major samples) and
-    the specific heat per site C = N var(e) / T^2, from energies ``e`` and magnetizations ``m``
-    per site (n,)."""
+    the specific heat per site C = N var(e) / T^2 (N: the model ``lattice``'s sites), from
+    energies ``e`` and magnetizations ``m`` per site (n,)."""
     e, m = np.asarray(e, dtype=np.float64), np.asarray(m, dtype=np.float64)
     lay = chains.layout(e.size, {"n_replicas": n_replicas, "interval": 1.0})
     group, G, _ = chains.groups(lay, 1.0)
     full, loo = chains.leave_one_out_means(np.stack([m**2, m**4], axis=1), group, G)
     u = float(binder_cumulant(full[0], full[1]))
     err = float(chains.jackknife(binder_cumulant(loo[:, 0], loo[:, 1])))
-    return u, err, float(L * L * np.var(e) / T**2)
+    return u, err, float(lattice.n_sites(L) * np.var(e) / T**2)
 
 
 def _basis(nodes, t):
@@ -279,16 +280,16 @@ def place(covered, width, points, overlap):
     return tuple(float(t) for t in temps), span, span / (n - 1)
 
 
-def place_grid(table, binder_sizes, points, overlap):
+def place_grid(table, binder_sizes, points, overlap, lattice=SQUARE):
     """Everything from the scan: (crossings of successive scan sizes, ``Drift`` or None,
-    ``Placement``)."""
+    ``Placement``); the histogram width counts the sites of the model ``lattice``."""
     crossings = [locate_crossing(table, i, i + 1) for i in range(len(table.sizes) - 1)]
     shift = drift(crossings, table)
     inside = [c for c in crossings[:-1] if c.sizes[0] >= min(binder_sizes)]
     covered = region(crossings[-1], shift, smaller=inside)
     L = max(binder_sizes)
     heat, a = heat_at(table, L)
-    width = (covered[0] + covered[1]) / 2 / math.sqrt(L * L * heat)
+    width = (covered[0] + covered[1]) / 2 / math.sqrt(lattice.n_sites(L) * heat)
     temps, span, spacing = place(covered, width, points, overlap)
     placement = Placement(temps, covered, width, heat, a, span, spacing, points, L, overlap)
     return crossings, shift, placement

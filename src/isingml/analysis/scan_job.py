@@ -140,16 +140,20 @@ def run(job, sample, report=None):
     point. Returns ``GridResult``."""
     import numpy as np
 
+    from isingml import lattices
     from isingml.analysis import scan
 
+    model = lattices.get(job.lattice, job.couplings)
     shape = (len(job.sizes), len(job.temperatures))
     U, err, C = np.zeros(shape), np.zeros(shape), np.zeros(shape)
     for i, L in enumerate(job.sizes):
         for j, T in enumerate(job.temperatures):
             e, m, replicas = sample(L, T)
-            U[i, j], err[i, j], C[i, j] = scan.point_statistics(e, m, L, T, replicas)
+            U[i, j], err[i, j], C[i, j] = scan.point_statistics(e, m, L, T, replicas, model)
             if report:
                 report(L, T, U[i, j], err[i, j], C[i, j])
     table = scan.ScanTable(job.sizes, np.array(job.temperatures), U, err, C)
-    crossings, shift, placement = scan.place_grid(table, job.binder_sizes, job.points, job.overlap)
+    crossings, shift, placement = scan.place_grid(
+        table, job.binder_sizes, job.points, job.overlap, model
+    )
     return GridResult(job, table, crossings, shift, placement)

@@ -51,6 +51,37 @@ NETWORK_SPREAD = (
 )
 LABELS = {"inv_nu": "1/ν", "gamma_over_nu": "γ/ν", "beta_over_nu": "β/ν"}
 EXPONENTS = tuple((key, label, EXACT_EXPONENTS[key]) for key, label in LABELS.items())
+# What summary.md says of the exponents' values, their corrections and the crossings' shift, by
+# the lattice's dimension: exact and calibrated on the square's transfer matrices in 2D;
+# references and nothing calibrated in 3D (analysis.correction_models)
+BY_DIMENSION = {
+    2: {"exponents": "The exact values are the 2D Ising model's: universal, the same on every "
+        "two-dimensional lattice (square, triangular, honeycomb, anisotropic couplings), "
+        "whatever its T_c.",
+        "corrections": "Where the exact transfer-matrix curves of the square lattice calibrate "
+        "ω (binder's estimates), it is known within that range at any number of pairs: the "
+        "value is the middle of the extrapolations at its ends and half their difference a "
+        "systematic, added. Elsewhere (the networks) three or more pairs fit ω, its "
+        "uncertainty in the statistical error; two pairs take a range fixed in advance (no "
+        "correction left down to ω = 1/2).",
+        "shift": "binder's x lies in [2.36, 2.75], the range the square lattice's exact small-L "
+        "crossings show (the middle of the fits at its ends, half their difference a "
+        "systematic); the networks' x is fitted with T_c from three or more pairs (refitted in "
+        "every jackknife replica), and with two lies in [1, 2.75] (theory: x > 1/ν = 1). No "
+        "estimator uses the exact T_c."},
+    3: {"exponents": "The values compared with are references, not exact: the conformal "
+        "bootstrap's (Kos, Poland, Simmons-Duffin & Vichi 2016), the same on every "
+        "three-dimensional Ising lattice.",
+        "corrections": "Nothing is calibrated in three dimensions: three or more pairs fit ω, "
+        "its uncertainty in the statistical error; two pairs cannot, and take the literature's "
+        "ω in [0.7, 1.0] (Hasenbusch 2010: 0.832(6); not measured here, said in each model): "
+        "the middle of the extrapolations at its ends, half their difference a systematic.",
+        "shift": "Every method's x is fitted with T_c from three or more pairs, in [1, 4]; with "
+        "two, x = 1/ν + ω is taken from the literature (1/ν = 1.5874 from the bootstrap, ω in "
+        "[0.7, 1.0]: x in [2.29, 2.59]), the middle of the extrapolations at its ends, half "
+        "their difference a systematic: a literature value used for T_c only, never for the "
+        "exponents. No estimator uses the reference T_c."},
+}  # fmt: skip
 
 
 # summary.csv's `kind` of a row, a short category; the `note` column says what it means

@@ -29,10 +29,11 @@ HALFWIDTH = 0.15  # of the local fit of logit p around p = 1/2 (the window-train
 METHOD = "cnn"  # the transferred networks
 
 
-def transfer_crossings(method, feature_sets, t_range=None):
-    """cnn_binder's ``EnsembleAnalysis`` of the transferred networks' features; the rows name
-    their networks ``cnn_transfer`` (their metrics are not this run's own CNNs')."""
-    found = order_parameters.features_analysis(method, feature_sets, t_range)
+def transfer_crossings(method, feature_sets, t_range=None, lattice=lattices.SQUARE):
+    """cnn_binder's ``EnsembleAnalysis`` of the transferred networks' features (evaluated on
+    the model ``lattice``); the rows name their networks ``cnn_transfer`` (their metrics are
+    not this run's own CNNs')."""
+    found = order_parameters.features_analysis(method, feature_sets, t_range, lattice)
     for r in found.rows:
         r["model"] = f"{METHOD}_transfer"
     return found

@@ -9,7 +9,10 @@ none. No estimator reads it (the estimators never use an exact T_c).
 """
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from isingml.physics import EXACT_EXPONENTS
 
 
 @dataclass(frozen=True)
@@ -18,7 +21,12 @@ class Reference:
     temperature, None where none is known; ``source``: who found it ("Onsager 1944");
     ``U4_torus``: the Binder cumulant at T_c of the L -> infinity periodic box (None where not
     known; it depends on the box's shape and the couplings, unlike T_c);
-    ``magnetization_known``: whether the exact spontaneous magnetization m(T) is (for T(m0))."""
+    ``magnetization_known``: whether the exact spontaneous magnetization m(T) is (for T(m0));
+    ``exponents``: the exponent ratios (keys of ``physics.EXACT_EXPONENTS``) that measured ones
+    are compared with: the 2D Ising model's exact ones on every two-dimensional lattice
+    (universality), the published references where T_c is one (``exact`` False: the cube's
+    bootstrap values), None where neither is known; ``dim``: the lattice's dimension (what the
+    summary says of the corrections and the exponents)."""
 
     lattice: str
     T_c: float | None
@@ -26,6 +34,8 @@ class Reference:
     U4_torus: float | None = None
     magnetization_known: bool = False
     exact: bool = True  # False: a published estimate (Monte Carlo, bootstrap), not exact
+    exponents: Mapping | None = None
+    dim: int = 2
 
     @property
     def known(self):
@@ -77,8 +87,10 @@ def of(lattice):
     if exact.T_c is None and exact.reference is not None:
         published = exact.reference
         return Reference(lattice.describe(), published.T_c, published.source,
-                         published.binder_crossing, False, exact=False)  # fmt: skip
+                         published.binder_crossing, False, exact=False,
+                         exponents=dict(published.exponents), dim=lattice.dim)  # fmt: skip
     source = exact.source.split(";")[0].strip() if exact.T_c is not None else None
-    return Reference(
-        lattice.describe(), exact.T_c, source, exact.U4_torus, exact.magnetization is not None
-    )
+    exponents = dict(EXACT_EXPONENTS) if lattice.dim == 2 else None
+    return Reference(lattice.describe(), exact.T_c, source, exact.U4_torus,
+                     exact.magnetization is not None, exponents=exponents,
+                     dim=lattice.dim)  # fmt: skip

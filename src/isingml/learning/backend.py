@@ -7,7 +7,7 @@ environment. Every knob a network job reads from the environment is here:
 - ``ISINGML_MEMBERS`` (auto | vmap | loop; auto): an ensemble's members as one vmapped program,
   or one after another through the one-member program.
 - ``ISINGML_CNN_KERNEL`` (numba | jax; numba): the CNN's evaluation on the CPU by the Numba
-  kernel (``cnn_cpu``), or by XLA.
+  kernel (``cnn_cpu``, two-dimensional configurations), or by XLA (always in three dimensions).
 - ``NPROC`` (set by ``--threads``, ``cli.options.configure_jax``): XLA:CPU's threads.
 - ``XLA_PYTHON_CLIENT_PREALLOCATE`` (set false by ``configure_jax`` unless given): JAX's GPU
   memory taken as needed, so that jobs share a GPU.
@@ -68,11 +68,12 @@ def members_axis(model, requested="auto"):
     return MEASURED_MEMBERS.get((_platform(), model), "vmap")
 
 
-def eval_axis(model, members, cnn_kernel="numba"):
-    """How an ensemble of ``model`` is evaluated on shared configurations: the Numba kernel for
-    CNNs on the CPU (3-4x XLA's CPU convolutions at L = 32 here, ``cnn_cpu``), else
-    ``members``."""
-    if model == "cnn" and _platform() == "cpu" and cnn_kernel != "jax":
+def eval_axis(model, members, cnn_kernel="numba", dim=2):
+    """How an ensemble of ``model`` is evaluated on shared configurations of dimension ``dim``:
+    the Numba kernel for CNNs on the CPU (3-4x XLA's CPU convolutions at L = 32 here,
+    ``cnn_cpu``; it is written for 2D planes), else ``members`` (XLA's 3D convolutions on the
+    cube: no kernel of its own)."""
+    if model == "cnn" and dim == 2 and _platform() == "cpu" and cnn_kernel != "jax":
         return "kernel"
     return members
 
@@ -104,5 +105,5 @@ class Backend:
     def members_for(self, model):
         return members_axis(model, self.members)
 
-    def eval_for(self, model):
-        return eval_axis(model, self.members_for(model), self.cnn_kernel)
+    def eval_for(self, model, dim=2):
+        return eval_axis(model, self.members_for(model), self.cnn_kernel, dim)

@@ -48,7 +48,7 @@ def baseline_table(cfg, spins, T, lattice=SQUARE):
     model ``lattice``). Returns (columns, attrs, slope a, threshold m0)."""
     from isingml.learning import data, plan
 
-    m = spins.mean(axis=(1, 2), dtype=np.float64)
+    m = spins.mean(axis=tuple(range(1, spins.ndim)), dtype=np.float64)  # 2D or 3D
     abs_m = np.abs(m)
     member = plan.plan_member(cfg, T, lattice=lattice)
     a, m0 = fit_threshold(abs_m, np.maximum(member.labels, 0), member.split.train_counts)

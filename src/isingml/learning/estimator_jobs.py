@@ -33,10 +33,10 @@ def confusion_job(spec: JobSpec, sources, outs, backend=None):
     backend = backend or Backend.from_env()
     if spec.range is None:
         raise UserError("a confusion scan needs its range of temperatures (--range, or the job's)")
-    cfgs = spec.configs()
-    if len(outs) != len(cfgs):
-        raise UserError(f"{len(cfgs)} seeds but {len(outs)} outputs; give one per seed")
+    if len(outs) != len(spec.seeds):
+        raise UserError(f"{len(spec.seeds)} seeds but {len(outs)} outputs; give one per seed")
     lat = datasets.load_lattices(sources, spec.L, spec.max_per_shard, spec.lattice_model())
+    cfgs = spec.configs(lattice=lat.lattice)  # networks of the data's dimension
     loop = backend.loop_for(spec.model)
     curves = confusion.confusion_curves(
         cfgs, lat.spins, lat.T, spec.range, spec.epochs_per_point, loop, backend.members
@@ -76,10 +76,12 @@ def _shard_block(path, max_per_shard):
 
 def _features_attrs(folder, spec, cfg, trained_on, lattice):
     """A features file's attributes: the network, its training verdict, the model it was
-    trained on and the one it was evaluated on."""
+    trained on and the one it was evaluated on (also as a shard names it, ``lattice`` and
+    ``couplings``: the analysis reweights with its sites per configuration)."""
     return {
         "trained_on": trained_on.describe(),
         "evaluated_on": lattice.describe(),
+        **lattice.attrs(),
         **_verdict(folder),
         "model": spec.name,
         "L_train": spec.L,
@@ -121,7 +123,7 @@ def features_job(spec: JobSpec, model_dirs, shard_paths, outs, threads=None, bac
     store.require_trained_on(folders, trained_on, lattice)
     loaded = [store.load_network(d, need_order_parameter="order parameter") for d in folders]
     graphdef, stacked = features.stack_networks([(m, s) for m, s, _ in loaded], folders)
-    axis = backend.eval_for(loaded[0][1].name)
+    axis = backend.eval_for(loaded[0][1].name, lattice.dim)
     if axis == "kernel" and threads:  # the Numba kernel takes the job's share of cores
         import numba
 

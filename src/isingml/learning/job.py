@@ -56,8 +56,8 @@ def train_job(spec: JobSpec, sources, paths: list[MemberPaths], backend=None):
     the job's quality thresholds, and write each member's network, split, metrics and (where
     its paths say) predictions. Returns a ``MemberResult`` per seed."""
     backend = backend or Backend.from_env()
-    cfgs = spec.configs()
-    lat = load_training_data(spec, cfgs, sources)
+    lat = load_training_data(spec, spec.configs(), sources)
+    cfgs = spec.configs(lattice=lat.lattice)  # networks of the data's dimension
     loop = backend.loop_for(spec.model)
     trained = train.train_ensemble(
         cfgs, lat.spins, lat.T, loop, axis=backend.members, lattice=lat.lattice
@@ -120,11 +120,16 @@ def predict_job(model_dir, sources, out, L=None, max_per_shard=None):
         raise UserError(f"the fully connected network in {folder} takes only L = {spec.L}")
     lat = datasets.load_lattices(sources, L, max_per_shard)
     size = lat.spins.shape[1]
+    if lat.lattice.dim != spec.dim:
+        raise UserError(
+            f"the network in {folder} takes {spec.dim}-dimensional configurations; {sources} "
+            f"hold the {lat.lattice.describe()} lattice's ({lat.lattice.dim}-dimensional)"
+        )
     if spec.name == "fcn" and size != spec.L:
         raise UserError(
             f"the fully connected network in {folder} was trained on L = {spec.L} and has "
-            f"L^2 = {spec.L**2} inputs; it cannot predict on L = {size} ({sources}). Only the "
-            "CNN accepts any L."
+            f"L^{spec.dim} = {spec.L**spec.dim} inputs; it cannot predict on L = {size} "
+            f"({sources}). Only the CNN accepts any L."
         )
     split = None
     if size == spec.L:  # the training run's own split, checked against the data given
@@ -160,8 +165,8 @@ def efficiency_job(spec: JobSpec, sources, out, backend=None):
     from isingml.analysis.efficiency import run_T_star
 
     backend = backend or Backend.from_env()
-    (cfg,) = spec.configs()
-    lat = load_training_data(spec, [cfg], sources)
+    lat = load_training_data(spec, spec.configs(), sources)
+    (cfg,) = spec.configs(lattice=lat.lattice)
     codes = plan.plan_member(cfg, lat.T, lattice=lat.lattice).split.codes
     keep = plan.training_subset(lat.T, codes, spec.per_temperature, cfg)
     loop = backend.loop_for(cfg.model)

@@ -3,7 +3,9 @@
 ``CNN``: a learned order parameter and a threshold on it. Convolutions with circular padding
 (the lattice is a torus), stride 1, no bias and an odd activation (tanh), so every feature map
 is odd under the global spin flip; global average pooling (the network's coarse-graining step)
-makes the features translation invariant and lets one set of weights take any L; a linear
+makes the features translation invariant and lets one set of weights take any L; in three
+dimensions (the cubic lattice, ``dim`` 3) the same with k x k x k filters, circular in every
+axis, pooled over all L^3 sites; a linear
 read-out without bias gives a scalar phi that is odd under the flip, an intensive quantity like
 the magnetization: the network's own order parameter (``order_parameter``). The logit is a
 small head on |phi|, so it is exactly invariant under the spin flip and any translation. The
@@ -14,8 +16,9 @@ was trained on.
 ``ECNN`` (learning/ecnn.py): the same with the square's rotations and reflections built in, a
 group-equivariant CNN exactly invariant under Z2 x p4m (Cohen & Welling 2016).
 
-``FCN``: the baseline of Carrasquilla & Melko, Nature Physics 13, 431 (2017): L^2 inputs, one
-hidden layer of 100 sigmoid units, one logit. Its input size ties it to one L.
+``FCN``: the baseline of Carrasquilla & Melko, Nature Physics 13, 431 (2017): L^2 inputs (L^d:
+L^3 on the cube), one hidden layer of 100 sigmoid units, one logit. Its input size ties it to
+one L.
 """
 
 import dataclasses
@@ -40,6 +43,7 @@ class ModelSpec:
     kernel_size: int | None = None  # CNN
     head: int | None = None  # CNN
     hidden: int | None = None  # FCN
+    dim: int = 2  # the lattice's dimension: (L,) * dim configurations
 
     def __post_init__(self):
         keys = ("channels", "kernel_size", "head", "hidden")
@@ -47,9 +51,16 @@ class ModelSpec:
         filled = fill_defaults(self.name, given)  # also refuses an unknown model
         for key in keys:
             object.__setattr__(self, key, filled[key])
+        if self.dim not in (2, 3) or (self.name == "ecnn" and self.dim != 2):
+            raise UserError(f"no {self.name} network on {self.dim}-dimensional configurations "
+                            "(the ecnn is built on the square's p4m: 2D only)")  # fmt: skip
 
     def to_json(self):
-        return json.dumps(dataclasses.asdict(self))
+        """The spec as JSON; ``dim`` only where it is not 2 (a 2D checkpoint as before)."""
+        d = dataclasses.asdict(self)
+        if d["dim"] == 2:
+            del d["dim"]
+        return json.dumps(d)
 
     @classmethod
     def from_json(cls, text):
@@ -57,9 +68,9 @@ class ModelSpec:
 
 
 class CNN(nnx.Module):
-    def __init__(self, channels, kernel_size, head, *, rngs: nnx.Rngs):
+    def __init__(self, channels, kernel_size, head, dim=2, *, rngs: nnx.Rngs):
         sizes = (1, *channels)
-        k = (kernel_size, kernel_size)
+        k = (kernel_size,) * dim
         self.convs = nnx.List(
             nnx.Conv(a, b, k, padding="CIRCULAR", use_bias=False, rngs=rngs)
             for a, b in zip(sizes[:-1], sizes[1:], strict=True)
@@ -73,7 +84,7 @@ class CNN(nnx.Module):
         h = x[..., None]
         for conv in self.convs:
             h = jnp.tanh(conv(h))
-        return h.mean(axis=(1, 2))  # global average pooling over the torus
+        return h.mean(axis=tuple(range(1, h.ndim - 1)))  # global average pooling over the torus
 
     def order_parameter(self, x):
         """phi (batch,): the learned scalar order parameter, odd under the spin flip."""
@@ -84,31 +95,33 @@ class CNN(nnx.Module):
         return self.out(jax.nn.relu(self.hidden(jnp.abs(phi)[:, None])))[:, 0]
 
     def __call__(self, x):
-        """x: (batch, L, L) spins as floats -> (batch,) logits, even under the spin flip."""
+        """x: (batch, L, L) (or (batch, L, L, L)) spins as floats -> (batch,) logits, even
+        under the spin flip."""
         return self.head(self.order_parameter(x))
 
 
 class FCN(nnx.Module):
-    def __init__(self, L, hidden, *, rngs: nnx.Rngs):
-        self.L = L
-        self.hidden = nnx.Linear(L * L, hidden, rngs=rngs)
+    def __init__(self, L, hidden, dim=2, *, rngs: nnx.Rngs):
+        self.L, self.dim = L, dim
+        self.hidden = nnx.Linear(L**dim, hidden, rngs=rngs)
         self.out = nnx.Linear(hidden, 1, rngs=rngs)
 
     def __call__(self, x):
-        if x.shape[-1] != self.L or x.shape[-2] != self.L:
-            raise UserError(f"this fully connected network takes L = {self.L}, got {x.shape[-2:]}")
+        if x.shape[1:] != (self.L,) * self.dim:
+            raise UserError(f"this fully connected network takes L = {self.L} in {self.dim} "
+                            f"dimensions, got {x.shape[1:]}")  # fmt: skip
         h = jax.nn.sigmoid(self.hidden(x.reshape(x.shape[0], -1)))
         return self.out(h)[:, 0]
 
 
 def build(spec: ModelSpec, rngs: nnx.Rngs):
     if spec.name == "cnn":
-        return CNN(spec.channels, spec.kernel_size, spec.head, rngs=rngs)
+        return CNN(spec.channels, spec.kernel_size, spec.head, spec.dim, rngs=rngs)
     if spec.name == "ecnn":
         from isingml.learning.ecnn import ECNN
 
         return ECNN(spec.channels, spec.kernel_size, spec.head, rngs=rngs)
-    return FCN(spec.L, spec.hidden, rngs=rngs)
+    return FCN(spec.L, spec.hidden, spec.dim, rngs=rngs)
 
 
 def count_params(model) -> int:

@@ -4,6 +4,7 @@ member axis and ``jax.vmap``-ed), and the prediction table of a trained network.
 """
 
 import functools
+import math
 
 import jax
 import jax.numpy as jnp
@@ -48,14 +49,16 @@ def probability(logits):
     return 1.0 / (1.0 + np.exp(-np.asarray(logits, dtype=np.float64)))
 
 
-def _batch_size(n, L, members):
+def _batch_size(n, sites, members):
     # At most EVAL_SITES sites per member batch: the CNN's activations grow as members x batch
-    # x L^2 x channels (1024 lattices of L = 64 took 268 MB per layer for one network).
-    return min(EVAL_BATCH, n, max(16, EVAL_SITES // (L * L * members)))
+    # x sites (L^2, or L^3 on the cube) x channels (1024 lattices of L = 64 took 268 MB per
+    # layer for one network).
+    return min(EVAL_BATCH, n, max(16, EVAL_SITES // (sites * members)))
 
 
 def member_outputs(graphdef, stacked, spins, index=None, symmetrize=False, members="vmap"):
-    """(logits, phi), each float32 (M, n), of M stacked networks on int8 spins (n, L, L).
+    """(logits, phi), each float32 (M, n), of M stacked networks on int8 spins (n, L, L) (or
+    (n, L, L, L): the networks' dimension).
 
     Without ``index`` every member sees every configuration (one shared batch per step, the
     ensemble vmapped over it); with ``index`` (M, k) member m sees ``spins[index[m]]`` and the
@@ -70,8 +73,10 @@ def member_outputs(graphdef, stacked, spins, index=None, symmetrize=False, membe
     if members == "kernel":
         from isingml.learning import cnn_cpu
 
-        if index is not None or symmetrize:
-            raise ValueError("the CPU kernel evaluates shared configurations only")
+        if index is not None or symmetrize or np.ndim(spins) != 3:
+            raise ValueError(
+                "the CPU kernel evaluates shared configurations only, two-dimensional ones"
+            )
         nets = [member(graphdef, stacked, k) for k in range(M)]
         spins = np.asarray(spins)
         parts = [cnn_cpu.outputs(cnn_cpu.cnn_arrays(net), spins) for net in nets]
@@ -83,7 +88,7 @@ def member_outputs(graphdef, stacked, spins, index=None, symmetrize=False, membe
             for k in range(M)
         ]  # fmt: skip
         return tuple(np.concatenate(x) for x in zip(*parts, strict=True))
-    L = spins.shape[1]
+    sites = math.prod(spins.shape[1:])
     if index is None:
         n = spins.shape[0]
     else:
@@ -93,7 +98,7 @@ def member_outputs(graphdef, stacked, spins, index=None, symmetrize=False, membe
     logits, phi = np.empty((M, n), np.float32), np.empty((M, n), np.float32)
     if n == 0:
         return logits, phi
-    size = _batch_size(n, L, M)
+    size = _batch_size(n, sites, M)
     for start in range(0, n, size):
         stop = min(start + size, n)
         k = stop - start
@@ -126,7 +131,8 @@ def predict_logits(model, spins, symmetrize=False):
 
 
 def prediction_table(model, spec, cfg, spins, T, split=None, logits=None, phi=None):
-    """(columns, attrs) of the predictions file of a network on int8 spins (n, L, L) at T (n,).
+    """(columns, attrs) of the predictions file of a network on int8 spins (n, L, L) (or
+    (n, L, L, L)) at T (n,).
 
     ``split``: the training run's split codes of these configurations (on the training size);
     None marks every configuration "critical" (never seen in training, e.g. another size).
@@ -136,7 +142,7 @@ def prediction_table(model, spec, cfg, spins, T, split=None, logits=None, phi=No
     if logits is None:
         logits, phi = outputs(model, spins, symmetrize=spec.name == "fcn")
     p = probability(logits)
-    abs_m = np.abs(spins.mean(axis=(1, 2), dtype=np.float64))
+    abs_m = np.abs(spins.mean(axis=tuple(range(1, spins.ndim)), dtype=np.float64))
     return data.prediction_columns(
         spec, cfg, T, p, phi.astype(np.float64), abs_m, split, L=spins.shape[1]
     )

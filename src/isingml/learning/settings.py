@@ -26,6 +26,7 @@ class TrainConfig:
     root_seed: int = 0
     label: str = "windows"  # "windows" or "exact"
     window: tuple[float, float] | None = None  # (T_ordered_max, T_disordered_min)
+    dim: int = 2  # the lattice's dimension: the network's inputs and convolutions
     # The settings: the keys of models.<model> and training in config.yaml that a run uses.
     epochs: int | None = None
     batch_size: int | None = None
@@ -68,11 +69,11 @@ class TrainConfig:
         from isingml.learning import models  # JAX: only where a network is built
 
         return models.ModelSpec(
-            self.model, self.L, self.channels, self.kernel_size, self.head, self.hidden
+            self.model, self.L, self.channels, self.kernel_size, self.head, self.hidden, self.dim
         )
 
 
-IDENTITY = ("model", "L", "seed", "root_seed", "label", "window")
+IDENTITY = ("model", "L", "seed", "root_seed", "label", "window", "dim")
 SETTINGS = tuple(f.name for f in dataclasses.fields(TrainConfig) if f.name not in IDENTITY)
 
 
@@ -207,15 +208,17 @@ class JobSpec:
 
         return lattices.get(given["name"], given.get("couplings", lattices.UNIT))
 
-    def configs(self, model=None):
-        """One TrainConfig per training seed."""
+    def configs(self, model=None, lattice=None):
+        """One TrainConfig per training seed, its networks of the dimension of ``lattice`` (the
+        model of the job's data; by default the one the job names, or the square)."""
         if self.L is None:
             raise UserError("the job has no lattice size L (--L, or the --job's)")
         label = "exact" if self.window is None else "windows"
+        lattice = lattice or self.lattice_model()
+        dim = 2 if lattice is None else lattice.dim
+        name = model or self.model
         return [
-            TrainConfig(
-                model or self.model, self.L, s, self.root_seed, label, self.window, **self.settings
-            )  # fmt: skip
+            TrainConfig(name, self.L, s, self.root_seed, label, self.window, dim, **self.settings)
             for s in self.seeds
         ]
 

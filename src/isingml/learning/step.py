@@ -32,7 +32,8 @@ def make_step(graphdef, tx, augment_d4):
     def step(params, opt_state, key, idx, X, y):
         key, k_flip, k_d4 = jax.random.split(key, 3)
         x = X[idx].astype(jnp.float32)
-        x = x * jax.random.rademacher(k_flip, (idx.size, 1, 1), dtype=jnp.float32)
+        flip = (idx.size,) + (1,) * (x.ndim - 1)  # one sign per configuration, 2D or 3D
+        x = x * jax.random.rademacher(k_flip, flip, dtype=jnp.float32)
         if augment_d4:
             x = _d4(x, jax.random.randint(k_d4, (), 0, 8))
 
@@ -92,10 +93,10 @@ def make_epoch(graphdef, tx, batch_size, augment_d4, loop="scan", members="vmap"
 
     The returned ``epoch(params, opt_state, keys, X, y, train_idx)`` takes stacked members:
     parameters, optimiser states and keys with a leading axis M, labels y (M, n) and training
-    indices (M, N) into the shared int8 spins X (n, L, L). It returns the new stacked state and
-    each member's mean training loss and accuracy (M,). With ``members="loop"`` the members
-    take turns through the one-member compiled epoch instead of sharing a vmapped one; the
-    results are the same to float rounding.
+    indices (M, N) into the shared int8 spins X (n, L, L) or (n, L, L, L). It returns the new
+    stacked state and each member's mean training loss and accuracy (M,). With
+    ``members="loop"`` the members take turns through the one-member compiled epoch instead of
+    sharing a vmapped one; the results are the same to float rounding.
     """
     run_epoch = _scan_epoch if loop == "scan" else _python_epoch
     vmapped = jax.vmap(make_step(graphdef, tx, augment_d4), in_axes=(0, 0, 0, 0, None, 0))

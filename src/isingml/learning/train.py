@@ -91,10 +91,17 @@ class EarlyStopping:
         return improved
 
 
-def check_members(members, spins, T):
+def check_members(members, spins, T, lattice=SQUARE):
     cfg = members[0].cfg
-    if spins.shape[1:] != (cfg.L, cfg.L):
-        raise UserError(f"data have L = {spins.shape[1]}, the configuration says L = {cfg.L}")
+    if cfg.dim != lattice.dim:
+        raise UserError(
+            f"the networks take {cfg.dim}-dimensional configurations, the data hold the "
+            f"{lattice.describe()} lattice's ({lattice.dim}-dimensional); build the job's "
+            "configurations for its data (JobSpec.configs(lattice=...))"
+        )
+    if spins.shape[1:] != lattice.shape(cfg.L):
+        raise UserError(f"data have shape {spins.shape[1:]}, the configuration says L = {cfg.L} "
+                        f"on the {lattice.describe()} lattice")  # fmt: skip
     for m in members:
         train = m.labels[m.split.codes == TRAIN]
         if not (train == 1).any() or not (train == 0).any():
@@ -106,17 +113,18 @@ def check_members(members, spins, T):
 
 def train_ensemble(cfgs, spins, T, loop=None, keeps=None, axis=None, lattice=SQUARE):
     """Train one network per configuration of ``cfgs`` (one configuration, several seeds) on
-    int8 spins (n, L, L) at temperatures T (n,), all in one program. Returns a ``Trained`` per
-    member, each at its lowest validation loss. ``loop`` forces the epoch loop ('scan' or
-    'python'; ``backend.epoch_loop``); ``keeps`` (one boolean mask per member) restricts
-    training to those configurations of each member's training split; ``axis`` forces how the
-    members share a step ('vmap' or 'loop'; ``backend.members_axis``). ``lattice``: the model
-    of the data, whose exact T_c gives 'exact' labels and scores the critical set."""
+    int8 spins (n, *lattice.shape(L)) at temperatures T (n,), all in one program. Returns a
+    ``Trained`` per member, each at its lowest validation loss. ``loop`` forces the epoch loop
+    ('scan' or 'python'; ``backend.epoch_loop``); ``keeps`` (one boolean mask per member)
+    restricts training to those configurations of each member's training split; ``axis``
+    forces how the members share a step ('vmap' or 'loop'; ``backend.members_axis``).
+    ``lattice``: the model of the data (its shape; the networks' ``dim`` must be its), whose
+    exact T_c gives 'exact' labels and scores the critical set."""
     t_start = time.perf_counter()
     members = plan_ensemble(cfgs, T, keeps=keeps, lattice=lattice)
     cfg = members[0].cfg
     loop = epoch_loop(cfg.model, loop)
-    check_members(members, spins, T)
+    check_members(members, spins, T, lattice)
     ens = start_ensemble(members, loop, axis)
     best, stopping = run_epochs(ens, members, spins)
     logits, phi = member_outputs(ens.graphdef, best, spins, symmetrize=True, members=ens.members)

@@ -52,9 +52,9 @@ CAPTIONS = {
         "Effective exponents of each pair of sizes L < L′, ln(y(L′)/y(L)) / ln(L′/L) of an "
         "observable y at the pair's crossing temperature (error bars: jackknife), and their "
         "extrapolation to L → ∞ (stars, total error); dashed: the exact 2D Ising 1/ν = 1, "
-        "γ/ν = 7/4, β/ν = 1/8. β = 1/k_B T; U₄: the Binder cumulant of m; χ = N⟨m²⟩ with N = L² "
-        "sites; U_φ: the CNNs' cumulant on L against 2L decimated to L; (check): not part of the "
-        "quoted value."
+        "γ/ν = 7/4, β/ν = 1/8 (on the cube the conformal bootstrap's references). β = 1/k_B T; "
+        "U₄: the Binder cumulant of m; χ = N⟨m²⟩ with N = L² sites (L³ on the cube); U_φ: the "
+        "CNNs' cumulant on L against 2L decimated to L; (check): not part of the quoted value."
     ),
     "p_ordered": (
         "Mean network output p(ordered) against temperature T (J/k_B) for each lattice size L, "

@@ -4,6 +4,7 @@ their extrapolation to L -> infinity."""
 
 import numpy as np
 
+from isingml.lattices import SQUARE, reference_of
 from isingml.plots.style import PAGE, band, legend_outside, panels, size_colors
 
 PAIRING = {"native": 1, "b2": 2}  # source -> the size before decimation, in units of L
@@ -69,9 +70,9 @@ def collapse(curves, fss, exponents):
 
 
 PANELS = (
-    ("inv_nu", r"thermal exponent $1/\nu$", 1.0),
-    ("gamma_over_nu", r"susceptibility exponent $\gamma/\nu$", 1.75),
-    ("beta_over_nu", r"magnetization exponent $\beta/\nu$", 0.125),
+    ("inv_nu", r"thermal exponent $1/\nu$"),
+    ("gamma_over_nu", r"susceptibility exponent $\gamma/\nu$"),
+    ("beta_over_nu", r"magnetization exponent $\beta/\nu$"),
 )
 SOURCES = {
     "dU4": r"$|dU_4/d\beta|$",
@@ -97,13 +98,17 @@ def _series(exponents):
     return out
 
 
-def exponent_slopes(exponents):
+def exponent_slopes(exponents, lattice=SQUARE):
     """Each exponent's effective value between the sizes of each pair, ln(y(L')/y(L)) /
     ln(L'/L) at the pair's crossing, against 1/L with its jackknife error, and its
-    extrapolation to L -> infinity (at 1/L = 0, total error), beside the exact 2D value."""
+    extrapolation to L -> infinity (at 1/L = 0, total error), beside the value of ``lattice``'s
+    class: exact in 2D, the bootstrap's reference on the cube (``lattices.Reference``)."""
     fig, axes = panels(len(PANELS), width=PAGE, height=2.7)
     series = _series(exponents)
-    for ax, (key, title, exact) in zip(axes, PANELS, strict=True):
+    ref = reference_of(lattice)
+    known = ref.exponents or {}
+    what = f"exact ({ref.dim}D Ising)" if ref.exact else f"reference ({ref.dim}D Ising, bootstrap)"
+    for ax, (key, title) in zip(axes, PANELS, strict=True):
         mine = [s for s in series if s[0] == key]
         Lmin = min((r["L"] for _, m, _, _ in mine for r in exponents[m]["per_pair"]), default=8)
         dx = 0.04 / Lmin
@@ -125,7 +130,8 @@ def exponent_slopes(exponents):
                 capsize=2,
             )
         ax.plot([], [], "k*", ms=6, label=r"extrapolated to $L \to \infty$ ($\pm$ total error)")
-        ax.axhline(exact, color="k", ls="--", lw=0.8, label="exact (2D Ising)")
+        if key in known:
+            ax.axhline(known[key], color="k", ls="--", lw=0.8, label=what)
         pairs = {(r["L"], r["L2"]) for _, m, _, _ in mine for r in exponents[m]["per_pair"]}
         ticks = sorted(pairs, reverse=True)
         ax.set_xticks(

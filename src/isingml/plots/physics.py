@@ -95,12 +95,15 @@ def _phase_words(T, T_c):
 
 
 def lattices(shards, lattice=SQUARE):
-    """Example configurations: one per shard given (e.g. below, near and above T_c)."""
+    """Example configurations: one per shard given (e.g. below, near and above T_c); of a cube,
+    its first layer (z = 0)."""
     fig, axes = panels(len(shards), width=PAGE, height=2.7)
     for ax, s in zip(axes, shards, strict=True):
-        ax.imshow(s.spins[-1], cmap="gray", vmin=-1, vmax=1, interpolation="nearest")
+        image = s.spins[-1] if s.spins.ndim == 3 else s.spins[-1][0]
+        ax.imshow(image, cmap="gray", vmin=-1, vmax=1, interpolation="nearest")
         title = f"{_phase_words(s.T, lattice.exact.T_c)}$T = {s.T:g}$"
         ax.set(title=title, xticks=[], yticks=[])
     L = int(shards[0].L)
-    fig.suptitle(f"last stored configuration, $L = {L}$ (white: spin $s = +1$)", fontsize=8)
+    layer = ", its layer $z = 0$" if shards[0].spins.ndim == 4 else ""
+    fig.suptitle(f"last stored configuration, $L = {L}${layer} (white: spin $s = +1$)", fontsize=8)
     return fig

@@ -86,7 +86,7 @@ FIGURES = {
         "collapse.rst", "Finite-size scaling"),
     "exponent_slopes": Figure(
         "exponent_slopes", (Input("exponents", _files("results/fss/exponents.json")),),
-        "exponent_slopes.rst", "Finite-size scaling"),
+        "exponent_slopes.rst", "Finite-size scaling", exact=True),
     "p_ordered": Figure(
         "p_ordered", (Input("curves", lambda lay, model: [f"results/curves/{model}.csv"]),),
         "p_ordered.rst", "Networks", per_model=True, exact=True),
