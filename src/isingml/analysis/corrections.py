@@ -177,8 +177,9 @@ def free_extrapolation(L, jacks, bounds=FREE_BOUNDS):
 def _profile_interval(L, jacks, bounds, n=200):
     """The profile of the fit over w: for every w in ``bounds`` the fixed-w fit's y with its
     jackknife error (y is linear in the pairs, so its variance is a C a with C the pairs'
-    jackknife covariance) and its chi^2 under C; over the w whose chi^2 lies within 1 of the
-    least, the lowest y - sigma and the highest y + sigma, and that range of w.
+    jackknife covariance) and its chi^2 under C; the interval of y whose profile chi^2 lies
+    within 1 of the least (at each w, y(w) +- sigma(w) sqrt(1 - (chi^2(w) - least))), and the
+    range of w that holds it.
 
     Where the pairs hardly fix w (three pairs whose errors are as large as the shifts between
     them), the jackknife of the free fit understates: replicas that sit on a bound do not move.
@@ -195,15 +196,13 @@ def _profile_interval(L, jacks, bounds, n=200):
         r = t - y - c * L**-w
         rows.append((float(r @ Ci @ r), y, math.sqrt(max(float(a[0] @ C @ a[0]), 0.0))))
     chi2, y, sig = (np.array(v) for v in zip(*rows, strict=True))
-    keep = chi2 <= chi2.min() + 1.0
-    return (
-        float((y - sig)[keep].min()),
-        float((y + sig)[keep].max()),
-        [
-            float(ws[keep].min()),
-            float(ws[keep].max()),
-        ],
-    )
+    excess = chi2 - chi2.min()
+    keep = excess <= 1.0
+    # y is linear in the data at fixed w, so chi^2(y | w) = chi^2(w) + (y - y(w))^2 / sigma(w)^2:
+    # the profile's interval at w is y(w) +- sigma(w) sqrt(1 - excess(w)), not +- sigma(w)
+    half = sig * np.sqrt(np.clip(1.0 - excess, 0.0, None))
+    lo, hi = float((y - half)[keep].min()), float((y + half)[keep].max())
+    return lo, hi, [float(ws[keep].min()), float(ws[keep].max())]
 
 
 def corrected(L, jacks, correction):
