@@ -216,7 +216,7 @@ def corrected(L, jacks, correction):
         return Extrapolated(jacks[0], 0.0, {"model": note, "omega_range": None})
     if L.size >= 3 and not correction.calibrated:
         y, _, details = free_extrapolation(L, jacks, correction.fit_range or FREE_BOUNDS)
-        stat = max(y.err, details["err_profile"])
+        stat = details["err_profile"]  # the jackknife of a fit whose w jumps is meaningless
         return Extrapolated(y, 0.0, {**details, "systematic_note": "w fitted: none"}, stat)
     lo, hi = correction.omega_range
     check = None

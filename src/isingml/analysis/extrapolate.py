@@ -19,9 +19,10 @@ exact T_c enter:
 - three or more, uncalibrated (the networks' U_phi, PCA's cumulant): x is fitted with T_c
   and b (``corrections.free_extrapolation``) within the same range theory allows, [1, 2.75]
   (in three dimensions, where nothing is calibrated and U4's x is fitted too, [1, 4]);
-  its statistical error is the larger of the jackknife's (refitted in every replica) and the
-  profile's (every fixed-x extrapolation with chi^2 within 1 of the least, +- its own error),
-  which does not shrink where the replicas sit on a bound; no systematic is added. A fit that
+  its statistical error is the profile's (the T_c whose profile chi^2, over x and b, lies
+  within 1 of the least), not the jackknife's: replicas whose x jumps between the range's ends
+  make the jackknife of this non-smooth fit meaningless (too small with wide bounds, too large
+  with tight ones, in the coverage reruns); no systematic is added. A fit that
   ends on a bound takes that bound's extrapolation, and says so.
 
 Pairs that share a size are correlated (L = 32 feeds (16, 32) and (32, 64); their L = 32 parts
@@ -57,7 +58,7 @@ def _headline(L, jacks, shift):
             "b": d["c"],
             "chi2_dof": d["chi2_dof"],
         }
-        return y, 0.0, {**details, "err_stat_fit": max(y.err, d["err_profile"])}
+        return y, 0.0, {**details, "err_stat_fit": d["err_profile"]}
     lo, hi = shift.omega_range
     ends = [corrections.extrapolation(L, jacks, e) for e in (lo, hi)]
     mid = jackknife.apply(lambda a, b: 0.5 * (a + b), ends[0][0], ends[1][0])
