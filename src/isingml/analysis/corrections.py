@@ -168,7 +168,7 @@ def free_extrapolation(L, jacks, bounds=FREE_BOUNDS):
         "omega_at_bound": bool(at_bound),
         "c": c,
         "chi2_dof": chi2 / dof if dof > 0 else None,
-        "err_profile": max(hi - y.value, y.value - lo),
+        "err_profile": (hi - lo) / 2,  # the half-width: the larger side over-covered (10 reruns)
         "profile": {"interval": [lo, hi], "omega_interval": span},
     }
     return y, om, details
