@@ -75,7 +75,12 @@ def exact_averages(L, T):
     C is the specific heat per site, N (<e^2> - <e>^2) / T^2, and U4 = 1 - <m^4> / (3 <m^2>^2).
     """
     e, m = enumerate_states(L)
-    n = L * L
+    return canonical_averages(e, m, L * L, T)
+
+
+def canonical_averages(e, m, n, T):
+    """Boltzmann averages at T of the states' energies ``e`` and magnetizations ``m`` per site on
+    ``n`` sites: a dict of e, e2, abs_m, m2, m4, C (per site), U4."""
     w = np.exp(-(e - e.min()) * n / T)
     w /= w.sum()
     avg = {

@@ -7,7 +7,7 @@ m = (1/N) sum_i s_i. Feasible up to N = 16 sites (the 4 x 4 tori: 65,536 states)
 
 import numpy as np
 
-from isingml.numerics import binder_cumulant
+from isingml.physics import canonical_averages
 
 MAX_SITES = 16
 
@@ -32,16 +32,4 @@ def averages(lattice, L, T):
     """Exact canonical averages on the L-torus: a dict of e, e2, abs_m, m2, m4, C, U4 (C the
     specific heat per site N (<e^2> - <e>^2) / T^2, U4 = 1 - <m^4> / (3 <m^2>^2))."""
     e, m = enumerate_states(lattice, L)
-    N = lattice.n_sites(L)
-    w = np.exp(-(e - e.min()) * N / T)
-    w /= w.sum()
-    avg = {
-        "e": w @ e,
-        "e2": w @ e**2,
-        "abs_m": w @ np.abs(m),
-        "m2": w @ m**2,
-        "m4": w @ m**4,
-    }
-    avg["C"] = N * (avg["e2"] - avg["e"] ** 2) / T**2
-    avg["U4"] = binder_cumulant(avg["m2"], avg["m4"])
-    return avg
+    return canonical_averages(e, m, lattice.n_sites(L), T)

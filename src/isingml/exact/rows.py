@@ -16,7 +16,7 @@ overflows at low T), the h coefficients those of M.
 
 import numpy as np
 
-from isingml.numerics import binder_cumulant
+from isingml.exact.square import trace_moments
 
 MAX_L = 8
 _PAIRS = {  # coefficient k of a product: the pairs (i, j) of factors whose coefficients add up
@@ -92,15 +92,4 @@ def moments(lattice, L, T):
         product = R if product is None else _ring_product(product, R)
         product /= product[0].max()  # a common factor cancels from every ratio below
     a = np.trace(product, axis1=1, axis2=2)
-    x1, x2 = -a[1] / a[0], 2.0 * a[2] / a[0]
-    var = x2 - x1 * x1
-    e = (sum(E[y].min() for y in range(L)) + x1) / N
-    m2, m4 = 2.0 * a[4] / a[0] / N**2, 24.0 * a[6] / a[0] / N**4
-    return {
-        "e": e,
-        "e2": e * e + var / N**2,
-        "C": var / N * beta**2,
-        "m2": m2,
-        "m4": m4,
-        "U4": binder_cumulant(m2, m4),
-    }
+    return trace_moments(a, sum(E[y].min() for y in range(L)), N, beta)

@@ -173,10 +173,16 @@ def moments(L, T):
     reps, sizes = _orbits(L)
     full, half = _row_weights(L, beta, 1.0), _row_weights(L, beta, 0.5)
     a = _moment_trace(L, np.exp(-2.0 * beta), reps, sizes, full, half)
-    n = L * L
+    return trace_moments(a, -2.0 * L * L, L * L, beta)
+
+
+def trace_moments(a, E_ground, n, beta):
+    """The moments dict of ``moments`` from a transfer matrix's traces ``a`` (a[0] the partition
+    function relative to the ground state, a[1], a[2] its first two derivatives in the energy
+    counted from ``E_ground``, a[4], a[6] those of the magnetization) on ``n`` sites."""
     x1, x2 = -a[1] / a[0], 2.0 * a[2] / a[0]
     var = x2 - x1 * x1
-    e = -2.0 + x1 / n
+    e = (E_ground + x1) / n
     m2, m4 = 2.0 * a[4] / a[0] / n**2, 24.0 * a[6] / a[0] / n**4
     return {
         "e": e,
