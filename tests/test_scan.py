@@ -148,6 +148,51 @@ def test_placement_widens_to_one_histogram_adds_points_and_gives_up():
         scan.place((2.0, 3.0), width=0.01, points=5, overlap=1.0)
 
 
+COARSE_T = (1.0, 1.6, 3.0, 3.6)  # a networks' grid with nothing between 1.6 and 3.0
+
+
+def test_a_coarse_scan_is_refined_inside_the_bracket_and_then_holds_the_exact_crossing():
+    """On the exact U4 of L = 4 and 8 sampled only at COARSE_T, the crossing's bracket
+    (1.6, 3.0) leaves it too uncertain for a grid spaced for L = 128: a named error, which the
+    scan answers with REFINE_POINTS temperatures strictly inside the bracket; placed again,
+    the crossing lies within its stated error of the exact one and inside the grid."""
+    coarse = exact_table((4, 8), COARSE_T, err=5e-4)
+    with pytest.raises(scan.TooUncertain, match="raise binder.scan.samples"):
+        scan.place_grid(coarse, (8, 128), points=4, overlap=1.0)
+    extra = scan.refinement(coarse)
+    assert len(extra) == scan.REFINE_POINTS and 1.6 < min(extra) and max(extra) < 3.0
+    refined = exact_table((4, 8), tuple(sorted(COARSE_T + extra)), err=5e-4)
+    (c,), _, p = scan.place_grid(refined, (8, 128), points=4, overlap=1.0)
+    truth = exact.binder_crossing(4, 8, bracket=(2.0, 2.5))
+    assert abs(c.T - truth) <= c.err, (c.T, c.err, truth)
+    assert p.temperatures[0] <= truth <= p.temperatures[-1]
+
+
+def test_the_scan_job_refines_only_where_it_must(monkeypatch):
+    """scan_job.run on exact points: the coarse grid is refined (once, the table holding the
+    added temperatures and ``how`` saying so); a grid that places at once is left as it was."""
+
+    def exact_statistics(e, m, L, T, n_replicas, lattice):
+        u4, heat = exact_point(L, T)
+        return u4, 5e-4, heat
+
+    monkeypatch.setattr(scan, "point_statistics", exact_statistics)
+    calls = []
+
+    def sample(L, T):
+        calls.append((L, T))
+        return np.zeros(1), np.zeros(1), 64
+
+    job = scan_job.ScanJob(7, COARSE_T, (4, 8), 640, 10, (8, 128), 4, 1.0)
+    result = scan_job.run(job, sample)
+    assert len(result.table.T) == len(COARSE_T) + scan.REFINE_POINTS
+    assert len(calls) == 2 * len(result.table.T) and len(set(calls)) == len(calls)
+    assert f"added {scan.REFINE_POINTS} inside their brackets" in result.describe()
+    calls.clear()
+    plain = scan_job.run(scan_job.ScanJob(7, TINY_T, (4, 8), 640, 10, (8, 16), 4, 1.0), sample)
+    assert tuple(plain.table.T) == tuple(sorted(TINY_T)) and "added" not in plain.describe()
+
+
 def test_point_statistics_are_per_replica():
     """U4's jackknife runs over the 64 time-major replicas: replicas with different spreads of
     m give the error of the replicas' scatter, and C is N var(e) / T^2."""

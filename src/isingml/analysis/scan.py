@@ -28,6 +28,11 @@ filled by ``analysis.scan_job``). Then, with no exact T_c anywhere:
 6. **Grid.** ``points`` temperatures over the region, at least one histogram width wide
    (narrower gains nothing in overlap and risks missing the other estimators' crossings), and
    neighbours at most ``overlap`` widths apart: more temperatures where the region needs them.
+7. **Refinement.** Where the region would need more than ``MAX_EXTENSION`` x ``points``
+   temperatures (the crossings too uncertain, usually because the networks' grid is coarse
+   where they lie), the scan adds ``REFINE_POINTS`` temperatures inside the crossings'
+   brackets at every scan size and places again, at most ``REFINE_ROUNDS`` times. A scan
+   that places at once is never refined, so its grid does not change.
 """
 
 import math
@@ -44,7 +49,9 @@ from isingml.numerics import binder_cumulant
 MIN_EVIDENCE = 3.0  # standard errors by which D must differ from 0 on each side of a crossing
 MIN_SHIFT_EXPONENT = 1.0  # crossings shift as L^-x with x = 1/nu + omega >= this
 COVERAGE_Z = 3.0  # the region is the crossings +- this many standard errors
-MAX_EXTENSION = 4  # the grid may grow to this many times ``points`` before the scan gives up
+MAX_EXTENSION = 4  # the grid may grow to this many times ``points`` before the scan refines
+REFINE_POINTS = 8  # temperatures a refinement adds inside the crossings' brackets, per size
+REFINE_ROUNDS = 2  # refinements before the scan gives up
 DECIMALS = 4  # the workflow's file names write T to 4 decimals (config.fmt_T)
 
 
@@ -259,6 +266,27 @@ def heat_at(table, L):
     return float(c2 * (L / L2) ** a), a
 
 
+class TooUncertain(UserError):
+    """The crossings are too uncertain for the grid: the region they leave needs more than
+    ``MAX_EXTENSION`` x ``points`` temperatures. ``analysis.scan_job`` refines the scan inside
+    the crossings' brackets (``refinement``) and places again; past ``REFINE_ROUNDS`` it is the
+    user's error."""
+
+
+def refinement(table, n=REFINE_POINTS):
+    """Temperatures to add to the scan where its crossings are too uncertain: ``n`` evenly
+    spaced strictly inside the hull of the brackets (the scan temperatures either side of each
+    crossing of successive sizes), rounded to 4 decimals, none already scanned. A coarse scan
+    (the networks' grid is chosen for training, not for the crossing: on the simple cubic
+    lattice the mean-field guess scaled from the square puts T_c where that grid is sparse)
+    leaves the crossing inside one wide bracket, whose interpolation error then spans it."""
+    brackets = [locate_crossing(table, i, i + 1).bracket for i in range(len(table.sizes) - 1)]
+    lo, hi = min(b[0] for b in brackets), max(b[1] for b in brackets)
+    new = np.round(lo + (hi - lo) * np.arange(1, n + 1) / (n + 1), DECIMALS)
+    known = set(np.round(table.T, DECIMALS).tolist())
+    return tuple(sorted({float(t) for t in new} - known))
+
+
 def place(covered, width, points, overlap):
     """The grid's temperatures: ``points`` (or more) over ``covered`` = (lo, hi), at least
     ``width`` wide, neighbours at most ``overlap`` x ``width`` apart, rounded to 4 decimals."""
@@ -266,7 +294,7 @@ def place(covered, width, points, overlap):
     span = max(hi - lo, width)
     n = max(points, math.ceil(span / (overlap * width) - 1e-9) + 1)
     if n > MAX_EXTENSION * points:
-        raise UserError(
+        raise TooUncertain(
             f"binder.temperatures: auto: the region the Binder grid must cover, {lo:.4f}-"
             f"{hi:.4f}, needs {n} temperatures for the largest size's energy histograms to "
             f"overlap (binder.scan.points is {points}); the scan's crossings are too uncertain: "

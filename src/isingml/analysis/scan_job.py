@@ -7,12 +7,15 @@ does no I/O; ``GridResult.to_dict`` is what results/binder/grid.json holds.
 """
 
 import json
+import logging
 from dataclasses import asdict, dataclass, fields
 
 from isingml.errors import UserError
 
 # analysis.scan (SciPy) is imported where the scan runs: the workflow builds a ScanJob when it
 # loads, and Snakemake should not pay for SciPy's import for that.
+
+log = logging.getLogger("isingml")
 
 GRID_SCHEMA = 1  # of grid.json
 MODEL = {"lattice": "square", "couplings": (1.0, 1.0)}  # the default model's fields
@@ -110,6 +113,10 @@ class GridResult:
                      f"{d.limit_err:.4f} (drift {d.value:+.4f} from the pair before)")  # fmt: skip
         else:
             text += " (two scan sizes: the drift toward larger sizes is not measured)"
+        extra = len(self.table.T) - len(self.job.temperatures)
+        if extra:
+            text += (f"; the networks' temperatures left the crossings too uncertain, so the "
+                     f"scan added {extra} inside their brackets")  # fmt: skip
         return text + (
             f", each +- {scan.COVERAGE_Z:g} standard errors; neighbours at most {p.overlap:g} x "
             f"the L = {p.largest_L} energy histogram's width {p.width:.4f} apart (C = "
@@ -144,16 +151,31 @@ def run(job, sample, report=None):
     from isingml.analysis import scan
 
     model = lattices.get(job.lattice, job.couplings)
-    shape = (len(job.sizes), len(job.temperatures))
-    U, err, C = np.zeros(shape), np.zeros(shape), np.zeros(shape)
-    for i, L in enumerate(job.sizes):
-        for j, T in enumerate(job.temperatures):
-            e, m, replicas = sample(L, T)
-            U[i, j], err[i, j], C[i, j] = scan.point_statistics(e, m, L, T, replicas, model)
-            if report:
-                report(L, T, U[i, j], err[i, j], C[i, j])
-    table = scan.ScanTable(job.sizes, np.array(job.temperatures), U, err, C)
-    crossings, shift, placement = scan.place_grid(
-        table, job.binder_sizes, job.points, job.overlap, model
-    )
-    return GridResult(job, table, crossings, shift, placement)
+    points = {}  # (L, T) -> (U4, its error, C): every point from its own stream
+
+    def measure(temperatures):
+        for L in job.sizes:
+            for T in temperatures:
+                e, m, replicas = sample(L, T)
+                points[L, T] = scan.point_statistics(e, m, L, T, replicas, model)
+                if report:
+                    report(L, T, *points[L, T])
+
+    def table():
+        T = sorted({t for _, t in points})
+        U, err, C = (np.array([[points[L, t][k] for t in T] for L in job.sizes]) for k in range(3))
+        return scan.ScanTable(job.sizes, np.array(T), U, err, C)
+
+    measure(job.temperatures)
+    for attempt in range(scan.REFINE_ROUNDS + 1):
+        try:
+            found = scan.place_grid(table(), job.binder_sizes, job.points, job.overlap, model)
+            break
+        except scan.TooUncertain:
+            extra = scan.refinement(table())
+            if attempt == scan.REFINE_ROUNDS or not extra:
+                raise
+            log.info("scan: the crossings are too uncertain on this grid; refining with "
+                     "%d temperatures %.4f-%.4f", len(extra), extra[0], extra[-1])  # fmt: skip
+            measure(extra)
+    return GridResult(job, table(), *found)
