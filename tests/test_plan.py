@@ -261,7 +261,8 @@ def test_plan_takes_all_cores_and_counts_what_snakemake_lists(capsys):
 
 def test_the_cubic_configuration_fits_its_budget_with_3d_networks_costed():
     """workflow/configs/cubic.yaml plans within 25 minutes on 2 cores; its networks count L^3
-    sites and 3 x 3 x 3 filters (3x a 3 x 3 one), evaluated by XLA (no 2D kernel speed-up);
+    sites and 3 x 3 x 3 filters (CNN_DIM_FACTOR x a 3 x 3 one, measured), evaluated by XLA (no
+    2D kernel speed-up);
     its sampling far from the transition is modelled off the reference T_c, not as critical."""
     from isingml import lattices
 

@@ -37,9 +37,12 @@ JAX_START_S = 6.0  # imports, model construction and compilation of a network jo
 # FLOPs per site scale with sum of c_in c_out = 36) or the FCN; forward only is a third.
 TRAIN_SITE_S = {"cpu": {"cnn": 3.0e-7, "fcn": 1.2e-8}, "gpu": {"cnn": 2.6e-9, "fcn": 2.0e-10}}
 CNN_WIDTH_REF = 36
-# In three dimensions a 3 x 3 x 3 filter costs 3 times a 3 x 3 one per site and channel pair
-# (``CNN_DIM_FACTOR`` ** (dim - 2)): an estimate from the operation count, not yet measured.
-CNN_DIM_FACTOR = 3.0
+# In three dimensions a 3 x 3 x 3 filter costs ``CNN_DIM_FACTOR`` ** (dim - 2) times a 3 x 3 one
+# per site and channel pair: 3 by the operation count, 8 measured (XLA's 3D convolutions on the
+# CPU are less efficient than its 2D ones): the cubic configuration's run of 9c72928 trained its
+# CNNs at L = 8 in 195 and 221 s against 73 s modelled with 3, and evaluated them in 942 s (two
+# threads) against 498 s (benchmarks/results/lattices/cubic/run_record_9c72928.txt).
+CNN_DIM_FACTOR = 8.0
 CNN_KERNEL_SPEEDUP = 2.5  # the CPU kernel against XLA on the features job (60 s -> 24 s); 2D only
 PCA_SITE_S = 4.0e-10  # per (configuration x site) of one power-iteration matvec
 # per (configuration x site x replica) of the jackknife refits, which step all 64 replicas in one
