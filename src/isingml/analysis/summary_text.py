@@ -245,11 +245,17 @@ def lattices_row(rows):
     first = binder or cnn or rows[0]
     ref = _value(first, "reference_T_c")
     exact = "none known" if ref is None else f"{ref:.7f} ({first.get('reference') or '—'})"
+    if ref is not None and not _is_exact(first):  # its source in the table's notes
+        exact = f"{ref:.7f} (reference, not exact)"
     exps = [_fmt(_value(binder, k), _value(binder, f"{k}_err")) for k, _, _ in EXPONENTS]
     u4 = _fmt(_value(binder, "U4_at_crossing"), _value(binder, "U4_at_crossing_err"))
     cells = [first.get("lattice") or "—", exact, _estimate(binder, True),
              _estimate(cnn, False), *exps, u4]  # fmt: skip
     return "| " + " | ".join(cells) + " |"
+
+
+def _is_exact(row):
+    return str(row.get("reference_exact", "True")).strip().lower() not in ("false", "0")
 
 
 def lattices_table(runs):
@@ -267,4 +273,11 @@ def lattices_table(runs):
         "limit depends on the box's shape and the couplings (0.61069 on the isotropic square "
         "torus), the crossing temperature's does not.",
     ]
+    for rows in runs:
+        first = next((r for r in rows if r.get("method") == "binder"), rows[0] if rows else None)
+        if first is not None and not _is_exact(first) and first.get("reference"):
+            lines[-1] += (
+                f" {first.get('lattice')}: T_c and the exponents are compared with published "
+                f"references, not exact values ({first['reference']})."
+            )
     return "\n".join(lines) + "\n"
