@@ -159,8 +159,8 @@ def test_a_coarse_scan_is_refined_inside_the_bracket_and_then_holds_the_exact_cr
     coarse = exact_table((4, 8), COARSE_T, err=5e-4)
     with pytest.raises(scan.TooUncertain, match="raise binder.scan.samples"):
         scan.place_grid(coarse, (8, 128), points=4, overlap=1.0)
-    extra = scan.refinement(coarse)
-    assert len(extra) == scan.REFINE_POINTS and 1.6 < min(extra) and max(extra) < 3.0
+    extra = scan_job.refinement(coarse)
+    assert len(extra) == scan_job.REFINE_POINTS and 1.6 < min(extra) and max(extra) < 3.0
     refined = exact_table((4, 8), tuple(sorted(COARSE_T + extra)), err=5e-4)
     (c,), _, p = scan.place_grid(refined, (8, 128), points=4, overlap=1.0)
     truth = exact.binder_crossing(4, 8, bracket=(2.0, 2.5))
@@ -185,9 +185,9 @@ def test_the_scan_job_refines_only_where_it_must(monkeypatch):
 
     job = scan_job.ScanJob(7, COARSE_T, (4, 8), 640, 10, (8, 128), 4, 1.0)
     result = scan_job.run(job, sample)
-    assert len(result.table.T) == len(COARSE_T) + scan.REFINE_POINTS
+    assert len(result.table.T) == len(COARSE_T) + scan_job.REFINE_POINTS
     assert len(calls) == 2 * len(result.table.T) and len(set(calls)) == len(calls)
-    assert f"added {scan.REFINE_POINTS} inside their brackets" in result.describe()
+    assert f"added {scan_job.REFINE_POINTS} inside their brackets" in result.describe()
     calls.clear()
     plain = scan_job.run(scan_job.ScanJob(7, TINY_T, (4, 8), 640, 10, (8, 16), 4, 1.0), sample)
     assert tuple(plain.table.T) == tuple(sorted(TINY_T)) and "added" not in plain.describe()

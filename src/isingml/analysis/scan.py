@@ -28,11 +28,7 @@ filled by ``analysis.scan_job``). Then, with no exact T_c anywhere:
 6. **Grid.** ``points`` temperatures over the region, at least one histogram width wide
    (narrower gains nothing in overlap and risks missing the other estimators' crossings), and
    neighbours at most ``overlap`` widths apart: more temperatures where the region needs them.
-7. **Refinement.** Where the region would need more than ``MAX_EXTENSION`` x ``points``
-   temperatures (the crossings too uncertain, usually because the networks' grid is coarse
-   where they lie), the scan adds ``REFINE_POINTS`` temperatures inside the crossings'
-   brackets at every scan size and places again, at most ``REFINE_ROUNDS`` times. A scan
-   that places at once is never refined, so its grid does not change.
+7. **Refinement.** Where that exceeds ``MAX_EXTENSION`` x ``points``, ``scan_job`` refines.
 """
 
 import math
@@ -50,8 +46,6 @@ MIN_EVIDENCE = 3.0  # standard errors by which D must differ from 0 on each side
 MIN_SHIFT_EXPONENT = 1.0  # crossings shift as L^-x with x = 1/nu + omega >= this
 COVERAGE_Z = 3.0  # the region is the crossings +- this many standard errors
 MAX_EXTENSION = 4  # the grid may grow to this many times ``points`` before the scan refines
-REFINE_POINTS = 8  # temperatures a refinement adds inside the crossings' brackets, per size
-REFINE_ROUNDS = 2  # refinements before the scan gives up
 DECIMALS = 4  # the workflow's file names write T to 4 decimals (config.fmt_T)
 
 
@@ -267,24 +261,7 @@ def heat_at(table, L):
 
 
 class TooUncertain(UserError):
-    """The crossings are too uncertain for the grid: the region they leave needs more than
-    ``MAX_EXTENSION`` x ``points`` temperatures. ``analysis.scan_job`` refines the scan inside
-    the crossings' brackets (``refinement``) and places again; past ``REFINE_ROUNDS`` it is the
-    user's error."""
-
-
-def refinement(table, n=REFINE_POINTS):
-    """Temperatures to add to the scan where its crossings are too uncertain: ``n`` evenly
-    spaced strictly inside the hull of the brackets (the scan temperatures either side of each
-    crossing of successive sizes), rounded to 4 decimals, none already scanned. A coarse scan
-    (the networks' grid is chosen for training, not for the crossing: on the simple cubic
-    lattice the mean-field guess scaled from the square puts T_c where that grid is sparse)
-    leaves the crossing inside one wide bracket, whose interpolation error then spans it."""
-    brackets = [locate_crossing(table, i, i + 1).bracket for i in range(len(table.sizes) - 1)]
-    lo, hi = min(b[0] for b in brackets), max(b[1] for b in brackets)
-    new = np.round(lo + (hi - lo) * np.arange(1, n + 1) / (n + 1), DECIMALS)
-    known = set(np.round(table.T, DECIMALS).tolist())
-    return tuple(sorted({float(t) for t in new} - known))
+    """The crossings leave a region that needs over ``MAX_EXTENSION`` x ``points`` points."""
 
 
 def place(covered, width, points, overlap):

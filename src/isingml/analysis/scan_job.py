@@ -18,6 +18,12 @@ from isingml.errors import UserError
 log = logging.getLogger("isingml")
 
 GRID_SCHEMA = 1  # of grid.json
+# Where the scan's crossings are too uncertain to place the grid (analysis.scan.TooUncertain,
+# usually a networks' grid coarse where they lie), the scan adds REFINE_POINTS temperatures
+# inside the crossings' brackets at every size and places again, at most REFINE_ROUNDS times;
+# a scan that places at once is never refined, so its grid does not change.
+REFINE_POINTS = 8
+REFINE_ROUNDS = 2
 MODEL = {"lattice": "square", "couplings": (1.0, 1.0)}  # the default model's fields
 
 
@@ -141,6 +147,25 @@ class GridResult:
         }
 
 
+def refinement(table, n=None):
+    """Temperatures to add to the scan where its crossings are too uncertain: ``n`` evenly
+    spaced strictly inside the hull of the brackets (the scan temperatures either side of each
+    crossing of successive sizes), rounded to 4 decimals, none already scanned. A coarse scan
+    (the networks' grid is chosen for training, not for the crossing: on the simple cubic
+    lattice the mean-field guess scaled from the square puts T_c where that grid is sparse)
+    leaves the crossing inside one wide bracket, whose interpolation error then spans it."""
+    import numpy as np
+
+    from isingml.analysis import scan
+
+    n = REFINE_POINTS if n is None else n
+    brackets = [scan.locate_crossing(table, i, i + 1).bracket for i in range(len(table.sizes) - 1)]
+    lo, hi = min(b[0] for b in brackets), max(b[1] for b in brackets)
+    new = np.round(lo + (hi - lo) * np.arange(1, n + 1) / (n + 1), scan.DECIMALS)
+    known = set(np.round(table.T, scan.DECIMALS).tolist())
+    return tuple(sorted({float(t) for t in new} - known))
+
+
 def run(job, sample, report=None):
     """Scan and place. ``sample(L, T)`` returns (e (n,), m (n,), n_replicas) of one point,
     energies and magnetizations per site; ``report(L, T, U4, err, C)``, if given, hears of each
@@ -167,13 +192,13 @@ def run(job, sample, report=None):
         return scan.ScanTable(job.sizes, np.array(T), U, err, C)
 
     measure(job.temperatures)
-    for attempt in range(scan.REFINE_ROUNDS + 1):
+    for attempt in range(REFINE_ROUNDS + 1):
         try:
             found = scan.place_grid(table(), job.binder_sizes, job.points, job.overlap, model)
             break
         except scan.TooUncertain:
-            extra = scan.refinement(table())
-            if attempt == scan.REFINE_ROUNDS or not extra:
+            extra = refinement(table())
+            if attempt == REFINE_ROUNDS or not extra:
                 raise
             log.info("scan: the crossings are too uncertain on this grid; refining with "
                      "%d temperatures %.4f-%.4f", len(extra), extra[0], extra[-1])  # fmt: skip
