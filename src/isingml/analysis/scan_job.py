@@ -147,7 +147,7 @@ class GridResult:
         }
 
 
-def refinement(table, n=None):
+def refinement(table, n=REFINE_POINTS):
     """Temperatures to add to the scan where its crossings are too uncertain: ``n`` evenly
     spaced strictly inside the hull of the brackets (the scan temperatures either side of each
     crossing of successive sizes), rounded to 4 decimals, none already scanned. A coarse scan
@@ -158,7 +158,6 @@ def refinement(table, n=None):
 
     from isingml.analysis import scan
 
-    n = REFINE_POINTS if n is None else n
     brackets = [scan.locate_crossing(table, i, i + 1).bracket for i in range(len(table.sizes) - 1)]
     lo, hi = min(b[0] for b in brackets), max(b[1] for b in brackets)
     new = np.round(lo + (hi - lo) * np.arange(1, n + 1) / (n + 1), scan.DECIMALS)
@@ -193,14 +192,15 @@ def run(job, sample, report=None):
 
     measure(job.temperatures)
     for attempt in range(REFINE_ROUNDS + 1):
+        scanned = table()
         try:
-            found = scan.place_grid(table(), job.binder_sizes, job.points, job.overlap, model)
+            found = scan.place_grid(scanned, job.binder_sizes, job.points, job.overlap, model)
             break
         except scan.TooUncertain:
-            extra = refinement(table())
+            extra = refinement(scanned)
             if attempt == REFINE_ROUNDS or not extra:
                 raise
             log.info("scan: the crossings are too uncertain on this grid; refining with "
                      "%d temperatures %.4f-%.4f", len(extra), extra[0], extra[-1])  # fmt: skip
             measure(extra)
-    return GridResult(job, table(), *found)
+    return GridResult(job, scanned, *found)

@@ -242,7 +242,7 @@ def lattices_row(rows):
     """One line of the table across lattices from one run's summary rows."""
     by_method = {r["method"]: r for r in rows}
     binder, cnn = by_method.get("binder"), by_method.get("cnn_binder")
-    first = binder or cnn or rows[0]
+    first = _first(rows)
     ref = _value(first, "reference_T_c")
     exact = "none known" if ref is None else f"{ref:.7f} ({first.get('reference') or '—'})"
     if ref is not None and not _is_exact(first):  # its source in the table's notes
@@ -252,6 +252,13 @@ def lattices_row(rows):
     cells = [first.get("lattice") or "—", exact, _estimate(binder, True),
              _estimate(cnn, False), *exps, u4]  # fmt: skip
     return "| " + " | ".join(cells) + " |"
+
+
+def _first(rows):
+    """The row a run's lattice and reference are read from: binder's, else cnn_binder's, else
+    the first."""
+    by_method = {r.get("method"): r for r in rows}
+    return by_method.get("binder") or by_method.get("cnn_binder") or rows[0]
 
 
 def _is_exact(row):
@@ -273,9 +280,8 @@ def lattices_table(runs):
         "limit depends on the box's shape and the couplings (0.61069 on the isotropic square "
         "torus), the crossing temperature's does not.",
     ]
-    for rows in runs:
-        first = next((r for r in rows if r.get("method") == "binder"), rows[0] if rows else None)
-        if first is not None and not _is_exact(first) and first.get("reference"):
+    for first in (_first(rows) for rows in runs if rows):
+        if not _is_exact(first) and first.get("reference"):
             lines[-1] += (
                 f" {first.get('lattice')}: T_c and the exponents are compared with published "
                 f"references, not exact values ({first['reference']})."
