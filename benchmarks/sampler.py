@@ -257,6 +257,45 @@ def concurrency(seconds, rounds=7):
     return rows
 
 
+def calibrated_costs(rows):
+    """Per-spin costs (ns) of every other lattice's kernels, measured here against the square's:
+    the square's calibrated ``cost_ns`` (which include its jobs' overheads) times the ratio of
+    the square's rate to the lattice's, both at T_c and the largest size of this run. Only the
+    ratios steer 'auto', so scaling by the square keeps every lattice on the square's footing."""
+    at_tc = {}
+    for r in rows:
+        if abs(r["T"] - critical_temperature(MODELS[r["lattice"]])) < 0.01:
+            at_tc[r["lattice"], r["algorithm"], r["L"]] = r["flips_per_ns"]
+    out = {}
+    for name in {r["lattice"] for r in rows} - {"square"}:
+        sizes = [L for (n, a, L) in at_tc if n == name and (("square", a, L) in at_tc)]
+        if not sizes:
+            continue
+        L = max(sizes)
+        out[name] = {
+            "L": L,
+            "cost_ns": {
+                a: lattices.SQUARE.cost.cost_ns[a]
+                * at_tc["square", a, L]
+                / at_tc[name, a, L]  # fmt: skip
+                for a in GENERAL_ALGORITHMS
+            },
+        }
+    return out
+
+
+def print_costs(costs):
+    if not costs:
+        return
+    print(
+        f"\nper-spin costs, ns (the square's cost_ns x the square's rate / the lattice's, "
+        f"at T_c)\n{'lattice':<12}{'L':>5}" + "".join(f"{a:>12}" for a in GENERAL_ALGORITHMS)
+    )
+    for name, c in sorted(costs.items()):
+        print(f"{name:<12}{c['L']:>5}"
+              + "".join(f"{c['cost_ns'][a]:>12.3f}" for a in GENERAL_ALGORITHMS))  # fmt: skip
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", help="also write the rows to this file as a JSON list")
@@ -275,6 +314,9 @@ def main():
                     for n in args.lattices)  # fmt: skip
     print(f"(T_c: {tcs}; tau_int in sweeps or sweep-equivalents)")
     result = {"rows": rows}
+    if "square" in args.lattices:
+        result["cost_ns"] = calibrated_costs(rows)
+        print_costs(result["cost_ns"])
     if args.concurrency:
         result["concurrency"] = concurrency(seconds)
     if args.json:

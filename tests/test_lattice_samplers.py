@@ -196,6 +196,11 @@ def test_shard_attributes_name_the_model():
     attrs = sampler.shard_attributes(plan, cfg, 8, 1.7, 0)
     assert attrs["lattice"] == "square" and attrs["couplings"] == [1.0, 0.5]
     assert lattices.from_attrs(attrs) == MODELS["anisotropic"]
+    # the kernel that ran: the neighbour table's, not the square's split kernel
+    assert attrs["algorithm"] == "metropolis" and attrs["kernel"] == "general"
+    square = sampler.SamplerSettings(algorithm="metropolis")
+    plan, _ = sampler.sample(8, 2.3, 10, 0, square)
+    assert sampler.shard_attributes(plan, square, 8, 2.3, 0)["kernel"] == "split"
 
 
 def test_cost_model_takes_each_lattices_own_inputs():

@@ -66,6 +66,16 @@ class Exact:
         return "" if self.reference is None else self.reference.source
 
 
+# Where the general kernels' per-spin costs come from (every lattice but the square with unit
+# couplings): benchmarks/sampler.py on the project's 2-core machine, one core, L = 32 at T_c,
+# each lattice beside the square's own kernels in the same run (the machine drifts between runs).
+MEASURED = (
+    "benchmarks/sampler.py --lattices (L = 32 at T_c, one core, beside the square's kernels in "
+    "the same run): the square's cost_ns times the square's rate over this lattice's "
+    "(benchmarks/results/sampler_lattices.txt)"
+)
+
+
 @dataclass(frozen=True)
 class CostInputs:
     """What the cost models (``sampling.plan`` for 'auto', ``cost`` for ``isingml plan``) need:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from isingml.errors import UserError
-from isingml.lattices.base import CostInputs, Exact, Lattice, Published
+from isingml.lattices.base import MEASURED, CostInputs, Exact, Lattice, Published
 
 K_C = 0.221654626  # Ferrenberg, Xu & Landau 2018: 0.221654626(5)
 DELTA_SIGMA, DELTA_EPSILON = 0.5181489, 1.412625  # Kos et al. 2016, conformal bootstrap
@@ -53,18 +53,16 @@ CUBIC_REFERENCE = Published(
     ),
 )
 # The general kernels with six neighbours (sampling/general.py, multispin_general.py): per-spin
-# costs estimated from their operation counts, as the triangular lattice's (also six
-# neighbours, one bond class); not yet benchmarked (benchmarks/sampler.py --lattices cubic).
+# costs measured against the square's kernels (``MEASURED``; L = 32 is 32^3 sites there).
 # tau_int ~ a L^z near T_c: z about 2 for Metropolis and about 0.3 for Wolff in
 # sweep-equivalents (issue 28's estimates); the prefactors a from the sampler's own pilots at
 # the reference T_c, L = 8 and 16 (one run each): tau_int 5.3 and 16 sweeps (Metropolis), 1.2
 # and 1.7 sweep-equivalents (Wolff). A pilot underestimates tau_int near T_c (sampling/plan.py).
 CUBIC_COST = CostInputs(
-    cost_ns={"metropolis": 4.5, "wolff": 30.0, "multispin": 0.7},
+    cost_ns={"metropolis": 28.5, "wolff": 74.6, "multispin": 0.52},
     tau_prefactor={"metropolis": 0.07, "wolff": 0.7},
     z={"metropolis": 2.0, "wolff": 0.3},
-    measured="per-spin costs estimated from the general kernels' operation counts (not yet "
-    "benchmarked); tau prefactors from one pilot at L = 8 and 16 near T_c",
+    measured=MEASURED + "; tau prefactors from one pilot at L = 8 and 16 near T_c",
 )
 
 

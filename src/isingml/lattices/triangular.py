@@ -18,17 +18,24 @@ from dataclasses import dataclass
 import numpy as np
 
 from isingml.errors import UserError
-from isingml.lattices.base import CostInputs, Exact, Lattice, block_majority_2x2, group_closure
+from isingml.lattices.base import (
+    MEASURED,
+    CostInputs,
+    Exact,
+    Lattice,
+    block_majority_2x2,
+    group_closure,
+)
 from isingml.lattices.square import SQUARE_COST
 
 TRIANGULAR_TC = 4.0 / math.log(3.0)  # 3.6409569065...
-# The general kernels with six neighbours: estimated from their operation counts (about 1.5x
-# the four-neighbour general kernels per site); calibrate with benchmarks/sampler.py --lattice.
+# The general kernels with six neighbours, measured (``MEASURED``): the square's per-spin costs
+# times the ratio of the square kernels' rates to these (benchmarks/sampler.py, one run, T_c).
 TRIANGULAR_COST = CostInputs(
-    cost_ns={"metropolis": 4.5, "wolff": 30.0, "multispin": 0.7},
+    cost_ns={"metropolis": 14.8, "wolff": 53.5, "multispin": 0.55},
     tau_prefactor=SQUARE_COST.tau_prefactor,
     z=SQUARE_COST.z,
-    measured="estimated from the general kernels' operation counts; not yet benchmarked",
+    measured=MEASURED,
 )
 
 

@@ -187,6 +187,8 @@ def shard_attributes(plan: Plan, settings: SamplerSettings, L, T, seed):
     """The provenance attributes of the shard that ``sample`` fills (the schema's ``attrs``)."""
     p = plan.pilot
     kernel = {"metropolis": settings.metropolis_kernel, "wolff": "wolff"}
+    if not settings.lattice.specialised:  # the neighbour table's kernels (chain.py), whatever
+        kernel = {"metropolis": "general", "wolff": "general", "multispin": "multispin_general"}
     replicas = {}
     if plan.algorithm == "multispin":
         replicas = dict(
