@@ -291,3 +291,13 @@ def test_sampled_binder_cumulant_against_the_transfer_matrix(chain, algorithm, L
         for key in ("U4", "m2", "e", "C"):
             err = obs[key + "_err"]
             assert abs(obs[key] - ex[key]) <= Z * err, f"{algorithm} L={L} T={T} {key}"
+
+
+def test_crossings_pair_sizes_at_a_fixed_ratio_where_the_ladder_allows():
+    # a doubling ladder: (L, 2L) and successive sizes are the same pairs
+    assert binder.size_pairs([64, 8, 32, 16]) == [(8, 16), (16, 32), (32, 64)]
+    # interleaved ladders: three pairs at ratio 2, not four at 4/3 and 3/2
+    assert binder.size_pairs([6, 8, 12, 16, 24]) == [(6, 12), (8, 16), (12, 24)]
+    # fewer than two pairs at ratio 2: successive sizes (the extrapolation notes that b varies)
+    assert binder.size_pairs([8, 12, 16]) == [(8, 12), (12, 16)]
+    assert binder.size_pairs([8, 16]) == [(8, 16)]

@@ -13,7 +13,14 @@ import numpy as np
 import pytest
 
 from isingml import lattices
-from isingml.analysis import binder, correction_models, exponents, extrapolate, jackknife
+from isingml.analysis import (
+    binder,
+    correction_models,
+    corrections,
+    exponents,
+    extrapolate,
+    jackknife,
+)
 from isingml.exact import cubic
 from isingml.sampling import sampler
 
@@ -55,14 +62,14 @@ def test_corrections_in_three_dimensions_are_not_the_square_s():
     crossings' shift x = 1/nu + omega with 1/nu the lattice's reference."""
     for name in correction_models.CORRECTION:
         c = correction_models.exponent_correction(name, CUBIC)
-        assert c.omega_range == (0.7, 1.0) and not c.calibrated
+        assert c.omega_range == (0.7, 1.0) and not c.calibrated and c.fit_range == (0.7, 2.0)
         assert "literature" in c.why and "Hasenbusch" in c.why
         assert correction_models.exponent_correction(name) == correction_models.CORRECTION[name]
     for method in ("binder", "cnn_binder"):
         s = correction_models.shift_correction(method, CUBIC)
         inv_nu = PUBLISHED.exponents["inv_nu"]
         assert s.omega_range == pytest.approx((inv_nu + 0.7, inv_nu + 1.0))
-        assert not s.calibrated and s.fit_range == (1.0, 4.0) and "literature" in s.why
+        assert not s.calibrated and s.fit_range == (1.7, 4.0) and "literature" in s.why
     assert correction_models.shift_correction("binder").calibrated  # the square's, unchanged
 
 
@@ -94,7 +101,7 @@ def test_three_pairs_of_the_cube_fit_the_shift_exponent():
     out = extrapolate.pair_extrapolation(L, [2 * x for x in L], jacks, method="binder",
                                          lattice=CUBIC)  # fmt: skip
     assert out["crossing_exponent"] is not None and out["T_c_err_syst"] == 0.0
-    assert "free in [1, 4]" in out["model"]
+    assert "free in [1.7, 4]" in out["model"]
 
 
 def test_exponents_of_the_cube_are_pulled_against_its_references():
@@ -119,6 +126,31 @@ def test_exponents_of_the_cube_are_pulled_against_its_references():
         assert "literature" in e["model"]
     assert out["hyperscaling"]["relation"].endswith("(d = 3)")
     assert math.isclose(out["estimates"]["dU4"]["pull"], out["inv_nu"]["pull"])
+
+
+def test_three_pairs_of_the_cube_fit_the_exponents_correction_within_its_bounds():
+    """Pairs (6, 12), (8, 16), (12, 24) whose estimates approach their limit as L^-1.2 (faster
+    than the literature's omega, as higher corrections make them at small L): three pairs fit
+    the effective exponent in [0.7, 2] and recover the limit within 3 of their errors, where
+    two pairs with omega in [0.7, 1.0] would overshoot; an exponent pinned below 0.7 by the
+    data ends on the bound and says so."""
+    rng = np.random.default_rng(6)
+    L = np.array([6.0, 8.0, 12.0])
+
+    def pairs(amplitude, w, err=5e-4):
+        return [jackknife.Jack(v, {int(x): v + err * rng.standard_normal(30) / np.sqrt(29)})
+                for x, v in zip(L, 1.9637 + amplitude * L**-w, strict=True)]  # fmt: skip
+
+    for name in ("chi", "dU4", "dU_phi"):
+        c = correction_models.exponent_correction(name, CUBIC)
+        fit = corrections.corrected(L, pairs(0.9, 1.2), c)
+        assert "free in [0.7, 2]" in fit.details["model"] and fit.systematic == 0.0
+        assert abs(fit.jack.value - 1.9637) < 3 * fit.err_stat
+        assert fit.details["omega"] == pytest.approx(1.2, abs=0.2)
+        two = corrections.corrected(L[1:], pairs(0.9, 1.2)[1:], c)
+        assert two.jack.value < 1.9637 - 3 * 5e-4  # the literature's omega overcorrects
+    slow = corrections.corrected(L, pairs(0.9, 0.4, err=1e-5), c)
+    assert slow.details["omega_at_bound"] and "at a bound" in slow.details["model"]
 
 
 def test_the_cube_s_summary_compares_with_references_and_says_what_it_assumed():

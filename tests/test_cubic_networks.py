@@ -146,7 +146,7 @@ def test_training_predicting_and_features_jobs_run_on_cubic_shards(tmp_path):
               "--out", str(tmp_path / "fcn.h5")])  # fmt: skip
     out = tmp_path / "features.h5"
     main(["features", "--model-dir", str(net), "--shards", str(grid / "L4.h5"),
-          str(grid / "L8.h5"), "--native-below", "8", "--out", str(out)])  # fmt: skip
+          str(grid / "L8.h5"), "--native", "4", "--out", str(out)])  # fmt: skip
     blocks, attrs = results.read_features(out)
     assert attrs["lattice"] == "cubic" and attrs["evaluated_on"] == "cubic"
     by_L = {b["L"]: b for b in blocks}

@@ -528,7 +528,7 @@ def test_magnetization_and_binder_name_the_sizes_they_are_given():
     (ax,) = data_panels(fig)
     assert len(bands(ax)) == 2  # a jackknife band per size
     assert [half_widths(c)[0] for c in errorbars(ax)] == pytest.approx([0.01, 0.01])
-    assert "crossing $T_x$ of successive sizes" in legend_texts(fig)
+    assert "crossing $T_x$ of a pair of sizes" in legend_texts(fig)
 
 
 def test_shortcut_draws_the_fitted_threshold_it_is_given():

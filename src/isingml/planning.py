@@ -130,7 +130,7 @@ def _features(config, nets, points, backend):
     b, lattice = config["binder"], lattices.from_config(config)
     sizes = sorted(b["lattice_sizes"])
     per_T = b["spins"] * points
-    sites = sum(per_T * _evaluated_sites(lattice, L, L < sizes[-1]) for L in sizes)
+    sites = sum(per_T * _evaluated_sites(lattice, L, 2 * L in sizes) for L in sizes)
     spins = max(b["spins"] * lattice.n_sites(L) for L in sizes)  # one shard's at a time
     return cost.features(sites, nets, tuple(config["models"]["cnn"]["channels"]), backend,
                          spins, lattice.dim)  # fmt: skip

@@ -167,14 +167,26 @@ def crossing_row(method, La, Lb, jack, n_groups):
     }
 
 
+def size_pairs(sizes):
+    """The pairs of sizes whose crossings are found and extrapolated: (L, 2L) wherever the sizes
+    hold two or more of them, else successive sizes. The extrapolations' correction model, y +
+    b L^-w per pair keyed by its smaller size, holds at a fixed size ratio (at mixed ratios b
+    varies from pair to pair), and a ladder such as 6, 8, 12, 16, 24 gives three pairs at ratio
+    2 where successive sizes would give four at ratios 4/3 and 3/2. On a doubling ladder (8, 16,
+    32, 64) the two rules give the same pairs."""
+    sizes = sorted(sizes)
+    doubled = [(L, 2 * L) for L in sizes if 2 * L in sizes]
+    return doubled if len(doubled) >= 2 else list(zip(sizes[:-1], sizes[1:], strict=True))
+
+
 def pair_rows(method, reweighted, statistic, t_range):
-    """One row per pair of successive sizes of ``reweighted`` ({L: Reweighted}), and the pairs
-    as (L, L2, Jack) for the extrapolation."""
+    """One row per pair of sizes of ``reweighted`` ({L: Reweighted}; ``size_pairs``), and the
+    pairs as (L, L2, Jack) for the extrapolation."""
     sizes = sorted(reweighted)
     if len(sizes) < 2:
         raise UserError(f"{method}: crossings need at least two lattice sizes, got {sizes}")
     rows, pairs = [], []
-    for La, Lb in zip(sizes[:-1], sizes[1:], strict=True):
+    for La, Lb in size_pairs(sizes):
         ra, rb = reweighted[La], reweighted[Lb]
         jack = crossing_jack(ra, rb, statistic, t_range, La, Lb)
         rows.append(crossing_row(method, La, Lb, jack, min(ra.n_groups, rb.n_groups)))

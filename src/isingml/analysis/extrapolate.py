@@ -18,7 +18,8 @@ exact T_c enter:
   its ends; their chi^2 reported);
 - three or more, uncalibrated (the networks' U_phi, PCA's cumulant): x is fitted with T_c
   and b (``corrections.free_extrapolation``) within the same range theory allows, [1, 2.75]
-  (in three dimensions, where nothing is calibrated and U4's x is fitted too, [1, 4]);
+  (in three dimensions, where nothing is calibrated and U4's x is fitted too, [1.7, 4]:
+  ``correction_models.THREE_D_SHIFT_FIT``);
   its statistical error is the profile's (the T_c whose profile chi^2, over x and b, lies
   within 1 of the least), not the jackknife's: replicas whose x jumps between the range's ends
   make the jackknife of this non-smooth fit meaningless (too small with wide bounds, too large

@@ -29,6 +29,7 @@ from isingml.analysis.binder import (
     curve_rows,
     even_moments,
     reweighting_report,
+    size_pairs,
     size_tables,
 )
 from isingml.analysis.chains import student_error
@@ -55,11 +56,10 @@ class EnsembleAnalysis:
 
 
 def successive_pairs(reweighted):
-    """(L, L2, data of L, data of L2) for successive sizes of {L: Reweighted}."""
-    sizes = sorted(reweighted)
-    return [
-        (a, b, reweighted[a], reweighted[b]) for a, b in zip(sizes[:-1], sizes[1:], strict=True)
-    ]
+    """(L, L2, data of L, data of L2) for the pairs of sizes of {L: Reweighted} that the Binder
+    crossings take (``binder.size_pairs``: successive sizes, or (L, 2L) where there are two or
+    more such pairs)."""
+    return [(a, b, reweighted[a], reweighted[b]) for a, b in size_pairs(reweighted)]
 
 
 def ensemble_rows(method, pairs, names, statistic, t_range):

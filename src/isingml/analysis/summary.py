@@ -72,11 +72,13 @@ BY_DIMENSION = {
     3: {"exponents": "The values compared with are references, not exact: the conformal "
         "bootstrap's (Kos, Poland, Simmons-Duffin & Vichi 2016), the same on every "
         "three-dimensional Ising lattice.",
-        "corrections": "Nothing is calibrated in three dimensions: three or more pairs fit ω, "
-        "its uncertainty in the statistical error; two pairs cannot, and take the literature's "
+        "corrections": "Nothing is calibrated in three dimensions: three or more pairs fit ω in "
+        "[0.7, 2] (no slower than the leading correction, no faster than the analytic "
+        "background), its uncertainty in the statistical error; two pairs cannot, and take the "
+        "literature's "
         "ω in [0.7, 1.0] (Hasenbusch 2010: 0.832(6); not measured here, said in each model): "
         "the middle of the extrapolations at its ends, half their difference a systematic.",
-        "shift": "Every method's x is fitted with T_c from three or more pairs, in [1, 4]; with "
+        "shift": "Every method's x is fitted with T_c from three or more pairs, in [1.7, 4]; with "
         "two, x = 1/ν + ω is taken from the literature (1/ν = 1.5874 from the bootstrap, ω in "
         "[0.7, 1.0]: x in [2.29, 2.59]), the middle of the extrapolations at its ends, half "
         "their difference a systematic: a literature value used for T_c only, never for the "

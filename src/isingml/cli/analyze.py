@@ -181,7 +181,11 @@ def add_commands(sub):
     p.add_argument("--out", required=True, help="e.g. results/observables/lattices/L32.csv")
     p.set_defaults(func=cmd_observables)
 
-    p = an.add_parser("binder", help="U4 crossings of successive sizes on reweighted curves")
+    p = an.add_parser(
+        "binder",
+        help="U4 crossings of pairs of sizes (L, 2L; successive sizes where fewer than two) on "
+        "reweighted curves",
+    )
     p.add_argument("--shards", nargs="+", required=True, help="the Binder grid's shards, all L")
     p.add_argument("--out", required=True, help="the crossings T_x(L, L2) to write, "
                    "results/tc/binder.csv")  # fmt: skip

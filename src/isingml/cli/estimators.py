@@ -46,7 +46,7 @@ def cmd_features(args):
     configure_jax(args)
     from isingml.learning.estimator_jobs import features_job
 
-    spec = job_from_args(args, native_below=args.native_below)
+    spec = job_from_args(args, native=None if args.native is None else tuple(args.native))
     outs = [prepare_output(o) for o in args.out]
     n = features_job(spec, args.model_dir, args.shards, outs, args.threads, backend(args))
     log.info("%d networks on %d shards -> %s", n, len(args.shards), ", ".join(args.out))
@@ -120,10 +120,13 @@ def add_commands(sub):
     p.add_argument("--out", required=True, nargs="+", help="output .h5, one per --model-dir")
     add_job_options(p, seeds=None)
     p.add_argument(
-        "--native-below",
+        "--native",
         type=positive_int,
-        help="evaluate the configurations themselves only for L below this (the largest size is "
-        "needed only decimated: its native evaluation is the costliest); always evaluated on "
-        "their block-spin decimations by 2 and 4 (default: every size natively, or the --job's)",
+        nargs="+",
+        metavar="L",
+        help="evaluate the configurations themselves only for these sizes (the workflow gives "
+        "the smaller size of each pair L, 2L: the larger is needed only decimated, and its "
+        "native evaluation is the costlier); always evaluated on their block-spin decimations "
+        "by 2 and 4 (default: every size natively, or the --job's)",
     )
     p.set_defaults(func=cmd_features)

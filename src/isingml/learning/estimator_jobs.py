@@ -131,7 +131,7 @@ def features_job(spec: JobSpec, model_dirs, shard_paths, outs, threads=None, bac
     blocks = [[] for _ in loaded]
     for path in shard_paths:
         spins, shared, rng = _shard_block(path, spec.max_per_shard)
-        native = spec.native_below is None or shared["L"] < spec.native_below
+        native = spec.native is None or shared["L"] in spec.native
         per_net = features.ensemble_features(
             graphdef, stacked, spins, rng, native, members=axis, lattice=lattice
         )

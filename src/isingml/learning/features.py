@@ -32,9 +32,9 @@ def ensemble_features(
     with ``lattice``'s own map (``coarse_grainings``; every member sees the same tie-breaks),
     where the lattice takes them: a list of dicts, one per
     member, with keys phi, p, phi_b2, p_b2, phi_b4, p_b4 (suffix _b<b> for decimated by b).
-    Without ``evaluate_native`` the configurations themselves are skipped (the largest size,
-    whose native evaluation is the costliest, is needed only decimated). ``members``: how the
-    members share the evaluation (``backend.eval_axis``)."""
+    Without ``evaluate_native`` the configurations themselves are skipped (the larger size of
+    a pair (L, 2L), whose native evaluation is the costlier, is needed only decimated).
+    ``members``: how the members share the evaluation (``backend.eval_axis``)."""
     M = jax.tree.leaves(stacked)[0].shape[0]
     out = [{} for _ in range(M)]
     for b, x in coarse_grainings(spins, rng, steps, lattice):

@@ -155,7 +155,9 @@ class JobSpec:
     )
     study_model: str | None = None  # efficiency: the study's name of the network
     per_temperature: int | None = None  # efficiency: training configurations per T
-    native_below: int | None = None  # features: evaluate undecimated only below this L
+    # features: the sizes evaluated undecimated (the smaller size of each pair (L, 2L), whose
+    # partner is needed only decimated); None: every size
+    native: tuple | None = None
     # the model ({"name", "couplings"}) the job's shards must hold; None: any one model
     lattice: dict | None = None
     # features, transfer: the model the networks were trained on; None: the shards' own
@@ -285,7 +287,8 @@ def _job_spec(full_config, kind, L, model, window, seed, per_temperature):
         return JobSpec(net, eff["L"], (seed,), full_config["seed"], eff_window,
                        settings, study_model=model, per_temperature=per_temperature)  # fmt: skip
     if kind == "features":
-        return JobSpec(native_below=max(full_config["binder"]["lattice_sizes"]))
+        sizes = full_config["binder"]["lattice_sizes"]
+        return JobSpec(native=tuple(sorted(L for L in sizes if 2 * L in sizes)))
     if kind == "predict":  # one size's networks of every seed
         return JobSpec(**common)
     raise ValueError(f"no network job {kind!r}")

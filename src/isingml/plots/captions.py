@@ -19,8 +19,8 @@ CAPTIONS = {
         "Binder cumulant U₄ = 1 − ⟨m⁴⟩/3⟨m²⟩² of the magnetization per site m against "
         "temperature T (J/k_B) for each lattice size L: points measured (error bars: jackknife), "
         "lines and bands the multi-histogram reweighted curves with one standard error. Dotted: "
-        "the crossings T_x of successive sizes, approaching T_c from below; dashed: the "
-        "lattice's exact T_c."
+        "the crossings T_x of the pairs of sizes (L, 2L, or successive sizes), approaching T_c "
+        "from below; dashed: the lattice's exact T_c."
     ),
     "magnetization": (
         "Mean absolute magnetization per site ⟨|m|⟩ against temperature T (J/k_B) for each "

@@ -19,7 +19,7 @@ U4_LABEL = r"$U_4 = 1 - \langle m^4\rangle / 3\langle m^2\rangle^2$"
 
 def binder(observables, curves, tc, lattice=SQUARE):
     """U4 against T near T_c: measured points of each size (the Binder grid), the reweighted
-    curves with their jackknife bands, and the crossings of successive sizes."""
+    curves with their jackknife bands, and the crossings of the pairs of sizes."""
     fig, (ax,) = panels(1, width=COLUMN, height=3.3)
     tables = sorted(observables, key=lambda t: t["L"][0])
     colors = size_colors([t["L"][0] for t in tables])
@@ -41,7 +41,7 @@ def binder(observables, curves, tc, lattice=SQUARE):
             label=f"$L = {L}$",
         )
     for i in range(tc["L"].size):
-        label = "crossing $T_x$ of successive sizes" if i == 0 else None
+        label = "crossing $T_x$ of a pair of sizes" if i == 0 else None
         ax.axvline(tc["T_star"][i], color="0.55", lw=0.7, ls=":", label=label)
     reference_vline(ax, lattice)
     ax.set(xlabel=T_LABEL, ylabel=U4_LABEL, title="Binder cumulant of the magnetization")
