@@ -15,6 +15,7 @@ from isingml import config, exact, physics, seeds
 from isingml.analysis import histograms, reweighting, scan, scan_job
 from isingml.cli import main
 from isingml.errors import UserError
+from isingml.lattices import SQUARE
 
 REPO = Path(__file__).resolve().parents[1]
 TINY = yaml.safe_load((REPO / "tests/data/tiny_config.yaml").read_text())
@@ -90,6 +91,25 @@ def test_region_holds_the_crossings_of_larger_pairs_and_the_limit():
     larger = [exact.binder_crossing(a, b, bracket=(2.2, 2.3)) for a, b in ((8, 12), (10, 12))]
     assert shift.value > 0 and shift.ratio == 2
     for t in [crossings[-1].T, *larger, physics.ONSAGER_TC]:
+        assert lo <= t <= hi, (t, lo, hi)
+
+
+def test_interleaved_ladders_cross_as_pairs_at_ratio_2_and_drift_from_half_the_size():
+    """Scan sizes 3, 4, 6, 8, 12 exactly (two ladders, as the cubic configuration's 6, 8, 12,
+    16, 24): the crossings are those of (3, 6), (4, 8), (6, 12), as the Binder grid pairs them,
+    not of successive sizes at ratios 4/3 and 3/2, and the drift runs from (3, 6), the pair at
+    half the last one's size, to (6, 12): ratio 2. The region holds the last crossing, the exact
+    crossing of the larger pair (7, 14) and Onsager's T_c."""
+    table = exact_table((3, 4, 6, 8, 12), DEFAULT_T)
+    crossings, shift, placed = scan.place_grid(table, (3, 4, 6, 8, 12), points=5, overlap=1.0)
+    assert [c.sizes for c in crossings] == [(3, 6), (4, 8), (6, 12)]
+    assert shift.ratio == 2 and shift.value == pytest.approx(crossings[2].T - crossings[0].T)
+    lo, hi = placed.region
+    for t in (
+        crossings[-1].T,
+        exact.binder_crossing(7, 14, bracket=(2.2, 2.3)),
+        physics.ONSAGER_TC,
+    ):
         assert lo <= t <= hi, (t, lo, hi)
 
 
@@ -176,7 +196,7 @@ def test_the_scan_job_refines_only_where_it_must(monkeypatch):
         u4, heat = exact_point(L, T)
         return u4, 5e-4, heat
 
-    monkeypatch.setattr(scan, "point_statistics", exact_statistics)
+    monkeypatch.setattr(scan_job, "point_statistics", exact_statistics)
     calls = []
 
     def sample(L, T):
@@ -199,7 +219,7 @@ def test_point_statistics_are_per_replica():
     rng = np.random.default_rng(3)
     m = rng.normal(0.0, 0.3, (200, 64)).ravel()
     e = rng.normal(-1.4, 0.05, m.size)
-    u, err, c = scan.point_statistics(e, m, 8, 2.0, 64)
+    u, err, c = scan_job.point_statistics(e, m, 8, 2.0, 64, SQUARE)
     assert abs(u) < 4 * err and 0 < err < 0.05  # Gaussian m: U4 = 0
     assert c == pytest.approx(64 * np.var(e) / 4.0)
 

@@ -3,7 +3,8 @@
 A short multi-spin scan samples U4 at a few sizes on the networks' temperatures (``ScanTable``,
 filled by ``analysis.scan_job``). Then, with no exact T_c anywhere:
 
-1. **Crossings.** For successive sizes a < b, D(T) = U_b - U_a changes sign from + (the larger
+1. **Crossings.** For pairs of sizes a < b (``binder.size_pairs``, as the Binder grid's own
+   crossings pair them), D(T) = U_b - U_a changes sign from + (the larger
    lattice's U4 nearer 2/3, ordered) to - (nearer 0). Noise makes sign changes where both U4
    are flat (at high T, both near 0), so the crossing is the split of the scan that best
    separates D >= 0 below from D < 0 above, and the evidence on each side (Stouffer's combined
@@ -13,7 +14,8 @@ filled by ``analysis.scan_job``). Then, with no exact T_c anywhere:
    the data, and bounded in error by the two roots' difference). The statistical error follows
    by the delta method: the root is a function of the D_j, linear to first order (dr/dD_j =
    -l_j(r) / p'(r), l_j the Lagrange basis), and every (L, T) point is an independent chain.
-3. **Drift.** With three or more sizes, the last two crossings differ by Delta. Crossings of
+3. **Drift.** The last crossing and that of the pair at half its size (else the pair before)
+   differ by Delta. Crossings of
    pairs at a fixed size ratio r shift as A L^-x with x = 1/nu + omega (Binder 1981; 2.75 in
    2D, about 2.4 in 3D); for any x >= ``MIN_SHIFT_EXPONENT`` = 1 the crossings of every larger
    pair lie between the last crossing and the last crossing + Delta / (r - 1), a bound that no
@@ -37,10 +39,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq
 
-from isingml.analysis import chains
+from isingml.analysis.binder import size_pairs
 from isingml.errors import UserError
 from isingml.lattices import SQUARE
-from isingml.numerics import binder_cumulant
 
 MIN_EVIDENCE = 3.0  # standard errors by which D must differ from 0 on each side of a crossing
 MIN_SHIFT_EXPONENT = 1.0  # crossings shift as L^-x with x = 1/nu + omega >= this
@@ -107,19 +108,6 @@ class Placement:
     points_asked: int
     largest_L: int
     overlap: float
-
-
-def point_statistics(e, m, L, T, n_replicas, lattice=SQUARE):
-    """U4 of one scan point, its jackknife error over the replicas (time-major samples) and
-    the specific heat per site C = N var(e) / T^2 (N: the model ``lattice``'s sites), from
-    energies ``e`` and magnetizations ``m`` per site (n,)."""
-    e, m = np.asarray(e, dtype=np.float64), np.asarray(m, dtype=np.float64)
-    lay = chains.layout(e.size, {"n_replicas": n_replicas, "interval": 1.0})
-    group, G, _ = chains.groups(lay, 1.0)
-    full, loo = chains.leave_one_out_means(np.stack([m**2, m**4], axis=1), group, G)
-    u = float(binder_cumulant(full[0], full[1]))
-    err = float(chains.jackknife(binder_cumulant(loo[:, 0], loo[:, 1])))
-    return u, err, float(lattice.n_sites(L) * np.var(e) / T**2)
 
 
 def _basis(nodes, t):
@@ -223,10 +211,12 @@ def _covariance(x, y, table):
 
 
 def drift(crossings, table):
-    """``Drift`` of the last two crossings of successive pairs, or None with fewer than two."""
+    """``Drift`` of the last crossing from the pair at half its size (else the pair before:
+    the bound's lever 1 / (r - 1) is least at r = 2), or None with fewer than two crossings."""
     if len(crossings) < 2:
         return None
-    prev, last = crossings[-2], crossings[-1]
+    last = crossings[-1]
+    prev = next((c for c in crossings if 2 * c.sizes[0] == last.sizes[0]), crossings[-2])
     r = last.sizes[0] / prev.sizes[0]
     cov = _covariance(prev, last, table)
     var_stat = prev.err_stat**2 + last.err_stat**2 - 2 * cov
@@ -285,10 +275,16 @@ def place(covered, width, points, overlap):
     return tuple(float(t) for t in temps), span, span / (n - 1)
 
 
+def crossings_of(table):
+    """The crossings of the scan sizes' pairs (``binder.size_pairs``), smallest pair first."""
+    at = {L: i for i, L in enumerate(table.sizes)}
+    return [locate_crossing(table, at[a], at[b]) for a, b in size_pairs(table.sizes)]
+
+
 def place_grid(table, binder_sizes, points, overlap, lattice=SQUARE):
-    """Everything from the scan: (crossings of successive scan sizes, ``Drift`` or None,
+    """Everything from the scan: (crossings of the scan sizes' pairs, ``Drift`` or None,
     ``Placement``); the histogram width counts the sites of the model ``lattice``."""
-    crossings = [locate_crossing(table, i, i + 1) for i in range(len(table.sizes) - 1)]
+    crossings = crossings_of(table)
     shift = drift(crossings, table)
     inside = [c for c in crossings[:-1] if c.sizes[0] >= min(binder_sizes)]
     covered = region(crossings[-1], shift, smaller=inside)

@@ -150,7 +150,7 @@ class GridResult:
 def refinement(table, n=REFINE_POINTS):
     """Temperatures to add to the scan where its crossings are too uncertain: ``n`` evenly
     spaced strictly inside the hull of the brackets (the scan temperatures either side of each
-    crossing of successive sizes), rounded to 4 decimals, none already scanned. A coarse scan
+    crossing of the scan sizes' pairs), rounded to 4 decimals, none already scanned. A coarse scan
     (the networks' grid is chosen for training, not for the crossing: on the simple cubic
     lattice the mean-field guess scaled from the square puts T_c where that grid is sparse)
     leaves the crossing inside one wide bracket, whose interpolation error then spans it."""
@@ -158,11 +158,29 @@ def refinement(table, n=REFINE_POINTS):
 
     from isingml.analysis import scan
 
-    brackets = [scan.locate_crossing(table, i, i + 1).bracket for i in range(len(table.sizes) - 1)]
+    brackets = [c.bracket for c in scan.crossings_of(table)]
     lo, hi = min(b[0] for b in brackets), max(b[1] for b in brackets)
     new = np.round(lo + (hi - lo) * np.arange(1, n + 1) / (n + 1), scan.DECIMALS)
     known = set(np.round(table.T, scan.DECIMALS).tolist())
     return tuple(sorted({float(t) for t in new} - known))
+
+
+def point_statistics(e, m, L, T, n_replicas, lattice):
+    """U4 of one scan point, its jackknife error over the replicas (time-major samples) and
+    the specific heat per site C = N var(e) / T^2 (N: the model ``lattice``'s sites), from
+    energies ``e`` and magnetizations ``m`` per site (n,)."""
+    import numpy as np
+
+    from isingml.analysis import chains
+    from isingml.numerics import binder_cumulant
+
+    e, m = np.asarray(e, dtype=np.float64), np.asarray(m, dtype=np.float64)
+    lay = chains.layout(e.size, {"n_replicas": n_replicas, "interval": 1.0})
+    group, G, _ = chains.groups(lay, 1.0)
+    full, loo = chains.leave_one_out_means(np.stack([m**2, m**4], axis=1), group, G)
+    u = float(binder_cumulant(full[0], full[1]))
+    err = float(chains.jackknife(binder_cumulant(loo[:, 0], loo[:, 1])))
+    return u, err, float(lattice.n_sites(L) * np.var(e) / T**2)
 
 
 def run(job, sample, report=None):
@@ -181,7 +199,7 @@ def run(job, sample, report=None):
         for L in job.sizes:
             for T in temperatures:
                 e, m, replicas = sample(L, T)
-                points[L, T] = scan.point_statistics(e, m, L, T, replicas, model)
+                points[L, T] = point_statistics(e, m, L, T, replicas, model)
                 if report:
                     report(L, T, *points[L, T])
 
