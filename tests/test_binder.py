@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from exact_samples import exact_distribution, iid_series
-from isingml import exact, physics
+from isingml import config, exact, physics
 from isingml.analysis import (
     binder,
     chains,
@@ -295,9 +295,9 @@ def test_sampled_binder_cumulant_against_the_transfer_matrix(chain, algorithm, L
 
 def test_crossings_pair_sizes_at_a_fixed_ratio_where_the_ladder_allows():
     # a doubling ladder: (L, 2L) and successive sizes are the same pairs
-    assert binder.size_pairs([64, 8, 32, 16]) == [(8, 16), (16, 32), (32, 64)]
+    assert config.size_pairs([64, 8, 32, 16]) == [(8, 16), (16, 32), (32, 64)]
     # interleaved ladders: three pairs at ratio 2, not four at 4/3 and 3/2
-    assert binder.size_pairs([6, 8, 12, 16, 24]) == [(6, 12), (8, 16), (12, 24)]
+    assert config.size_pairs([6, 8, 12, 16, 24]) == [(6, 12), (8, 16), (12, 24)]
     # fewer than two pairs at ratio 2: successive sizes (the extrapolation notes that b varies)
-    assert binder.size_pairs([8, 12, 16]) == [(8, 12), (12, 16)]
-    assert binder.size_pairs([8, 16]) == [(8, 16)]
+    assert config.size_pairs([8, 12, 16]) == [(8, 12), (12, 16)]
+    assert config.size_pairs([8, 16]) == [(8, 16)]

@@ -129,6 +129,24 @@ def _config_error(key, problem, related=()):
     raise ConfigError(key, problem, related)
 
 
+def doubled_sizes(sizes):
+    """The sizes L whose double 2L is also among ``sizes``, ascending: the smaller sizes of the
+    pairs (L, 2L) that the networks' decimation pairing crosses (and evaluates natively)."""
+    return [L for L in sorted(sizes) if 2 * L in sizes]
+
+
+def size_pairs(sizes):
+    """The pairs of sizes whose crossings are found and extrapolated: (L, 2L) wherever the sizes
+    hold two or more of them, else successive sizes. The extrapolations' correction model, y +
+    b L^-w per pair keyed by its smaller size, holds at a fixed size ratio (at mixed ratios b
+    varies from pair to pair), and a ladder such as 6, 8, 12, 16, 24 gives three pairs at ratio
+    2 where successive sizes would give four at ratios 4/3 and 3/2. On a doubling ladder (8, 16,
+    32, 64) the two rules give the same pairs."""
+    doubled = [(L, 2 * L) for L in doubled_sizes(sizes)]
+    sizes = sorted(sizes)
+    return doubled if len(doubled) >= 2 else list(zip(sizes[:-1], sizes[1:], strict=True))
+
+
 def fmt_T(T):
     """A temperature as the workflow's file names write it: to 4 decimals."""
     return f"{float(T):.4f}"
@@ -224,7 +242,7 @@ def _check_binder_grid(b):
         _config_error(
             "binder.scan.lattice_sizes",
             f"{scan}: the grid is placed around the scan's crossings and, from the crossing of "
-            f"the two largest ({scan[-2]}, {scan[-1]}), toward larger sizes; the Binder sizes "
+            f"its largest pair {size_pairs(scan)[-1]}, toward larger sizes; the Binder sizes "
             f"{unseen} lie below that pair but are not scanned, so their crossings could fall "
             "outside the grid: add them to binder.scan.lattice_sizes",
         )

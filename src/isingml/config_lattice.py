@@ -5,7 +5,7 @@ window-free networks cross; and the transfer study trains on another model than 
 Each fault is one ``config.ConfigError`` naming the key."""
 
 from isingml import lattices
-from isingml.config import ConfigError, check_windows
+from isingml.config import ConfigError, check_windows, doubled_sizes
 from isingml.errors import UserError
 
 
@@ -60,7 +60,7 @@ def check_decimation_pairs(lattice, sizes, key="binder.lattice_sizes"):
     """The window-free networks cross U_phi of configurations of size L with those of size 2L
     decimated to L (``learning.decimation``, the lattice's own map): at least one pair (L, 2L)
     among the Binder sizes, and the lattice decimates each 2L."""
-    pairs = [L for L in sorted(sizes) if 2 * L in sizes]
+    pairs = doubled_sizes(sizes)
     if not pairs:
         raise ConfigError(key, f"{sorted(sizes)} holds no pair L, 2L: cnn_binder and rg cross "
                           "size L with 2L decimated to L; add such a pair, or set "

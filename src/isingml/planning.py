@@ -9,6 +9,7 @@ import dataclasses
 import math
 
 from isingml import cost, lattices
+from isingml.config import doubled_sizes
 from isingml.errors import UserError
 from isingml.layout import Layout
 from isingml.learning.decimation import decimates
@@ -130,7 +131,8 @@ def _features(config, nets, points, backend):
     b, lattice = config["binder"], lattices.from_config(config)
     sizes = sorted(b["lattice_sizes"])
     per_T = b["spins"] * points
-    sites = sum(per_T * _evaluated_sites(lattice, L, 2 * L in sizes) for L in sizes)
+    native = doubled_sizes(sizes)
+    sites = sum(per_T * _evaluated_sites(lattice, L, L in native) for L in sizes)
     spins = max(b["spins"] * lattice.n_sites(L) for L in sizes)  # one shard's at a time
     return cost.features(sites, nets, tuple(config["models"]["cnn"]["channels"]), backend,
                          spins, lattice.dim)  # fmt: skip

@@ -23,6 +23,7 @@ from isingml.analysis import chains
 from isingml.analysis.exponents import magnetization_moments
 from isingml.analysis.jackknife import Jack
 from isingml.analysis.reweighting import LevelTables, Reweighted, cumulant
+from isingml.config import size_pairs
 from isingml.errors import UserError
 from isingml.lattices import SQUARE
 from isingml.methods import CURVE_COLUMN
@@ -167,20 +168,8 @@ def crossing_row(method, La, Lb, jack, n_groups):
     }
 
 
-def size_pairs(sizes):
-    """The pairs of sizes whose crossings are found and extrapolated: (L, 2L) wherever the sizes
-    hold two or more of them, else successive sizes. The extrapolations' correction model, y +
-    b L^-w per pair keyed by its smaller size, holds at a fixed size ratio (at mixed ratios b
-    varies from pair to pair), and a ladder such as 6, 8, 12, 16, 24 gives three pairs at ratio
-    2 where successive sizes would give four at ratios 4/3 and 3/2. On a doubling ladder (8, 16,
-    32, 64) the two rules give the same pairs."""
-    sizes = sorted(sizes)
-    doubled = [(L, 2 * L) for L in sizes if 2 * L in sizes]
-    return doubled if len(doubled) >= 2 else list(zip(sizes[:-1], sizes[1:], strict=True))
-
-
 def pair_rows(method, reweighted, statistic, t_range):
-    """One row per pair of sizes of ``reweighted`` ({L: Reweighted}; ``size_pairs``), and the
+    """One row per pair of sizes of ``reweighted`` ({L: Reweighted}; ``config.size_pairs``), and the
     pairs as (L, L2, Jack) for the extrapolation."""
     sizes = sorted(reweighted)
     if len(sizes) < 2:

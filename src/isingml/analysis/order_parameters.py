@@ -29,12 +29,12 @@ from isingml.analysis.binder import (
     curve_rows,
     even_moments,
     reweighting_report,
-    size_pairs,
     size_tables,
 )
 from isingml.analysis.chains import student_error
 from isingml.analysis.jackknife import Jack
 from isingml.analysis.reweighting import Reweighted
+from isingml.config import size_pairs
 from isingml.errors import UserError
 from isingml.lattices import SQUARE
 from isingml.methods import CURVE_COLUMN
@@ -57,7 +57,7 @@ class EnsembleAnalysis:
 
 def successive_pairs(reweighted):
     """(L, L2, data of L, data of L2) for the pairs of sizes of {L: Reweighted} that the Binder
-    crossings take (``binder.size_pairs``: successive sizes, or (L, 2L) where there are two or
+    crossings take (``config.size_pairs``: successive sizes, or (L, 2L) where there are two or
     more such pairs)."""
     return [(a, b, reweighted[a], reweighted[b]) for a, b in size_pairs(reweighted)]
 

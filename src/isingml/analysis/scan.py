@@ -3,7 +3,7 @@
 A short multi-spin scan samples U4 at a few sizes on the networks' temperatures (``ScanTable``,
 filled by ``analysis.scan_job``). Then, with no exact T_c anywhere:
 
-1. **Crossings.** For pairs of sizes a < b (``binder.size_pairs``, as the Binder grid's own
+1. **Crossings.** For pairs of sizes a < b (``config.size_pairs``, as the Binder grid's own
    crossings pair them), D(T) = U_b - U_a changes sign from + (the larger
    lattice's U4 nearer 2/3, ordered) to - (nearer 0). Noise makes sign changes where both U4
    are flat (at high T, both near 0), so the crossing is the split of the scan that best
@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq
 
-from isingml.analysis.binder import size_pairs
+from isingml.config import size_pairs
 from isingml.errors import UserError
 from isingml.lattices import SQUARE
 
@@ -276,7 +276,7 @@ def place(covered, width, points, overlap):
 
 
 def crossings_of(table):
-    """The crossings of the scan sizes' pairs (``binder.size_pairs``), smallest pair first."""
+    """The crossings of the scan sizes' pairs (``config.size_pairs``), smallest pair first."""
     at = {L: i for i, L in enumerate(table.sizes)}
     return [locate_crossing(table, at[a], at[b]) for a, b in size_pairs(table.sizes)]
 

@@ -287,8 +287,7 @@ def _job_spec(full_config, kind, L, model, window, seed, per_temperature):
         return JobSpec(net, eff["L"], (seed,), full_config["seed"], eff_window,
                        settings, study_model=model, per_temperature=per_temperature)  # fmt: skip
     if kind == "features":
-        sizes = full_config["binder"]["lattice_sizes"]
-        return JobSpec(native=tuple(sorted(L for L in sizes if 2 * L in sizes)))
+        return JobSpec(native=tuple(config.doubled_sizes(full_config["binder"]["lattice_sizes"])))
     if kind == "predict":  # one size's networks of every seed
         return JobSpec(**common)
     raise ValueError(f"no network job {kind!r}")

@@ -186,8 +186,9 @@ def work_name(plan: Plan):
 def shard_attributes(plan: Plan, settings: SamplerSettings, L, T, seed):
     """The provenance attributes of the shard that ``sample`` fills (the schema's ``attrs``)."""
     p = plan.pilot
-    kernel = {"metropolis": settings.metropolis_kernel, "wolff": "wolff"}
-    if not settings.lattice.specialised:  # the neighbour table's kernels (chain.py), whatever
+    if settings.lattice.specialised:
+        kernel = {"metropolis": settings.metropolis_kernel, "wolff": "wolff"}
+    else:  # the neighbour table's kernels (chain.py), whatever metropolis_kernel says
         kernel = {"metropolis": "general", "wolff": "general", "multispin": "multispin_general"}
     replicas = {}
     if plan.algorithm == "multispin":
