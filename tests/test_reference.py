@@ -189,6 +189,48 @@ def test_one_table_across_lattices_and_old_summaries_read_with_the_new_names(tmp
     assert "1.0100 ± 0.0200" in table[2] and "every two-dimensional lattice" in table[-1]
 
 
+@dataclass(frozen=True)
+class Uncovered(Square):
+    """A lattice on which cnn_binder's T_c and binder's gamma/nu failed their coverage."""
+
+    uncovered = {"cnn_binder": "pulls all negative (a made-up record)",
+                 "binder:gamma_over_nu": "RMS 1.9 (a made-up record)"}  # fmt: skip
+
+    def describe(self):
+        return "uncovered"
+
+
+def test_rows_that_failed_coverage_on_a_lattice_leave_its_estimators_tables():
+    ref = reference_of(Uncovered())
+    exps = {"binder": {"inv_nu": {"value": 1.01, "err": 0.02, "from": ["dU4"]},
+                       "gamma_over_nu": {"value": 1.74, "err": 0.004, "from": ["chi"]}}}  # fmt: skip
+    fss = [fss_result(m, 2.2694, 0.0004) for m in ("binder", "cnn_binder")]
+    rows = [summary.summary_row(r, [], (), exps.get(r["method"]), reference=ref) for r in fss]
+    binder_row, cnn = rows
+    assert binder_row["kind"] == "T_c estimator" and binder_row["pull"] is not None
+    assert binder_row["exponents_not_covered"] == "gamma_over_nu"
+    assert cnn["kind"] == "study" and cnn["pull"] is None
+    assert cnn["note"] == "pulls all negative (a made-up record)"
+    md = summary_text.summary_markdown(rows, fss, exps, reference=ref)
+    estimators = md.split("## Estimators")[1].split("##")[0]
+    studies = md.split("## Studies")[1]
+    assert "| binder |" in estimators and "| cnn_binder |" not in estimators
+    assert "| cnn_binder | 2.2694 ± 0.0004 |" in studies and "made-up record" in studies
+    exponents = md.split("## Critical exponents")[1].split("##")[0]
+    assert "| binder | 1/ν | 1.0100 ± 0.0200 | 1 | +0.5 σ |" in exponents
+    assert "| binder | γ/ν |" not in exponents  # no pull for it
+    assert "binder's γ/ν = 1.7400 ± 0.0040 (chi): RMS 1.9" in exponents
+    table = summary_text.lattices_table([rows]).splitlines()
+    assert "1.7400 ± 0.0040†" in table[2] and "1.0100 ± 0.0200 |" in table[2]
+    assert "| 2.26940 ± 0.00040† (+0.009 %) |" in table[2]
+    assert "†: its error bars failed their coverage" in table[-1]
+    # the lattices' own records: nothing marked on the square, the shipped verdicts elsewhere
+    assert reference_of(SQUARE).uncovered == {}
+    for name in ("triangular", "cubic"):
+        assert set(reference_of(lattices.get(name)).uncovered) == {
+            "binder:gamma_over_nu", "binder:beta_over_nu"}  # fmt: skip
+
+
 def test_figures_draw_the_lattices_exact_tc_labelled_or_none():
     import inspect
 

@@ -5,7 +5,9 @@ Every row names the model (``lattice``) and the exact T_c it is compared with
 (``reference_T_c``, ``reference``: ``lattices.Reference``; none where none is known, and then
 no deviation and no pull). Three kinds of rows. Estimators of T_c (``ESTIMATORS``: the Binder
 cumulant and the Binder cumulant of the CNNs' learned order parameter) converge to T_c as
-L -> infinity and their error bars passed coverage; they get a pull |T_c - exact| / sigma.
+L -> infinity and their error bars passed coverage; they get a pull |T_c - exact| / sigma. On a
+lattice where an estimator's (or one of its exponents') error bars failed coverage
+(``Lattice.uncovered``), that row is shown as a study there, with the reason and no pull.
 Studies (``STUDIES``) are computed and shown with the reason they are not estimators, without a
 pull. Window-trained networks (and the magnetization baseline trained like them) read T* where
 p(ordered) = 1/2; T* follows the window and converges to the temperature where the lattice's
@@ -95,11 +97,29 @@ NOTES = {
 }  # a study's note: why it is not an estimator (STUDIES)
 
 
-def kind_of(method):
-    """The category of a method's row: a T_c estimator, a study, or window-trained."""
+def kind_of(method, reference=None):
+    """The category of a method's row: a T_c estimator, a study, or window-trained. An
+    estimator whose error bars failed coverage on ``reference``'s lattice
+    (``Reference.why_uncovered``) is a study there."""
     if method in ESTIMATORS:
-        return ESTIMATOR_KIND
+        uncovered = reference is not None and reference.why_uncovered(method)
+        return STUDY_KIND if uncovered else ESTIMATOR_KIND
     return STUDY_KIND if method in STUDIES else WINDOW_KIND
+
+
+def note_of(method, reference=None):
+    """What a row's note says: why a study is not an estimator (on this lattice, or anywhere),
+    what a window-trained network's T* converges to, nothing for an estimator."""
+    kind = kind_of(method, reference)
+    if kind == STUDY_KIND:
+        return STUDIES.get(method) or reference.why_uncovered(method)
+    return NOTES[kind]
+
+
+def exponents_not_covered(method, reference):
+    """The keys of ``method``'s exponents whose error bars failed coverage on this lattice,
+    space-separated (summary.csv's ``exponents_not_covered``), '' where none did."""
+    return " ".join(k for k, _, _ in EXPONENTS if reference.why_uncovered(method, k))
 
 
 def metrics_of(result, metrics):
@@ -132,7 +152,7 @@ def summary_row(result, metrics, shortcut=(), exponents=None, *, reference):
     nu = exponents.get("nu") or {}
     acc = [m["accuracy"] for m in metrics]
     tc, err = _num(result.get("T_c")), _num(result.get("T_c_err"))
-    estimator = result["method"] in ESTIMATORS
+    kind = kind_of(result["method"], reference)
 
     def mean_of(key):
         vals = [a[key] for a in acc if a.get(key) is not None]
@@ -148,14 +168,14 @@ def summary_row(result, metrics, shortcut=(), exponents=None, *, reference):
     u4, u4_err = u4_at_largest_pair(result)
     return {
         "method": result["method"],
-        "kind": kind_of(result["method"]),
+        "kind": kind,
         "T_c": tc,
         "T_c_err": err,
         "T_c_err_stat": result.get("T_c_err_stat"),
         "T_c_err_syst": result.get("T_c_err_syst"),
         "T_c_err_window": result.get("T_c_err_window"),
         "rel_dev_reference": rel,
-        "pull": pull if estimator else None,
+        "pull": pull if kind == ESTIMATOR_KIND else None,
         "nu": nu.get("value", result.get("nu")),
         "nu_err": nu.get("err", result.get("nu_err")),
         **{
@@ -163,6 +183,7 @@ def summary_row(result, metrics, shortcut=(), exponents=None, *, reference):
             for key, _, _ in EXPONENTS
             for suffix, field in (("", "value"), ("_err", "err"))
         },
+        "exponents_not_covered": exponents_not_covered(result["method"], reference),
         "U4_at_crossing": u4,
         "U4_at_crossing_err": u4_err,
         "m0": float(np.mean([r["m0"] for r in at_largest])) if at_largest else None,
@@ -178,7 +199,7 @@ def summary_row(result, metrics, shortcut=(), exponents=None, *, reference):
         "L_used": " ".join(str(L) for L in result.get("L_used", [])),
         "model": result.get("model"),
         **reference.to_json(),
-        "note": NOTES.get(kind_of(result["method"])) or STUDIES.get(result["method"], ""),
+        "note": note_of(result["method"], reference),
         # not a CSV column: m0, T(m0), R^2 per window at the largest L, for summary.md
         "_shortcut": {
             w: {k: float(np.mean([r[k] for r in rs])) for k in ("m0", "T_of_m0", "R2")}

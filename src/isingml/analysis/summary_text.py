@@ -10,11 +10,11 @@ import math
 
 from isingml.analysis.summary import (
     BY_DIMENSION,
-    ESTIMATORS,
+    ESTIMATOR_KIND,
     EXPONENTS,
     LABELS,
     NETWORK_SPREAD,
-    STUDIES,
+    STUDY_KIND,
 )
 
 
@@ -100,6 +100,7 @@ def _exponent_lines(exponents, reference):
         "| pull | from |",
         "|---|---|---|---|---|---|",
     ]
+    uncovered = []
     for method, obj in exponents.items():
         for key, label, _ in EXPONENTS:
             e, exact = obj.get(key), known.get(key)
@@ -108,11 +109,19 @@ def _exponent_lines(exponents, reference):
             how = ", ".join(e.get("from", []))
             if e.get("tied_to"):
                 how += f" (tied to {LABELS[e['tied_to']]} by hyperscaling)"
+            why = reference.why_uncovered(method, key)
+            if why:  # shown apart, without a pull
+                uncovered.append(f"- {method}'s {label} = {_fmt(e['value'], e['err'])} ({how}): "
+                                 f"{why}")  # fmt: skip
+                continue
             pull = "—" if exact is None else f"{(e['value'] - exact) / e['err']:+.1f} σ"
             lines.append(
                 f"| {method} | {label} | {_fmt(e['value'], e['err'])} | "
                 f"{'—' if exact is None else f'{exact:g}'} | {pull} | {how} |"
             )
+    if uncovered:
+        lines += ["", "Not in the table: their error bars failed coverage on this lattice, so "
+                  "they are studies here, without a pull:", *uncovered]  # fmt: skip
     for method, obj in exponents.items():
         h = obj.get("hyperscaling")
         if h:
@@ -145,7 +154,7 @@ def _study_lines(rows, results, kind="exact"):
     ]
     pairs = {r["method"]: r.get("pairs") or [] for r in results}
     for r in rows:
-        why = STUDIES[r["method"]]
+        why = r["note"]
         each = "; ".join(f"{_fmt(p['T_star'])} ({p['L']}, {p['L2']})" for p in pairs[r["method"]])
         lines.append(
             f"| {r['method']} | {_fmt(r['T_c'], r['T_c_err'])} | {_dev(r)} | {each or '—'} "
@@ -181,9 +190,9 @@ def summary_markdown(rows, results, exponents=None, *, reference):
     """results/summary.md from the summary's ``rows``, the FSS ``results`` and the exponents,
     naming the lattice and the exact T_c (``reference``, a ``lattices.Reference``) it compares
     with, or saying that none is known."""
-    estimators = [r for r in rows if r["method"] in ESTIMATORS]
-    studies = [r for r in rows if r["method"] in STUDIES]
-    windowed = [r for r in rows if r["method"] not in ESTIMATORS and r["method"] not in STUDIES]
+    estimators = [r for r in rows if r["kind"] == ESTIMATOR_KIND]
+    studies = [r for r in rows if r["kind"] == STUDY_KIND]
+    windowed = [r for r in rows if r["kind"] not in (ESTIMATOR_KIND, STUDY_KIND)]
     lines = ["# isingml summary", "", reference.words(), ""]
     kind = "exact" if reference.exact else "reference"  # the cube's T_c is a published one
     lines += _estimator_lines(estimators, kind)
@@ -228,6 +237,9 @@ def _value(row, key):
     return v if v is not None and math.isfinite(v) else None
 
 
+NOT_COVERED = "†"  # the table's mark of an estimate whose error bars failed coverage there
+
+
 def _estimate(row, with_pull):
     tc, err = _value(row, "T_c"), _value(row, "T_c_err")
     if tc is None:
@@ -235,7 +247,14 @@ def _estimate(row, with_pull):
     rel, pull = _value(row, "rel_dev_reference"), _value(row, "pull")
     how = [] if rel is None else [f"{100 * rel:+.3f} %"]
     how += [f"{pull:.1f} σ"] if with_pull and pull is not None else []
-    return f"{_fmt(tc, err, 5)}" + (f" ({', '.join(how)})" if how else "")
+    mark = NOT_COVERED if row.get("kind") == STUDY_KIND else ""
+    return f"{_fmt(tc, err, 5)}{mark}" + (f" ({', '.join(how)})" if how else "")
+
+
+def _exponent(row, key):
+    """One of binder's exponents, marked where its error bars failed coverage there."""
+    mark = NOT_COVERED if key in str((row or {}).get("exponents_not_covered") or "").split() else ""
+    return _fmt(_value(row, key), _value(row, f"{key}_err")) + mark
 
 
 def lattices_row(rows):
@@ -247,7 +266,7 @@ def lattices_row(rows):
     exact = "none known" if ref is None else f"{ref:.7f} ({first.get('reference') or '—'})"
     if ref is not None and not _is_exact(first):  # its source in the table's notes
         exact = f"{ref:.7f} (reference, not exact)"
-    exps = [_fmt(_value(binder, k), _value(binder, f"{k}_err")) for k, _, _ in EXPONENTS]
+    exps = [_exponent(binder, k) for k, _, _ in EXPONENTS]
     u4 = _fmt(_value(binder, "U4_at_crossing"), _value(binder, "U4_at_crossing_err"))
     cells = [first.get("lattice") or "—", exact, _estimate(binder, True),
              _estimate(cnn, False), *exps, u4]  # fmt: skip
@@ -280,6 +299,12 @@ def lattices_table(runs):
         "limit depends on the box's shape and the couplings (0.61069 on the isotropic square "
         "torus), the crossing temperature's does not.",
     ]
+    if NOT_COVERED in "".join(lines):
+        lines[-1] += (
+            f" {NOT_COVERED}: its error bars failed their coverage reruns on that lattice "
+            "(benchmarks/pull_coverage.py; docs/validation.md), so it is a study there, shown "
+            "without a pull."
+        )
     for first in (_first(rows) for rows in runs if rows):
         if not _is_exact(first) and first.get("reference"):
             lines[-1] += (

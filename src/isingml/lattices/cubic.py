@@ -82,6 +82,15 @@ class Cubic(Lattice):
     dim = 3
     degree = 6
     point_group = "O_h"
+    # 6 root seeds of cubic.yaml, reduced samples (benchmarks/results/
+    # coverage_cubic_binder_three_pairs.txt)
+    uncovered = {
+        f"binder:{key}": f"its error bars failed coverage on cubic.yaml: pull RMS {rms} over 6 "
+        f"root seeds, outside the 95 % band [0.45, 1.55], the statistical errors {ratio} of the "
+        "seeds' scatter: the profile over the correction exponent is cut at its upper bound, 2, "
+        "where the data want it (benchmarks/results/coverage_cubic_binder_three_pairs.txt)"
+        for key, rms, ratio in (("gamma_over_nu", 1.62, 0.66), ("beta_over_nu", 1.58, 0.64))
+    }
 
     def check_size(self, L, key="L"):
         if not isinstance(L, int | np.integer) or L < 4 or L % 2:

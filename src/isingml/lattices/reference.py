@@ -10,7 +10,7 @@ none. No estimator reads it (the estimators never use an exact T_c).
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from isingml.physics import EXACT_EXPONENTS
 
@@ -26,7 +26,9 @@ class Reference:
     are compared with: the 2D Ising model's exact ones on every two-dimensional lattice
     (universality), the published references where T_c is one (``exact`` False: the cube's
     bootstrap values), None where neither is known; ``dim``: the lattice's dimension (what the
-    summary says of the corrections and the exponents)."""
+    summary says of the corrections and the exponents); ``uncovered``: the rows whose error
+    bars failed coverage on this lattice (``Lattice.uncovered``: 'method' or
+    'method:exponent' -> why), shown apart and without a pull."""
 
     lattice: str
     T_c: float | None
@@ -36,10 +38,16 @@ class Reference:
     exact: bool = True  # False: a published estimate (Monte Carlo, bootstrap), not exact
     exponents: Mapping | None = None
     dim: int = 2
+    uncovered: Mapping = field(default_factory=dict, compare=False)
 
     @property
     def known(self):
         return self.T_c is not None
+
+    def why_uncovered(self, method, exponent=None):
+        """Why the row of ``method`` (its T_c, or ``exponent`` of it) is not an estimate whose
+        error bar passed coverage on this lattice, or None where nothing says so."""
+        return self.uncovered.get(method if exponent is None else f"{method}:{exponent}")
 
     def deviation(self, T_c, err):
         """(relative deviation from the exact T_c, |deviation| in standard errors); None for
@@ -88,9 +96,10 @@ def of(lattice):
         published = exact.reference
         return Reference(lattice.describe(), published.T_c, published.source,
                          published.binder_crossing, False, exact=False,
-                         exponents=dict(published.exponents), dim=lattice.dim)  # fmt: skip
+                         exponents=dict(published.exponents), dim=lattice.dim,
+                         uncovered=dict(lattice.uncovered))  # fmt: skip
     source = exact.source.split(";")[0].strip() if exact.T_c is not None else None
     exponents = dict(EXACT_EXPONENTS) if lattice.dim == 2 else None
     return Reference(lattice.describe(), exact.T_c, source, exact.U4_torus,
                      exact.magnetization is not None, exponents=exponents,
-                     dim=lattice.dim)  # fmt: skip
+                     dim=lattice.dim, uncovered=dict(lattice.uncovered))  # fmt: skip

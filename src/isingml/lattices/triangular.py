@@ -53,6 +53,14 @@ class Triangular(Lattice):
     name = "triangular"
     degree = 6
     point_group = "D6"
+    # 6 root seeds of triangular.yaml (benchmarks/results/coverage_triangular.txt)
+    uncovered = {
+        f"binder:{key}": "its error bars failed coverage on triangular.yaml: pull RMS 1.63 "
+        "over 6 root seeds, outside the 95 % band [0.45, 1.55], the statistical errors 0.58 of "
+        "the seeds' scatter (benchmarks/results/coverage_triangular.txt); γ/ν and β/ν are one "
+        "measurement (hyperscaling)"
+        for key in ("gamma_over_nu", "beta_over_nu")
+    }
 
     def check_size(self, L, key="L"):
         if not isinstance(L, int | np.integer) or L < 4 or (L % 2 and L % 3):
