@@ -19,7 +19,9 @@ a sample standard deviation, the mean within the t-interval. The methods with ex
 (binder, cnn_binder) add rows ``method:inv_nu`` and so on, from the
 results/exponents/<method>.json their rule writes. ``--summarize DIR`` prints the table of
 runs kept earlier (``--keep DIR``) without running anything; an interrupted ``--keep`` run
-resumes where it stopped (Snakemake reruns only what is missing).
+resumes where it stopped (Snakemake reruns only what is missing). Both end with each pair's
+crossing, its mean over the seeds against the exact T_c: where the one-term extrapolation's
+assumption, an approach from one side, fails, it shows.
 """
 
 import argparse
@@ -126,6 +128,34 @@ def kept_rows(base, methods):
     return rows
 
 
+def pair_table(base, methods):
+    """Per method and pair (L, 2L) of the seeds kept under ``base``: the mean crossing over the
+    seeds, its standard error, and its offset from the exact T_c in those standard errors. A
+    one-term extrapolation assumes these approach T_c from one side; a sequence that crosses
+    T_c and turns back is what no T_c + b L^-x can follow."""
+    from collections import defaultdict
+
+    for m in methods:
+        per_pair, exact = defaultdict(list), None
+        for path in sorted(base.glob(f"seed*/results/fss/{m}.json")):
+            r = json.loads(path.read_text())
+            if not r.get("ok") or r.get("reference_T_c") is None:
+                continue
+            exact = r["reference_T_c"]
+            for p in r.get("pairs") or []:
+                if math.isfinite(p.get("T_star", math.nan)):
+                    per_pair[(p["L"], p["L2"])].append(p["T_star"])
+        if exact is None:
+            continue
+        print(f"{m}: each pair's crossing, mean over the seeds, against the exact {exact:.6f}")
+        print(f"{'pair':>12}{'n':>4}{'mean T*':>11}{'+-':>9}{'off exact':>11}{'in se':>8}")
+        for (L, L2), vals in sorted(per_pair.items()):
+            n, mean = len(vals), sum(vals) / len(vals)
+            se = math.sqrt(sum((v - mean) ** 2 for v in vals) / (n - 1) / n) if n > 1 else math.nan
+            print(f"{f'({L}, {L2})':>12}{n:>4}{mean:>11.5f}{se:>9.5f}{mean - exact:>+11.5f}"
+                  f"{(mean - exact) / se:>+8.1f}")  # fmt: skip
+
+
 def summary(rows):
     """Per row: n, mean pull +- its standard error, RMS, mean statistical sigma / scatter of
     the estimates, and the 95 % bands for n seeds."""
@@ -165,6 +195,7 @@ def main():
     base = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="isingml-coverage-"))
     if args.summarize:
         summary(kept_rows(Path(args.summarize), args.methods))
+        pair_table(Path(args.summarize), args.methods)
         return
     rows = {}
     print(f"methods {' '.join(args.methods)}; config {args.configfile} {' '.join(args.set)}")
@@ -184,6 +215,7 @@ def main():
                   f"{wall:>9.0f}  {r.get('model', '')}", flush=True)  # fmt: skip
     print()
     summary(rows)
+    pair_table(base, args.methods)
     print(f"wall time {time.perf_counter() - t_all:.0f} s, {args.cores} cores")
     if not args.keep:
         shutil.rmtree(base, ignore_errors=True)

@@ -229,6 +229,7 @@ def test_rows_that_failed_coverage_on_a_lattice_leave_its_estimators_tables():
     for name in ("triangular", "cubic"):
         assert set(reference_of(lattices.get(name)).uncovered) == {
             "binder:gamma_over_nu", "binder:beta_over_nu"}  # fmt: skip
+    assert set(reference_of(lattices.get("honeycomb")).uncovered) == {"cnn_binder"}
 
 
 def test_figures_draw_the_lattices_exact_tc_labelled_or_none():

@@ -53,6 +53,15 @@ class Honeycomb(Lattice):
     name = "honeycomb"
     degree = 3
     point_group = "D2"
+    # 6 root seeds of honeycomb.yaml (benchmarks/results/coverage_honeycomb.txt)
+    uncovered = {
+        "cnn_binder": "its error bars failed coverage on honeycomb.yaml: 6 of 6 root seeds below "
+        "the exact T_c (mean pull -1.39 +- 0.26, RMS 1.51, the statistical errors 3.5 times the "
+        "seeds' scatter). Its pairs' crossings do not approach T_c from one side: over the "
+        "seeds, (8, 16) lies 0.0055 above, (16, 32) 0.0005 below (2.7 standard errors) and "
+        "(32, 64) on it, and no T_c + b L^-x follows a sequence that turns "
+        "(benchmarks/results/coverage_honeycomb.txt)",
+    }
 
     def check_size(self, L, key="L"):
         if not isinstance(L, int | np.integer) or L < 4 or L % 2:
