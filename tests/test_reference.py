@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from isingml import lattices, physics
-from isingml.analysis import binder, shortcut, summary, summary_text
+from isingml.analysis import binder, lattices_table, shortcut, summary, summary_text
 from isingml.analysis.jackknife import Jack
 from isingml.errors import UserError
 from isingml.exact import square as exact_square
@@ -81,7 +81,7 @@ def test_a_model_with_no_exact_tc_gives_no_deviation_and_no_pull_and_says_so():
     assert "No exact T_c is known for this model" in md and "compare" in md
     assert "| binder | 2.5000 ± 0.0100 | — | — |" in md
     assert "Closest to the exact T_c" not in md  # no ranking against what is not known
-    table = summary_text.lattices_table([rows])
+    table = lattices_table.lattices_table([rows])
     assert "| unsolved | none known | 2.50000 ± 0.01000 |" in table
 
 
@@ -203,7 +203,8 @@ class Uncovered(Square):
 def test_rows_that_failed_coverage_on_a_lattice_leave_its_estimators_tables():
     ref = reference_of(Uncovered())
     exps = {"binder": {"inv_nu": {"value": 1.01, "err": 0.02, "from": ["dU4"]},
-                       "gamma_over_nu": {"value": 1.74, "err": 0.004, "from": ["chi"]}}}  # fmt: skip
+                       "gamma_over_nu": {"value": 1.74, "err": 0.004,
+                                         "from": ["chi"]}}}  # fmt: skip
     fss = [fss_result(m, 2.2694, 0.0004) for m in ("binder", "cnn_binder")]
     rows = [summary.summary_row(r, [], (), exps.get(r["method"]), reference=ref) for r in fss]
     binder_row, cnn = rows
@@ -220,7 +221,7 @@ def test_rows_that_failed_coverage_on_a_lattice_leave_its_estimators_tables():
     assert "| binder | 1/ν | 1.0100 ± 0.0200 | 1 | +0.5 σ |" in exponents
     assert "| binder | γ/ν |" not in exponents  # no pull for it
     assert "binder's γ/ν = 1.7400 ± 0.0040 (chi): RMS 1.9" in exponents
-    table = summary_text.lattices_table([rows]).splitlines()
+    table = lattices_table.lattices_table([rows]).splitlines()
     assert "1.7400 ± 0.0040†" in table[2] and "1.0100 ± 0.0200 |" in table[2]
     assert "| 2.26940 ± 0.00040† (+0.009 %) |" in table[2]
     assert "†: its error bars failed their coverage" in table[-1]

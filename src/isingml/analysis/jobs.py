@@ -17,6 +17,7 @@ from isingml.analysis import (
     extrapolate,
     fss,
     jackknife,
+    lattices_table,
     networks,
     observables,
     order_parameters,
@@ -275,5 +276,5 @@ def summary_job(fss_paths, metrics_paths=(), shortcut_path=None, exponents_path=
 
 def lattices_job(summary_paths):
     """One markdown table across the runs of several lattices, from each run's
-    results/summary.csv (``summary_text.lattices_table``)."""
-    return summary_text.lattices_table([results.read_summary(p) for p in summary_paths])
+    results/summary.csv (``lattices_table``)."""
+    return lattices_table.lattices_table([results.read_summary(p) for p in summary_paths])

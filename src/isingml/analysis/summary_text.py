@@ -2,8 +2,7 @@
 the lattice and the exact T_c it is compared with (or that none is known), the estimators with
 their deviation and pull, the exponents (2D Ising values, universal: the same on every
 two-dimensional lattice), U4 at the crossings (which, unlike T_c, depends on the box), the
-window-trained reproductions and the studies; and ``lattices_table``, one table across the runs
-of several lattices.
+window-trained reproductions and the studies (the table across lattices: ``lattices_table``).
 """
 
 import math
@@ -18,7 +17,8 @@ from isingml.analysis.summary import (
 )
 
 
-def _fmt(value, err=None, digits=4):
+def fmt(value, err=None, digits=4):
+    """A value (± its error) to ``digits`` places, or — where there is none."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
     if err is None or not math.isfinite(err):
@@ -42,8 +42,8 @@ def _estimator_lines(rows, kind="exact"):
         dev = _dev(r)
         pull = "—" if r["pull"] is None else f"{r['pull']:.1f} σ"
         lines.append(
-            f"| {r['method']} | {_fmt(r['T_c'], r['T_c_err'])} | {dev} | {pull} | "
-            f"{_fmt(r['nu'], r['nu_err'], 2)} | {r['L_used']} | {r['model'] or '—'} |"
+            f"| {r['method']} | {fmt(r['T_c'], r['T_c_err'])} | {dev} | {pull} | "
+            f"{fmt(r['nu'], r['nu_err'], 2)} | {r['L_used']} | {r['model'] or '—'} |"
         )
     ok = [r for r in rows if r["pull"] is not None and math.isfinite(r["T_c"])]
     if ok:
@@ -80,9 +80,9 @@ def _window_lines(rows, results, reference):
             fit = fits.get("fixed", {})
             sc = r["_shortcut"].get(window, {})
             lines.append(
-                f"| {r['method']} | {window} | {_fmt(fit.get('T_c'), fit.get('T_c_err'))} | "
-                f"{_fmt(sc.get('m0'), digits=3)} | {_fmt(sc.get('T_of_m0'))} | "
-                f"{_fmt(sc.get('R2'), digits=3)} | {_fmt(r['accuracy_test'], digits=3)} |"
+                f"| {r['method']} | {window} | {fmt(fit.get('T_c'), fit.get('T_c_err'))} | "
+                f"{fmt(sc.get('m0'), digits=3)} | {fmt(sc.get('T_of_m0'))} | "
+                f"{fmt(sc.get('R2'), digits=3)} | {fmt(r['accuracy_test'], digits=3)} |"
             )
     return lines
 
@@ -111,12 +111,12 @@ def _exponent_lines(exponents, reference):
                 how += f" (tied to {LABELS[e['tied_to']]} by hyperscaling)"
             why = reference.why_uncovered(method, key)
             if why:  # shown apart, without a pull
-                uncovered.append(f"- {method}'s {label} = {_fmt(e['value'], e['err'])} ({how}): "
+                uncovered.append(f"- {method}'s {label} = {fmt(e['value'], e['err'])} ({how}): "
                                  f"{why}")  # fmt: skip
                 continue
             pull = "—" if exact is None else f"{(e['value'] - exact) / e['err']:+.1f} σ"
             lines.append(
-                f"| {method} | {label} | {_fmt(e['value'], e['err'])} | "
+                f"| {method} | {label} | {fmt(e['value'], e['err'])} | "
                 f"{'—' if exact is None else f'{exact:g}'} | {pull} | {how} |"
             )
     if uncovered:
@@ -155,10 +155,9 @@ def _study_lines(rows, results, kind="exact"):
     pairs = {r["method"]: r.get("pairs") or [] for r in results}
     for r in rows:
         why = r["note"]
-        each = "; ".join(f"{_fmt(p['T_star'])} ({p['L']}, {p['L2']})" for p in pairs[r["method"]])
+        each = "; ".join(f"{fmt(p['T_star'])} ({p['L']}, {p['L2']})" for p in pairs[r["method"]])
         lines.append(
-            f"| {r['method']} | {_fmt(r['T_c'], r['T_c_err'])} | {_dev(r)} | {each or '—'} "
-            f"| {why} |"
+            f"| {r['method']} | {fmt(r['T_c'], r['T_c_err'])} | {_dev(r)} | {each or '—'} | {why} |"
         )
     return lines
 
@@ -168,7 +167,7 @@ def _u4_lines(results, reference):
     pairs = next((r.get("U4_at_crossing") for r in results if r.get("U4_at_crossing")), None)
     if not pairs:
         return []
-    each = "; ".join(f"{_fmt(p['value'], p['err'])} ({p['L']}, {p['L2']})" for p in pairs)
+    each = "; ".join(f"{fmt(p['value'], p['err'])} ({p['L']}, {p['L2']})" for p in pairs)
     known = (
         f"on this box {reference.U4_torus:.5f} (the isotropic square torus: Kamieniarz & Blöte "
         "1993, Salas & Sokal 2000)"
@@ -219,96 +218,3 @@ def summary_markdown(rows, results, exponents=None, *, reference):
         "",
     ]
     return "\n".join(lines)
-
-
-LATTICE_HEADER = (
-    "| lattice | exact T_c | binder T_c ± σ (off exact, pull) | cnn_binder T_c ± σ (off exact) "
-    "| 1/ν | γ/ν | β/ν | U4 at the largest crossing |"
-)
-
-
-def _value(row, key):
-    """A summary.csv value as a float, None where empty or missing."""
-    v = None if row is None else row.get(key)
-    try:
-        v = None if v is None or v == "" else float(v)
-    except (TypeError, ValueError):
-        return None
-    return v if v is not None and math.isfinite(v) else None
-
-
-NOT_COVERED = "†"  # the table's mark of an estimate whose error bars failed coverage there
-
-
-def _estimate(row, with_pull):
-    tc, err = _value(row, "T_c"), _value(row, "T_c_err")
-    if tc is None:
-        return "—"
-    rel, pull = _value(row, "rel_dev_reference"), _value(row, "pull")
-    how = [] if rel is None else [f"{100 * rel:+.3f} %"]
-    how += [f"{pull:.1f} σ"] if with_pull and pull is not None else []
-    mark = NOT_COVERED if row.get("kind") == STUDY_KIND else ""
-    return f"{_fmt(tc, err, 5)}{mark}" + (f" ({', '.join(how)})" if how else "")
-
-
-def _exponent(row, key):
-    """One of binder's exponents, marked where its error bars failed coverage there."""
-    mark = NOT_COVERED if key in str((row or {}).get("exponents_not_covered") or "").split() else ""
-    return _fmt(_value(row, key), _value(row, f"{key}_err")) + mark
-
-
-def lattices_row(rows):
-    """One line of the table across lattices from one run's summary rows."""
-    by_method = {r["method"]: r for r in rows}
-    binder, cnn = by_method.get("binder"), by_method.get("cnn_binder")
-    first = _first(rows)
-    ref = _value(first, "reference_T_c")
-    exact = "none known" if ref is None else f"{ref:.7f} ({first.get('reference') or '—'})"
-    if ref is not None and not _is_exact(first):  # its source in the table's notes
-        exact = f"{ref:.7f} (reference, not exact)"
-    exps = [_exponent(binder, k) for k, _, _ in EXPONENTS]
-    u4 = _fmt(_value(binder, "U4_at_crossing"), _value(binder, "U4_at_crossing_err"))
-    cells = [first.get("lattice") or "—", exact, _estimate(binder, True),
-             _estimate(cnn, False), *exps, u4]  # fmt: skip
-    return "| " + " | ".join(cells) + " |"
-
-
-def _first(rows):
-    """The row a run's lattice and reference are read from: binder's, else cnn_binder's, else
-    the first."""
-    by_method = {r.get("method"): r for r in rows}
-    return by_method.get("binder") or by_method.get("cnn_binder") or rows[0]
-
-
-def _is_exact(row):
-    return str(row.get("reference_exact", "True")).strip().lower() not in ("false", "0")
-
-
-def lattices_table(runs):
-    """One markdown table across lattices: ``runs``, each run's summary rows (results/
-    summary.csv read as dicts). The exponents are binder's; their exact values (2D Ising: 1/ν
-    = 1, γ/ν = 7/4, β/ν = 1/8) are the same on every two-dimensional lattice, while U4 at the
-    crossings depends on the periodic box's shape and couplings."""
-    lines = [LATTICE_HEADER, "|" + "---|" * LATTICE_HEADER.count(" | ") + "---|"]
-    lines += [lattices_row(rows) for rows in runs if rows]
-    exact = ", ".join(f"{label} = {value:g}" for _, label, value in EXPONENTS)
-    lines += [
-        "",
-        f"Exponents: binder's, at each pair's crossing, extrapolated; exact {exact} on every "
-        "two-dimensional lattice (universality). U4 at the crossing of the largest pair: its "
-        "limit depends on the box's shape and the couplings (0.61069 on the isotropic square "
-        "torus), the crossing temperature's does not.",
-    ]
-    if NOT_COVERED in "".join(lines):
-        lines[-1] += (
-            f" {NOT_COVERED}: its error bars failed their coverage reruns on that lattice "
-            "(benchmarks/pull_coverage.py; docs/validation.md), so it is a study there, shown "
-            "without a pull."
-        )
-    for first in (_first(rows) for rows in runs if rows):
-        if not _is_exact(first) and first.get("reference"):
-            lines[-1] += (
-                f" {first.get('lattice')}: T_c and the exponents are compared with published "
-                f"references, not exact values ({first['reference']})."
-            )
-    return "\n".join(lines) + "\n"
