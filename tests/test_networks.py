@@ -1,8 +1,9 @@
 """The networks: shapes, exact translation invariance, checkpoints, determinism, learning."""
 
+import contextlib
+import io
 import json
-import subprocess
-import sys
+import types
 from pathlib import Path
 
 import jax
@@ -194,7 +195,15 @@ def test_predict_refuses_data_other_than_the_training_data(lattices, tmp_path):
 
 
 def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "isingml", *args], capture_output=True, text=True)
+    """The CLI run in this process, one interpreter start and JAX import less per call
+    (tests/test_cli.py runs ``python -m isingml`` itself): its exit status and its stderr."""
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as exc:
+            code = exc.code
+    return types.SimpleNamespace(returncode=code, stderr=err.getvalue())
 
 
 def test_fcn_refuses_other_lattice_size(lattices, tmp_path):
