@@ -83,8 +83,9 @@ class Crossing:
 
 @dataclass(frozen=True)
 class Drift:
-    """The last crossing minus the one before (``value``, ``err``), and the bound on the
-    crossings of every larger pair it implies: ``limit`` (with ``limit_err``)."""
+    """The last crossing minus the one it is measured from (``value``, ``err``: the pair at
+    half its size, else the pair before; their size ``ratio``), and the bound on the crossings
+    of every larger pair it implies: ``limit`` (with ``limit_err``)."""
 
     value: float
     err: float

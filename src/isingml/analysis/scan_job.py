@@ -115,8 +115,9 @@ class GridResult:
         )
         if self.drift:
             d = self.drift
+            pair = "the pair at half its size" if d.ratio == 2 else "the pair before"
             text += (f", and the crossings of larger pairs, which lie before {d.limit:.4f} +- "
-                     f"{d.limit_err:.4f} (drift {d.value:+.4f} from the pair before)")  # fmt: skip
+                     f"{d.limit_err:.4f} (drift {d.value:+.4f} from {pair})")  # fmt: skip
         else:
             text += " (two scan sizes: the drift toward larger sizes is not measured)"
         extra = len(self.table.T) - len(self.job.temperatures)
