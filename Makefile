@@ -22,8 +22,8 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# The inner loop, under 3 minutes: unit and exact-physics tests, without the statistical
-# tests marked slow, the end-to-end workflow and the SLURM cluster.
+# The inner loop, under 3 minutes: unit and exact-physics tests, without the tests marked slow
+# (statistical sampling, longer network trainings), the end-to-end workflow and the SLURM cluster.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow and not workflow and not slurm"
 

@@ -117,6 +117,7 @@ def test_three_dimensions_are_evaluated_by_xla_not_the_2d_kernel():
         predict.member_outputs(graphdef, stacked, spins3d(2, 4, 0), members="kernel")
 
 
+@pytest.mark.slow  # trains networks for longer than make test-fast's budget allows
 def test_training_predicting_and_features_jobs_run_on_cubic_shards(tmp_path):
     """`isingml simulate --lattice cubic`, train (the networks' dimension from the shards),
     predict and features on 4^3 and 8^3 shards: the files name the cube, the features hold

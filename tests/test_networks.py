@@ -295,6 +295,7 @@ def test_train_cli_errors(lattices, tmp_path):
     assert res.returncode == 2 and "no such folder" in res.stderr
 
 
+@pytest.mark.slow  # trains networks for longer than make test-fast's budget allows
 @pytest.mark.parametrize("model", ["cnn", "fcn"])
 def test_scan_and_python_epoch_loops_agree(lattices, model):
     """The accelerator path (one compiled lax.scan per epoch) and the CPU path (the compiled step
@@ -329,6 +330,7 @@ def test_epoch_loop_choice_is_measured_per_device_and_model(monkeypatch):
         backend.Backend.from_env()
 
 
+@pytest.mark.slow  # trains networks for longer than make test-fast's budget allows
 @pytest.mark.parametrize("axis", ["vmap", "loop"])
 @pytest.mark.parametrize("model", ["cnn", "fcn"])
 def test_ensemble_member_equals_the_network_trained_alone(lattices, model, axis):
@@ -382,6 +384,7 @@ def test_an_ensemble_is_one_configuration_with_several_seeds(lattices):
         train.train_ensemble([a, a], lat.spins, lat.T)
 
 
+@pytest.mark.slow  # trains networks for longer than make test-fast's budget allows
 def test_train_cli_writes_one_folder_per_member(lattices, tmp_path):
     """`isingml train --seeds` writes the per-seed folders and predictions the workflow names,
     and each member's predictions are those of its own stored network."""
