@@ -83,7 +83,7 @@ class Cubic(Lattice):
     degree = 6
     point_group = "O_h"
     # 6 root seeds of cubic.yaml, reduced samples (benchmarks/results/
-    # coverage_cubic_binder_three_pairs.txt)
+    # coverage_cubic_binder_three_pairs.txt, coverage_cubic_networks.txt)
     uncovered = {
         f"binder:{key}": f"its error bars failed coverage on cubic.yaml: pull RMS {rms} over 6 "
         f"root seeds, outside the 95 % band [0.45, 1.55], the statistical errors {ratio} of the "
@@ -91,6 +91,12 @@ class Cubic(Lattice):
         "where the data want it (benchmarks/results/coverage_cubic_binder_three_pairs.txt)"
         for key, rms, ratio in (("gamma_over_nu", 1.62, 0.66), ("beta_over_nu", 1.58, 0.64))
     }
+    uncovered["cnn_binder:inv_nu"] = (
+        "its error bars failed coverage on cubic.yaml, too large: pull RMS 0.18 over 6 root "
+        "seeds, below the 95 % band [0.45, 1.55], the statistical errors 5.18 times the seeds' "
+        "scatter: the fit of the correction exponent ends on a bound of [0.7, 2] on every seed "
+        "and its profile spans the range (benchmarks/results/coverage_cubic_networks.txt)"
+    )
 
     def check_size(self, L, key="L"):
         if not isinstance(L, int | np.integer) or L < 4 or L % 2:
