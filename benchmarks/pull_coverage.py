@@ -128,6 +128,14 @@ def kept_rows(base, methods):
     return rows
 
 
+def _mean_sd(values):
+    """(mean, sample standard deviation) of ``values``; the deviation is nan for one value."""
+    n = len(values)
+    mean = sum(values) / n
+    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1)) if n > 1 else math.nan
+    return mean, sd
+
+
 def pair_table(base, methods):
     """Per method and pair (L, 2L) of the seeds kept under ``base``: the mean crossing over the
     seeds, its standard error, and its offset from the exact T_c in those standard errors. A
@@ -150,8 +158,8 @@ def pair_table(base, methods):
         print(f"{m}: each pair's crossing, mean over the seeds, against the exact {exact:.6f}")
         print(f"{'pair':>12}{'n':>4}{'mean T*':>11}{'+-':>9}{'off exact':>11}{'in se':>8}")
         for (L, L2), vals in sorted(per_pair.items()):
-            n, mean = len(vals), sum(vals) / len(vals)
-            se = math.sqrt(sum((v - mean) ** 2 for v in vals) / (n - 1) / n) if n > 1 else math.nan
+            n, (mean, sd) = len(vals), _mean_sd(vals)
+            se = sd / math.sqrt(n)
             print(f"{f'({L}, {L2})':>12}{n:>4}{mean:>11.5f}{se:>9.5f}{mean - exact:>+11.5f}"
                   f"{(mean - exact) / se:>+8.1f}")  # fmt: skip
 
@@ -168,11 +176,10 @@ def summary(rows):
         if n < 2:
             continue
         pulls = [(v - x) / err for v, err, _, x in r]
-        mean = sum(pulls) / n
-        se = math.sqrt(sum((p - mean) ** 2 for p in pulls) / (n - 1) / n)
+        mean, sd = _mean_sd(pulls)
+        se = sd / math.sqrt(n)
         rms = math.sqrt(sum(p * p for p in pulls) / n)
-        values = [v for v, *_ in r]
-        scatter = math.sqrt(sum((v - sum(values) / n) ** 2 for v in values) / (n - 1))
+        scatter = _mean_sd([v for v, *_ in r])[1]
         ratio = sum(s for _, _, s, _ in r) / n / scatter
         band = [math.sqrt(stats.chi2.ppf(q, n) / n) for q in (0.025, 0.975)]
         sd = [1 / math.sqrt(stats.chi2.ppf(q, n - 1) / (n - 1)) for q in (0.975, 0.025)]

@@ -13,6 +13,7 @@ LATTICE_HEADER = (
     "| lattice | exact T_c | binder T_c ± σ (off exact, pull) | cnn_binder T_c ± σ (off exact) "
     "| 1/ν | γ/ν | β/ν | U4 at the largest crossing |"
 )
+NOT_COVERED = "†"  # the table's mark of an estimate whose error bars failed coverage there
 
 
 def _value(row, key):
@@ -23,9 +24,6 @@ def _value(row, key):
     except (TypeError, ValueError):
         return None
     return v if v is not None and math.isfinite(v) else None
-
-
-NOT_COVERED = "†"  # the table's mark of an estimate whose error bars failed coverage there
 
 
 def _estimate(row, with_pull):

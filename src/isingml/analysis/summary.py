@@ -107,10 +107,10 @@ def kind_of(method, reference=None):
     return STUDY_KIND if method in STUDIES else WINDOW_KIND
 
 
-def note_of(method, reference=None):
-    """What a row's note says: why a study is not an estimator (on this lattice, or anywhere),
-    what a window-trained network's T* converges to, nothing for an estimator."""
-    kind = kind_of(method, reference)
+def note_of(method, kind, reference):
+    """What the note of ``method``'s row, of ``kind`` (``kind_of``), says: why a study is not an
+    estimator (on this lattice, or anywhere), what a window-trained network's T* converges to,
+    nothing for an estimator."""
     if kind == STUDY_KIND:
         return STUDIES.get(method) or reference.why_uncovered(method)
     return NOTES[kind]
@@ -199,7 +199,7 @@ def summary_row(result, metrics, shortcut=(), exponents=None, *, reference):
         "L_used": " ".join(str(L) for L in result.get("L_used", [])),
         "model": result.get("model"),
         **reference.to_json(),
-        "note": note_of(result["method"], reference),
+        "note": note_of(result["method"], kind, reference),
         # not a CSV column: m0, T(m0), R^2 per window at the largest L, for summary.md
         "_shortcut": {
             w: {k: float(np.mean([r[k] for r in rs])) for k in ("m0", "T_of_m0", "R2")}
