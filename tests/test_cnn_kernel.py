@@ -1,7 +1,7 @@
 """The Numba kernel that evaluates CNNs on the CPU (``learning.cnn_cpu``) against the Flax
 model it replaces there: the same phi and logits, to float32 rounding, for several
 architectures (depths, widths, odd and even kernel sizes) and lattice sizes down to the
-decimated L = 4."""
+decimated L = 4 on the square and L = 3 on the cube."""
 
 import numpy as np
 import pytest
@@ -17,17 +17,22 @@ def test_tanh_approximation_matches_numpy():
 
 
 @pytest.mark.parametrize(
-    "channels, kernel, L",
-    [((4, 8), 3, 16), ((4, 8), 3, 4), ((4, 8), 3, 7), ((8,), 5, 12), ((2, 3, 4), 2, 8),
-     ((3, 5), 1, 6)],
+    "channels, kernel, L, dim",
+    [((4, 8), 3, 16, 2), ((4, 8), 3, 4, 2), ((4, 8), 3, 7, 2), ((8,), 5, 12, 2),
+     ((2, 3, 4), 2, 8, 2), ((3, 5), 1, 6, 2),
+     # the cube's kernel (_phi3): the default CNN at the cubic sizes, down to the decimated
+     # L = 3 (its halo as wide as the lattice), wider, deeper, even and 1 x 1 x 1 kernels, odd L
+     ((4, 8), 3, 6, 3), ((4, 8), 3, 3, 3), ((4, 8), 3, 12, 3), ((8,), 5, 5, 3),
+     ((2, 3, 4), 2, 4, 3), ((3, 5), 1, 5, 3), ((4, 8), 3, 7, 3)],
 )  # fmt: skip
-def test_kernel_equals_the_flax_cnn(channels, kernel, L):
-    spec = models.ModelSpec("cnn", L=16, channels=channels, kernel_size=kernel, head=6)
+def test_kernel_equals_the_flax_cnn(channels, kernel, L, dim):
+    spec = models.ModelSpec("cnn", L=16, channels=channels, kernel_size=kernel, head=6, dim=dim)
     model = models.build(spec, nnx.Rngs(11))
     rng = np.random.default_rng(3)
-    n = 64
-    spins = np.where(rng.random((n, L, L)) < 0.5, 1, -1).astype(np.int8)
-    spins[: n // 2] = np.where(rng.random((n // 2, L, L)) < 0.85, 1, -1)  # ordered-looking half
+    n = 64 if dim == 2 else 24
+    shape = (L,) * dim
+    spins = np.where(rng.random((n, *shape)) < 0.5, 1, -1).astype(np.int8)
+    spins[: n // 2] = np.where(rng.random((n // 2, *shape)) < 0.85, 1, -1)  # ordered-looking half
     graphdef, stacked = ensemble.stack([model])
     logits, phi = predict.member_outputs(graphdef, stacked, spins, members="vmap")
     k_logits, k_phi = predict.member_outputs(graphdef, stacked, spins, members="kernel")

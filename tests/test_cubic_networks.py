@@ -110,11 +110,25 @@ def test_features_of_cubes_have_the_expected_keys_and_shapes(L, keys):
             np.testing.assert_allclose(member["phi_b2"], phi, atol=1e-6)
 
 
-def test_three_dimensions_are_evaluated_by_xla_not_the_2d_kernel():
-    assert backend.eval_axis("cnn", "loop", "numba", dim=3) == "loop"
-    graphdef, stacked = stack([cnn3d()])
-    with pytest.raises(ValueError, match="two-dimensional ones"):
-        predict.member_outputs(graphdef, stacked, spins3d(2, 4, 0), members="kernel")
+def test_three_dimensions_are_evaluated_by_the_cubes_cpu_kernel():
+    """On the CPU the cube's CNNs go through their own Numba kernel (``cnn_cpu._phi3``; it
+    equals the Flax model: tests/test_cnn_kernel.py), XLA when asked (ISINGML_CNN_KERNEL=jax),
+    and the features of an ensemble are the same either way."""
+    assert backend.eval_axis("cnn", "loop", "numba", dim=3) == "kernel"
+    assert backend.eval_axis("cnn", "loop", "jax", dim=3) == "loop"
+    nets = [cnn3d(seed=seed) for seed in (1, 2)]
+    graphdef, stacked = stack(nets)
+    spins = spins3d(5, 8, 4)
+    by = {m: features.ensemble_features(graphdef, stacked, spins, np.random.default_rng(3),
+                                        members=m, lattice=CUBIC)
+          for m in ("kernel", "loop")}  # fmt: skip
+    for a, b in zip(by["kernel"], by["loop"], strict=True):
+        assert set(a) == set(b)
+        for key in a:
+            np.testing.assert_allclose(a[key], b[key], atol=2e-6)
+    with pytest.raises(ValueError, match="shared configurations"):
+        predict.member_outputs(graphdef, stacked, spins, index=np.zeros((2, 2), int),
+                               members="kernel")  # fmt: skip
 
 
 @pytest.mark.slow  # trains networks for longer than make test-fast's budget allows

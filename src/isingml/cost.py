@@ -43,7 +43,11 @@ CNN_WIDTH_REF = 36
 # CNNs at L = 8 in 195 and 221 s against 73 s modelled with 3, and evaluated them in 942 s (two
 # threads) against 498 s (benchmarks/results/lattices/cubic/run_record_9c72928.txt).
 CNN_DIM_FACTOR = 8.0
-CNN_KERNEL_SPEEDUP = 2.5  # the CPU kernel against XLA on the features job (60 s -> 24 s); 2D only
+# The CPU kernels (learning/cnn_cpu.py) against XLA, per lattice dimension: on the square the
+# features job's 60 s -> 24 s; on the cube benchmarks/cnn_kernel.py's 9.4-12.7x at L = 8-12 on
+# two threads (7.0 at L = 6, 16.0 at L = 16; benchmarks/results/cnn_kernel.txt), the sizes the
+# cubic configuration evaluates, rounded down to 10 for what a job adds to the convolutions.
+CNN_KERNEL_SPEEDUP = {2: 2.5, 3: 10.0}
 PCA_SITE_S = 4.0e-10  # per (configuration x site) of one power-iteration matvec
 # per (configuration x site x replica) of the jackknife refits, which step all 64 replicas in one
 # matrix product (41 s -> 6.1 s at L = 64 measured side by side, so 0.15 of the matvec rate)
@@ -185,10 +189,10 @@ def train(model, L, n_train, n_eval, members, epochs, channels=(4, 8), backend="
 def features(site_evals, networks, channels=(4, 8), backend="cpu", spins_bytes=0, dim=2):
     """Every network's order parameter on the Binder grid: ``site_evals`` sites per network;
     ``spins_bytes``: the largest shard's int8 spins (the job holds one shard at a time);
-    ``dim``: the lattice's dimension (3D runs XLA's convolutions on the CPU too)."""
+    ``dim``: the lattice's dimension (on the CPU the Numba kernels, ``CNN_KERNEL_SPEEDUP``)."""
     forward = site_seconds("cnn", backend, channels, dim) / 3
-    if backend == "cpu" and dim == 2:  # the Numba kernel (learning/cnn_cpu.py), not XLA's
-        forward /= CNN_KERNEL_SPEEDUP
+    if backend == "cpu":  # the Numba kernels (learning/cnn_cpu.py), not XLA's
+        forward /= CNN_KERNEL_SPEEDUP[dim]
     work = networks * site_evals * forward
     mem = PYTHON_MB + JAX_MB + 4 * spins_bytes / 2**20
     return Estimate("features", f"{networks} networks", JAX_START_S + work, mem, backend == "gpu")

@@ -7,7 +7,7 @@ environment. Every knob a network job reads from the environment is here:
 - ``ISINGML_MEMBERS`` (auto | vmap | loop; auto): an ensemble's members as one vmapped program,
   or one after another through the one-member program.
 - ``ISINGML_CNN_KERNEL`` (numba | jax; numba): the CNN's evaluation on the CPU by the Numba
-  kernel (``cnn_cpu``, two-dimensional configurations), or by XLA (always in three dimensions).
+  kernels (``cnn_cpu``, two- and three-dimensional configurations), or by XLA.
 - ``NPROC`` (set by ``--threads``, ``cli.options.configure_jax``): XLA:CPU's threads.
 - ``XLA_PYTHON_CLIENT_PREALLOCATE`` (set false by ``configure_jax`` unless given): JAX's GPU
   memory taken as needed, so that jobs share a GPU.
@@ -69,11 +69,10 @@ def members_axis(model, requested="auto"):
 
 
 def eval_axis(model, members, cnn_kernel="numba", dim=2):
-    """How an ensemble of ``model`` is evaluated on shared configurations of dimension ``dim``:
-    the Numba kernel for CNNs on the CPU (3-4x XLA's CPU convolutions at L = 32 here,
-    ``cnn_cpu``; it is written for 2D planes), else ``members`` (XLA's 3D convolutions on the
-    cube: no kernel of its own)."""
-    if model == "cnn" and dim == 2 and _platform() == "cpu" and cnn_kernel != "jax":
+    """How an ensemble of ``model`` is evaluated on shared configurations of dimension ``dim``
+    (2 or 3): the Numba kernels for CNNs on the CPU (``cnn_cpu``; 3-4x XLA's CPU convolutions at
+    L = 32 in 2D, ``CNN_KERNEL_SPEEDUP`` in ``cost`` for both), else ``members``."""
+    if model == "cnn" and dim in (2, 3) and _platform() == "cpu" and cnn_kernel != "jax":
         return "kernel"
     return members
 

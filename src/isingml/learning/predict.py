@@ -73,9 +73,9 @@ def member_outputs(graphdef, stacked, spins, index=None, symmetrize=False, membe
     if members == "kernel":
         from isingml.learning import cnn_cpu
 
-        if index is not None or symmetrize or np.ndim(spins) != 3:
+        if index is not None or symmetrize or np.ndim(spins) not in (3, 4):
             raise ValueError(
-                "the CPU kernel evaluates shared configurations only, two-dimensional ones"
+                "the CPU kernel evaluates shared configurations only, of two or three dimensions"
             )
         nets = [member(graphdef, stacked, k) for k in range(M)]
         spins = np.asarray(spins)
