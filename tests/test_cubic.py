@@ -91,7 +91,10 @@ def test_no_exact_tc_only_a_labelled_reference():
     assert ex.T_c is None and ex.magnetization is None and ex.correlation_length is None
     ref = ex.reference
     assert ex.reference_T_c == ref.T_c and abs(ref.T_c - 4.5115233) < ref.T_c_err
-    assert "reference" in ex.reference_source and "Ferrenberg" in ex.reference_source
+    assert "Ferrenberg" in ex.reference_source  # the citation; the label is where it is shown:
+    shown = lattices.reference_of(CUBIC)
+    assert not shown.exact and shown.label().startswith("reference $T_c$")
+    assert "published estimate, not an exact value" in shown.words()
     # bootstrap: 1/nu = 3 - Delta_eps, gamma/nu = 3 - 2 Delta_sigma, beta/nu = Delta_sigma, so
     # the hyperscaling relation 2 beta/nu + gamma/nu = d holds exactly
     x = ref.exponents

@@ -46,7 +46,7 @@ CUBIC_REFERENCE = Published(
     omega_err=0.006,
     binder_crossing=0.4655,
     source=(
-        "reference values, not exact: K_c = 0.221654626(5), T_c = 4.5115233(1) (Ferrenberg, "
+        "K_c = 0.221654626(5), T_c = 4.5115233(1) (Ferrenberg, "
         "Xu & Landau, Phys. Rev. E 97, 043301 (2018)); 1/nu, gamma/nu, beta/nu from the "
         "conformal bootstrap (Kos, Poland, Simmons-Duffin & Vichi 2016); omega = 0.832(6) and "
         "U4* ~ 0.4655 (Hasenbusch, Phys. Rev. B 82, 174433 (2010))"
