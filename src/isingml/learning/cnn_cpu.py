@@ -12,9 +12,9 @@ linear read-out gives phi. The head (the logit from |phi|) is tiny
 and done in NumPy. The JAX path stays the reference (and the path on GPUs): a test compares the
 two on random architectures.
 
-The cube (``_phi3``) has its own kernel: XLA's 3D convolutions on the CPU were the cubic
-configuration's longest job (710 s of its 26:36 record), at about 1 million sites per second
-per network. Its rows are too short (L = 6 to 32) for the planar scheme, so each channel is one
+The cube (``_phi3``) has its own kernel: under XLA's 3D convolutions on the CPU, at about 1.6
+million sites per second per network, the networks' evaluation was the cubic configuration's
+longest job (709.8 s of its 26:35.96 record of 3af6926). Its rows are too short (L = 6 to 32) for the planar scheme, so each channel is one
 flat padded volume and a kernel offset one shift of it (``_phi3``'s docstring);
 ``benchmarks/cnn_kernel.py`` measures both kernels against XLA.
 
