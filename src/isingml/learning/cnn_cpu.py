@@ -14,9 +14,10 @@ two on random architectures.
 
 The cube (``_phi3``) has its own kernel: under XLA's 3D convolutions on the CPU, at about 1.6
 million sites per second per network, the networks' evaluation was the cubic configuration's
-longest job (709.8 s of its 26:35.96 record of 3af6926). Its rows are too short (L = 6 to 32) for the planar scheme, so each channel is one
-flat padded volume and a kernel offset one shift of it (``_phi3``'s docstring);
-``benchmarks/cnn_kernel.py`` measures both kernels against XLA.
+longest job (709.8 s of its 26:35.96 record of 3af6926). Its rows are too short (L = 6 to
+32) for the planar scheme, so each channel is one flat padded volume and a kernel offset one
+shift of it (``_phi3``'s docstring); ``benchmarks/cnn_kernel.py`` measures both kernels against
+XLA.
 
 tanh: the odd rational approximation p(x) / q(x) of degree 13 / 6, clamped at |x| = 7.905, the
 form Eigen and XLA use for float32 (absolute error 3.3e-7 here, below 1e-6 in the test against
@@ -74,6 +75,16 @@ def _wrap(hp, c, L, lo, hi):
             hp[c, y, x] = hp[c, y - L, x]
 
 
+@numba.njit(inline="always", cache=True)
+def _extent(shapes):
+    """(the most channels of any layer's output, the largest kernel size) of ``shapes``."""
+    width, kmax = 1, 1
+    for d in range(shapes.shape[0]):
+        width = max(width, shapes[d, 2])
+        kmax = max(kmax, shapes[d, 0])
+    return width, kmax
+
+
 @numba.njit(parallel=True, fastmath=True, cache=True)
 def _phi(spins, weights, shapes, readout):
     """phi (n,) of one CNN on int8 spins (n, L, L). ``weights``: the layers' kernels (k, k,
@@ -84,10 +95,7 @@ def _phi(spins, weights, shapes, readout):
     contiguous, vectorised)."""
     n, L = spins.shape[0], spins.shape[1]
     layers = shapes.shape[0]
-    width, kmax = 1, 1
-    for d in range(layers):
-        width = max(width, shapes[d, 2])
-        kmax = max(kmax, shapes[d, 0])
+    width, kmax = _extent(shapes)
     P = L + kmax - 1
     phi = np.empty(n, dtype=np.float32)
     inv = np.float32(1.0 / (L * L))
@@ -173,10 +181,7 @@ def _phi3(spins, weights, shapes, readout):
     long vectorised loop over that run, rather than L^2 rows of L (6 to 32) each."""
     n, L = spins.shape[0], spins.shape[1]
     layers = shapes.shape[0]
-    width, kmax = 1, 1
-    for d in range(layers):
-        width = max(width, shapes[d, 2])
-        kmax = max(kmax, shapes[d, 0])
+    width, kmax = _extent(shapes)
     P = L + kmax - 1
     PP = P * P
     run = (L - 1) * P + L
