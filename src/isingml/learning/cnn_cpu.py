@@ -190,7 +190,7 @@ def _phi3(spins, weights, shapes, readout):
     inv = np.float32(1.0 / (L * L * L))
     for s in numba.prange(n):
         hp = np.zeros((width, V), dtype=np.float32)
-        out = np.zeros((width, L * PP), dtype=np.float32)
+        out = np.empty((width, L * PP), dtype=np.float32)  # each plane zeroed before use
         lo = (shapes[0, 0] - 1) // 2
         for z in range(L):
             for y in range(L):
